@@ -1,0 +1,25 @@
+/** A Kubernetes object as plain JSON, as the API server and `kubectl` see it. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: ObjectMeta;
+  readonly [key: string]: unknown;
+}
+
+export interface ObjectMeta {
+  readonly name?: string;
+  readonly generateName?: string;
+  readonly namespace?: string;
+  readonly labels?: { [key: string]: string };
+  readonly annotations?: { [key: string]: string };
+  readonly uid?: string;
+  readonly ownerReferences?: ReadonlyArray<{ apiVersion: string; kind: string; name: string; uid?: string; controller?: boolean }>;
+  readonly [key: string]: unknown;
+}
+
+/** `Kind namespace/name`, the way we name an object in messages. */
+export function describeObject(obj: { kind?: string; metadata?: { name?: string; namespace?: string } }): string {
+  const ns = obj.metadata?.namespace;
+  const name = obj.metadata?.name ?? '<unnamed>';
+  return `${obj.kind ?? '<no kind>'} ${ns ? `${ns}/` : ''}${name}`;
+}
