@@ -1,0 +1,98 @@
+/**
+ * `cdk8s-otel dev-cluster`: a real kube-apiserver + etcd on 127.0.0.1 in the foreground, optionally with
+ * kube-controller-manager, kube-scheduler and kwok fake nodes, until Ctrl-C.
+ */
+import { ControlPlane, KUBERNETES_VERSION, startControlPlane } from '../devcluster';
+
+export interface DevClusterOptions {
+  /** Fake kwok nodes to create (0 = no kwok). @default 0 */
+  readonly nodes?: number | string;
+  /** Run kube-controller-manager and kube-scheduler. @default false */
+  readonly withControllers?: boolean;
+  /** Folder with the binaries. @default KUBEBUILDER_ASSETS, then the build script's cache */
+  readonly binDir?: string;
+  /** Keep the temp folder (certificates, kubeconfig, logs) after stopping. @default false */
+  readonly keepDir?: boolean;
+  /** Where messages go. @default process.stdout / process.stderr */
+  readonly out?: (line: string) => void;
+  readonly err?: (line: string) => void;
+  /** Resolves to stop the cluster (tests); SIGINT/SIGTERM always stop it. */
+  readonly until?: Promise<unknown>;
+  /** Called once the cluster is ready (tests). */
+  readonly onReady?: (cp: ControlPlane) => void;
+}
+
+/**
+ * Runs the dev cluster until SIGINT/SIGTERM (or `until`), then stops every component.
+ * @returns 0 after a clean stop, 1 if it could not start or a component died, 2 for a bad option.
+ */
+export async function runDevCluster(opts: DevClusterOptions = {}): Promise<number> {
+  const out = opts.out ?? ((l: string) => process.stdout.write(l + '\n'));
+  const err = opts.err ?? ((l: string) => process.stderr.write(l + '\n'));
+  const nodes = opts.nodes === undefined ? 0 : Number(opts.nodes);
+  if (!Number.isInteger(nodes) || nodes < 0 || nodes > 1000) {
+    err(`cdk8s-otel dev-cluster: --nodes must be an integer from 0 to 1000, got ${String(opts.nodes)}`);
+    return 2;
+  }
+  if (nodes > 0 && !opts.withControllers) {
+    err('note: without --with-controllers nothing schedules pods; set spec.nodeName to place them on kwok nodes');
+  }
+
+  // Install our handlers before starting, so that Ctrl-C during start-up also stops cleanly.
+  let stopRequested: (signal: string) => void = () => undefined;
+  const stopSignal = new Promise<string>((resolve) => (stopRequested = resolve));
+  const onSignal = (signal: NodeJS.Signals) => stopRequested(signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let cp: ControlPlane | undefined;
+  try {
+    out(`starting Kubernetes ${KUBERNETES_VERSION} control plane on 127.0.0.1 ...`);
+    const starting = startControlPlane({
+      binDir: opts.binDir,
+      withControllers: opts.withControllers,
+      nodes,
+      keepDir: opts.keepDir,
+      log: (m) => out(`  ${m}`),
+    });
+    const first = await Promise.race([starting, stopSignal]);
+    if (typeof first === 'string') {
+      // Interrupted during start-up: wait for it, then stop it.
+      await starting.then((c) => c.stop()).catch(() => undefined);
+      out(`${first}: stopped`);
+      return 0;
+    }
+    cp = first;
+    out('');
+    out(`control plane ready in ${(cp.startupMs / 1000).toFixed(1)} s`);
+    out(`  API server:  ${cp.server}`);
+    out(`  kubeconfig:  ${cp.kubeconfigPath}`);
+    out(`  logs:        ${cp.dir}/*.log`);
+    if (cp.nodeNames.length) out(`  kwok nodes:  ${cp.nodeNames.join(', ')}`);
+    out('');
+    out(`  export KUBECONFIG=${cp.kubeconfigPath}`);
+    out('  kubectl get --raw /readyz; kubectl get nodes,namespaces');
+    out('');
+    out('Press Ctrl-C to stop.');
+    opts.onReady?.(cp);
+
+    const waits: Promise<string | { name: string; status: number | string }>[] = [stopSignal, cp.unexpectedExit];
+    if (opts.until) waits.push(opts.until.then(() => 'stop requested'));
+    const why = await Promise.race(waits);
+    if (typeof why === 'string') {
+      out(`${why}: stopping ...`);
+      await cp.stop();
+      out('stopped');
+      return 0;
+    }
+    err(`cdk8s-otel dev-cluster: ${why.name} exited unexpectedly (${why.status}); logs in ${cp.dir}`);
+    await cp.stop();
+    return 1;
+  } catch (e) {
+    err(`cdk8s-otel dev-cluster: ${(e as Error).message}`);
+    await cp?.stop();
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

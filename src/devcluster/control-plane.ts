@@ -1,0 +1,349 @@
+/**
+ * A real, throw-away Kubernetes control plane on 127.0.0.1: etcd (in /dev/shm, no fsync) and kube-apiserver
+ * with generated certificates, optionally kube-controller-manager, kube-scheduler and kwok with fake nodes.
+ * Every port is free-picked per run and every process runs in its own process group; `stop()` (and the
+ * process-wide hooks in ./processes) leave nothing running. This is the I/O edge used by both the
+ * `cdk8s-otel dev-cluster` command and the integration tests.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BinaryName, requireBinary } from './binaries';
+import { ClusterCertificates, writeClusterCertificates } from './certs';
+import { KubeClient, KubeObject } from './kube-client';
+import { liveProcessGroups, ManagedProcess, Reaper, startProcess, tailFile } from './processes';
+
+export interface ControlPlaneOptions {
+  /** Folder holding the binaries. @default KUBEBUILDER_ASSETS, then the build script's cache */
+  readonly binDir?: string;
+  /** Also run kube-controller-manager and kube-scheduler (Deployments get ReplicaSets, Pods get nodes). @default false */
+  readonly withControllers?: boolean;
+  /** Run kwok and create this many fake, Ready nodes. Implies nothing else; pods need the scheduler or spec.nodeName. @default 0 */
+  readonly nodes?: number;
+  /** Parent folder of the run's temp folder. @default os.tmpdir() */
+  readonly baseDir?: string;
+  /** Keep the temp folder (certificates, kubeconfig, logs) after stop. @default false */
+  readonly keepDir?: boolean;
+  /** Progress messages. @default none */
+  readonly log?: (message: string) => void;
+  /** Give up starting after this long. @default 120000 */
+  readonly startTimeoutMs?: number;
+}
+
+export interface ControlPlane {
+  /** Temp folder with certificates, kubeconfig and one log file per component. */
+  readonly dir: string;
+  readonly kubeconfigPath: string;
+  /** https://127.0.0.1:<port> */
+  readonly server: string;
+  readonly certs: ClusterCertificates;
+  readonly processes: readonly ManagedProcess[];
+  /** Names of the fake nodes kwok manages. */
+  readonly nodeNames: readonly string[];
+  /** Milliseconds from the call to ready (apiserver /readyz, controllers healthy, nodes Ready). */
+  readonly startupMs: number;
+  /** A new client authenticated as the admin (system:masters). */
+  client(): KubeClient;
+  /** Resolves when any component exits unexpectedly, with its name and exit status. */
+  readonly unexpectedExit: Promise<{ name: string; status: number | string }>;
+  /** Stops every component (reverse start order) and removes the temp folder unless keepDir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function get(url: string, options: https.RequestOptions = {}): Promise<{ status: number; body: string }> {
+  const mod = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = mod.get(url, { ...options, timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+function kubeconfigYaml(server: string, certs: ClusterCertificates): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: cdk8s-otel-dev',
+    '  cluster:',
+    `    server: ${server}`,
+    `    certificate-authority: ${certs.caCert}`,
+    'users:',
+    '- name: admin',
+    '  user:',
+    `    client-certificate: ${certs.adminCert}`,
+    `    client-key: ${certs.adminKey}`,
+    'contexts:',
+    '- name: cdk8s-otel-dev',
+    '  context:',
+    '    cluster: cdk8s-otel-dev',
+    '    user: admin',
+    'current-context: cdk8s-otel-dev',
+    '',
+  ].join('\n');
+}
+
+/** A fake node that kwok takes over (it keeps it Ready and runs pods bound to it). */
+export function kwokNode(name: string): KubeObject {
+  const resources = { cpu: '32', memory: '256Gi', pods: '110' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        type: 'kwok',
+      },
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+    },
+    status: { allocatable: resources, capacity: resources },
+  };
+}
+
+const tempDirsToRemove = new Set<string>();
+let exitCleanupInstalled = false;
+function removeOnExit(dir: string): void {
+  tempDirsToRemove.add(dir);
+  if (exitCleanupInstalled) return;
+  exitCleanupInstalled = true;
+  process.on('exit', () => {
+    for (const d of tempDirsToRemove) fs.rmSync(d, { recursive: true, force: true });
+  });
+}
+
+/** Starts a control plane and waits until it is ready. On any failure it stops what it started and throws. */
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  const timeoutMs = options.startTimeoutMs ?? 120_000;
+  const deadline = started + timeoutMs;
+  const nodeCount = options.nodes ?? 0;
+
+  const needed: BinaryName[] = ['etcd', 'kube-apiserver'];
+  if (options.withControllers) needed.push('kube-controller-manager', 'kube-scheduler');
+  if (nodeCount > 0) needed.push('kwok');
+  const bin = Object.fromEntries(needed.map((n) => [n, requireBinary(n, options.binDir)])) as Record<
+    BinaryName,
+    string
+  >;
+
+  const dir = fs.mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), 'cdk8s-otel-cp-'));
+  const shm = '/dev/shm';
+  const etcdDir = fs.existsSync(shm)
+    ? fs.mkdtempSync(path.join(shm, 'cdk8s-otel-etcd-'))
+    : fs.mkdtempSync(path.join(dir, 'etcd-'));
+  if (!options.keepDir) removeOnExit(dir);
+  removeOnExit(etcdDir);
+
+  const processes: ManagedProcess[] = [];
+  const reaper = new Reaper(path.join(dir, 'pgids'));
+  const sync = () => reaper.track(liveProcessGroups().filter((g) => processes.some((p) => p.pid === g)));
+  let stopped = false;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      stopped = true;
+      for (const p of [...processes].reverse()) await p.stop();
+      reaper.stop();
+      fs.rmSync(etcdDir, { recursive: true, force: true });
+      tempDirsToRemove.delete(etcdDir);
+      if (!options.keepDir) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        tempDirsToRemove.delete(dir);
+      }
+    })();
+    return stopping;
+  };
+
+  let reportExit: (v: { name: string; status: number | string }) => void = () => undefined;
+  const unexpectedExit = new Promise<{ name: string; status: number | string }>((r) => (reportExit = r));
+  const launch = (name: string, command: string, args: string[]): ManagedProcess => {
+    const p = startProcess({ name, command, args, logDir: dir, onChange: sync });
+    processes.push(p);
+    void p.exited.then((status) => {
+      if (!stopped) reportExit({ name, status });
+    });
+    return p;
+  };
+
+  /** Polls until `probe` is true; fails early, with the log tail, if `proc` exits. */
+  const waitUntil = async (what: string, proc: ManagedProcess | undefined, probe: () => Promise<boolean>) => {
+    for (;;) {
+      if (proc && !proc.isRunning()) {
+        throw new Error(`${proc.name} exited while waiting for ${what}; last log lines:\n${tailFile(proc.logFile)}`);
+      }
+      try {
+        if (await probe()) return;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) {
+        const logs = proc ? `; last log lines of ${proc.name}:\n${tailFile(proc.logFile)}` : '';
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${logs}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  try {
+    const certs = await writeClusterCertificates(dir);
+    const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const server = `https://127.0.0.1:${apiPort}`;
+    const kubeconfigPath = path.join(dir, 'kubeconfig');
+    fs.writeFileSync(kubeconfigPath, kubeconfigYaml(server, certs), { mode: 0o600 });
+
+    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+    const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
+    const etcd = launch('etcd', bin.etcd, [
+      '--name=dev',
+      `--data-dir=${etcdDir}`,
+      '--unsafe-no-fsync=true',
+      '--log-level=warn',
+      `--listen-client-urls=${etcdUrl}`,
+      `--advertise-client-urls=${etcdUrl}`,
+      `--listen-peer-urls=${peerUrl}`,
+      `--initial-advertise-peer-urls=${peerUrl}`,
+      `--initial-cluster=dev=${peerUrl}`,
+    ]);
+    log(`etcd starting on ${etcdUrl}`);
+    await waitUntil('etcd /health', etcd, async () => (await get(`${etcdUrl}/health`)).status === 200);
+
+    const apiserver = launch('kube-apiserver', bin['kube-apiserver'], [
+      `--etcd-servers=${etcdUrl}`,
+      '--bind-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
+      '--advertise-address=127.0.0.1',
+      '--endpoint-reconciler-type=none',
+      `--cert-dir=${path.join(dir, 'apiserver-certs')}`,
+      `--tls-cert-file=${certs.serverCert}`,
+      `--tls-private-key-file=${certs.serverKey}`,
+      `--client-ca-file=${certs.caCert}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${certs.serviceAccountPub}`,
+      `--service-account-signing-key-file=${certs.serviceAccountKey}`,
+      '--service-cluster-ip-range=10.0.0.0/24',
+      '--authorization-mode=RBAC',
+      '--disable-admission-plugins=ServiceAccount',
+      '--allow-privileged=true',
+      '--enable-priority-and-fairness=false',
+      '--profiling=false',
+      '--v=1',
+    ]);
+    log(`kube-apiserver starting on ${server}`);
+    const client = () =>
+      new KubeClient({ server, caFile: certs.caCert, certFile: certs.adminCert, keyFile: certs.adminKey });
+    const probeClient = client();
+    try {
+      await waitUntil('kube-apiserver /readyz', apiserver, async () => {
+        await probeClient.request('GET', '/readyz');
+        return true;
+      });
+      // /readyz can pass a moment before the bootstrap namespaces exist.
+      await waitUntil('namespace default', apiserver, async () => !!(await probeClient.tryGet('v1', 'Namespace', 'default')));
+      log(`kube-apiserver ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+      const componentArgs = (port: number) => [
+        `--kubeconfig=${kubeconfigPath}`,
+        `--authentication-kubeconfig=${kubeconfigPath}`,
+        `--authorization-kubeconfig=${kubeconfigPath}`,
+        '--leader-elect=false',
+        '--bind-address=127.0.0.1',
+        `--secure-port=${port}`,
+      ];
+      const healthz = (port: number) => async () =>
+        (await get(`https://127.0.0.1:${port}/healthz`, { rejectUnauthorized: false })).status === 200;
+      if (options.withControllers) {
+        const kcmPort = await freePort();
+        const kcm = launch('kube-controller-manager', bin['kube-controller-manager'], [
+          ...componentArgs(kcmPort),
+          `--cert-dir=${path.join(dir, 'kcm-certs')}`,
+          `--root-ca-file=${certs.caCert}`,
+          `--service-account-private-key-file=${certs.serviceAccountKey}`,
+          '--use-service-account-credentials=false',
+          '--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller',
+          '--v=1',
+        ]);
+        const schedPort = await freePort();
+        const scheduler = launch('kube-scheduler', bin['kube-scheduler'], [
+          ...componentArgs(schedPort),
+          `--cert-dir=${path.join(dir, 'scheduler-certs')}`,
+          '--v=1',
+        ]);
+        await waitUntil('kube-controller-manager /healthz', kcm, healthz(kcmPort));
+        await waitUntil('kube-scheduler /healthz', scheduler, healthz(schedPort));
+        log('kube-controller-manager and kube-scheduler healthy');
+      }
+
+      const nodeNames: string[] = [];
+      if (nodeCount > 0) {
+        const kwok = launch('kwok', bin.kwok, [
+          `--kubeconfig=${kubeconfigPath}`,
+          '--manage-all-nodes=true',
+          '--cidr=10.244.0.1/16',
+          '--node-ip=10.255.0.1',
+          '--node-lease-duration-seconds=40',
+        ]);
+        for (let i = 0; i < nodeCount; i++) {
+          const node = kwokNode(`kwok-node-${i}`);
+          await probeClient.create(node);
+          nodeNames.push(node.metadata!.name!);
+        }
+        await waitUntil(`${nodeCount} kwok node(s) Ready`, kwok, async () => {
+          const nodes = await probeClient.list<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
+            'v1',
+            'Node',
+          );
+          const ready = nodes.items.filter((n) =>
+            n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+          );
+          return ready.length >= nodeCount;
+        });
+        log(`kwok manages ${nodeCount} Ready fake node(s)`);
+      }
+
+      const startupMs = Date.now() - started;
+      log(`control plane ready in ${(startupMs / 1000).toFixed(1)} s (${dir})`);
+      return {
+        dir,
+        kubeconfigPath,
+        server,
+        certs,
+        processes,
+        nodeNames,
+        startupMs,
+        client,
+        unexpectedExit,
+        stop,
+      };
+    } finally {
+      probeClient.close();
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
