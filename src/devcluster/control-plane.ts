@@ -160,8 +160,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   removeOnExit(etcdDir);
 
   const processes: ManagedProcess[] = [];
-  const reaper = new Reaper(path.join(dir, 'pgids'));
-  const sync = () => reaper.track(liveProcessGroups().filter((g) => processes.some((p) => p.pid === g)));
+  const reaper = new Reaper(path.join(dir, 'pgids'), options.keepDir ? [etcdDir] : [etcdDir, dir]);
+  const ours = new Set<number>();
+  const sync = () => reaper.track(liveProcessGroups().filter((g) => ours.has(g)));
   let stopped = false;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -184,6 +185,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const launch = (name: string, command: string, args: string[]): ManagedProcess => {
     const p = startProcess({ name, command, args, logDir: dir, onChange: sync });
     processes.push(p);
+    ours.add(p.pid);
+    sync();
     void p.exited.then((status) => {
       if (!stopped) reportExit({ name, status });
     });

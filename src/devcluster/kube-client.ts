@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import { KubeObject } from '../common/kube';
 
-export { KubeObject };
+export type { KubeObject };
 
 export interface KubeList<T = KubeObject> {
   apiVersion: string;

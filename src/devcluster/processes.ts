@@ -61,12 +61,15 @@ function installHooks(): void {
  */
 export class Reaper {
   private readonly child: ChildProcess;
-  constructor(private readonly pgidFile: string) {
+  /** `removePaths` are deleted (rm -rf) after the kill, e.g. the etcd data folder. */
+  constructor(private readonly pgidFile: string, removePaths: string[] = []) {
     fs.writeFileSync(pgidFile, '');
     const script =
       'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
-      'for g in $(cat "$2" 2>/dev/null); do kill -KILL -- "-$g" 2>/dev/null; done';
-    this.child = spawn('/bin/sh', ['-c', script, 'reaper', String(process.pid), pgidFile], {
+      'for g in $(cat "$2" 2>/dev/null); do kill -KILL -- "-$g" 2>/dev/null; done; ' +
+      'shift 2; [ "$#" -gt 0 ] && rm -rf -- "$@"';
+    // bash, not sh: dash's kill cannot signal a process group (`-PGID`).
+    this.child = spawn('bash', ['-c', script, 'reaper', String(process.pid), pgidFile, ...removePaths], {
       detached: true,
       stdio: 'ignore',
     });
