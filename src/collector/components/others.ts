@@ -1,0 +1,85 @@
+import { portName } from '../names';
+import { defaultEndpoint, endpointPort, singlePort } from './endpoint';
+import { asRecord, ComponentParser, PolicyRule, portFromEndpoint } from './types';
+
+const READ = ['get', 'watch', 'list'];
+
+/** Exporters: only `prometheus` opens a port (the endpoint Prometheus scrapes). */
+const EXPORTERS: Record<string, ComponentParser> = {
+  prometheus: singlePort({ port: 8888 }),
+};
+
+const jaegerQuery: ComponentParser = {
+  ports(id, config) {
+    const c = asRecord(config) ?? {};
+    const httpPort = endpointPort(asRecord(c.http)) ?? 16686;
+    const grpcPort = endpointPort(asRecord(c.grpc)) ?? 16685;
+    return [
+      { name: portName(id, httpPort), port: httpPort, protocol: 'TCP', targetPort: httpPort },
+      { name: portName(`${id}-2`, grpcPort), port: grpcPort, protocol: 'TCP', appProtocol: 'grpc', targetPort: grpcPort },
+    ];
+  },
+  defaults(config) {
+    return { http: defaultEndpoint(asRecord(asRecord(config)?.http), 16686) };
+  },
+};
+
+const healthCheck: ComponentParser = {
+  ...singlePort({ port: 13133 }),
+  probe(config) {
+    const c = asRecord(config) ?? {};
+    const path = typeof c.path === 'string' && c.path !== '' ? c.path : '/';
+    return { httpGet: { path, port: portFromEndpoint(c.endpoint) ?? 13133 } };
+  },
+};
+
+const EXTENSIONS: Record<string, ComponentParser> = {
+  health_check: healthCheck,
+  jaeger_query: jaegerQuery,
+  k8s_observer: {
+    clusterRoleRules: () => [{ apiGroups: [''], resources: ['pods', 'services', 'nodes'], verbs: ['list', 'watch'] }],
+  },
+  k8s_leader_elector: {
+    clusterRoleRules: () => [{
+      apiGroups: ['coordination.k8s.io'],
+      resources: ['leases'],
+      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+    }],
+  },
+};
+
+function k8sAttributesRules(config: unknown): PolicyRule[] {
+  const rules: PolicyRule[] = [{ apiGroups: [''], resources: ['pods', 'namespaces'], verbs: READ }];
+  const replicasets: PolicyRule = { apiGroups: ['apps'], resources: ['replicasets'], verbs: READ };
+  const metadata = asRecord(asRecord(config)?.extract)?.metadata;
+  const fields = Array.isArray(metadata) ? metadata.map(String) : [];
+  if (fields.length === 0) return [...rules, replicasets];
+  // deployment names are found through the pod's ReplicaSet owner; node metadata needs the Node objects
+  if (fields.some((f) => f === 'k8s.deployment.uid' || f === 'k8s.deployment.name' || f === 'service.name')) {
+    rules.push(replicasets);
+  }
+  if (fields.some((f) => f.includes('k8s.node'))) rules.push({ apiGroups: [''], resources: ['nodes'], verbs: READ });
+  return rules;
+}
+
+function resourceDetectionRules(config: unknown): PolicyRule[] {
+  const detectors = asRecord(config)?.detectors;
+  const list = Array.isArray(detectors) ? detectors.map(String) : [];
+  const rules: PolicyRule[] = [];
+  if (list.includes('k8snode')) rules.push({ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] });
+  if (list.includes('openshift')) {
+    rules.push({ apiGroups: ['config.openshift.io'], resources: ['infrastructures', 'infrastructures/status'], verbs: READ });
+  }
+  return rules;
+}
+
+const PROCESSORS: Record<string, ComponentParser> = {
+  k8sattributes: { clusterRoleRules: k8sAttributesRules },
+  resourcedetection: { clusterRoleRules: resourceDetectionRules },
+};
+
+const NOTHING: ComponentParser = {};
+
+export const exporterParser = (type: string): ComponentParser => EXPORTERS[type] ?? NOTHING;
+export const extensionParser = (type: string): ComponentParser => EXTENSIONS[type] ?? NOTHING;
+export const processorParser = (type: string): ComponentParser => PROCESSORS[type] ?? NOTHING;
