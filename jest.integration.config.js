@@ -6,7 +6,7 @@ module.exports = {
   testMatch: ['<rootDir>/test/integration/**/*.integ.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true }],
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }],
   },
   testEnvironment: 'node',
   // Starting a control plane takes seconds to tens of seconds on 2 cores; pods on kwok nodes take longer.
