@@ -44,6 +44,8 @@ export async function runDevCluster(opts: DevClusterOptions = {}): Promise<numbe
   const onSignal = (signal: NodeJS.Signals) => stopRequested(signal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The components are detached and unref'd: without a timer Node would see nothing left to do and exit.
+  const keepAlive = setInterval(() => undefined, 60_000);
   let cp: ControlPlane | undefined;
   try {
     out(`starting Kubernetes ${KUBERNETES_VERSION} control plane on 127.0.0.1 ...`);
@@ -92,6 +94,7 @@ export async function runDevCluster(opts: DevClusterOptions = {}): Promise<numbe
     await cp?.stop();
     return 1;
   } finally {
+    clearInterval(keepAlive);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
