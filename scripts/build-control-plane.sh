@@ -18,20 +18,7 @@ ALL=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler kwok cha
 log() { printf '[build-control-plane] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# ---- toolchain -------------------------------------------------------------------------------------------
-if ! command -v go >/dev/null 2>&1; then
-  die "the Go toolchain (go >= 1.26) is required but 'go' is not on PATH.
-  Install Go 1.26 or newer (e.g. from your distribution's packages, or a Go release unpacked into /usr/local/go
-  with /usr/local/go/bin on PATH), then run this script again. Alternatively set KUBEBUILDER_ASSETS to a folder
-  that already holds etcd, kube-apiserver and kubectl."
-fi
-GOV="$(go env GOVERSION 2>/dev/null | sed 's/^go//')"
-case "$GOV" in
-  1.2[6-9]*|1.[3-9][0-9]*|[2-9].*) ;;
-  *) die "Go >= 1.26 is required to build Kubernetes $(sed -n 's#^require k8s.io/kubernetes ##p' "$TOOLS/k8s/go.mod") (found go $GOV). Install a newer Go." ;;
-esac
-
-K8S_VERSION="$(sed -n 's#^require k8s.io/kubernetes \(v[0-9.]*\).*#\1#p' "$TOOLS/k8s/go.mod")"
+K8S_VERSION="$(sed -n 's#^[[:space:]]*\(require[[:space:]]\{1,\}\)\{0,1\}k8s.io/kubernetes \(v[0-9.]*\).*#\2#p' "$TOOLS/k8s/go.mod" | head -1)"
 [ -n "$K8S_VERSION" ] || die "cannot read the Kubernetes version from tools/k8s/go.mod"
 CACHE="${CDK8S_OTEL_CACHE:-$HOME/.cache/cdk8s-otel}"
 BIN="$CACHE/bin/$K8S_VERSION"
@@ -71,6 +58,24 @@ works() { # path -> 0 if the binary runs and reports a version
 
 human() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }
 
+# ---- toolchain (checked only when something has to be built) -------------------------------------------
+GO_CHECKED=""
+need_go() {
+  [ -n "$GO_CHECKED" ] && return 0
+  if ! command -v go >/dev/null 2>&1; then
+    die "the Go toolchain (go >= 1.26) is needed to build $1 but 'go' is not on PATH.
+  Install Go 1.26 or newer (Debian/Ubuntu: a golang package of version >= 1.26, or a Go release unpacked into
+  /usr/local/go with /usr/local/go/bin on PATH), then run this script again. Alternatively set KUBEBUILDER_ASSETS
+  to a folder that already holds etcd, kube-apiserver and kubectl (the envtest layout)."
+  fi
+  local v; v="$(go env GOVERSION 2>/dev/null | sed 's/^go//')"
+  case "$v" in
+    1.2[6-9]*|1.[3-9][0-9]*|[2-9].*) ;;
+    *) die "Go >= 1.26 is required to build Kubernetes $K8S_VERSION (found go $v). Install a newer Go." ;;
+  esac
+  GO_CHECKED=1
+}
+
 SUMMARY=()
 # build NAME TOOLDIR PACKAGE [LDFLAGS]
 build() {
@@ -80,6 +85,7 @@ build() {
     SUMMARY+=("$(printf '%-24s %10s  %8s  %s' "$name" "$(human "$(stat -c %s "$out")")" "cached" "$out")")
     return 0
   fi
+  need_go "$name"
   # Build in a temp copy of the wrapper module so nothing is written into the repo.
   local work; work="$(mktemp -d)"
   cp "$TOOLS/$dir/go.mod" "$TOOLS/$dir/go.sum" "$work/"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# CI section for the integration tests (called by .ci/run after the unit tests):
+#  1. build, or reuse from ${CDK8S_OTEL_CACHE:-$HOME/.cache/cdk8s-otel}/bin/<k8s-version>, the control-plane
+#     binaries (scripts/build-control-plane.sh; a cold build takes ~13 min on 2 cores, see docs/real-control-plane.md);
+#  2. run `npm run test:integration` (real kube-apiserver + etcd, kcm, scheduler and kwok on 127.0.0.1);
+#  3. fail if any control-plane process of the tests is still running afterwards.
+# Exits non-zero on any failure. Time limits keep it well inside CI's 90 minutes.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+BUILD_TIMEOUT="${CI_INTEGRATION_BUILD_TIMEOUT:-45m}"
+TEST_TIMEOUT="${CI_INTEGRATION_TEST_TIMEOUT:-20m}"
+
+echo "== integration: control-plane binaries (timeout $BUILD_TIMEOUT)"
+start=$SECONDS
+out="$(timeout --kill-after=30s "$BUILD_TIMEOUT" bash scripts/build-control-plane.sh)" || {
+  rc=$?; echo "integration: building the control-plane binaries failed (exit $rc)" >&2; exit "$rc"; }
+echo "$out"
+echo "== integration: binaries ready after $((SECONDS - start)) s"
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+
+echo "== integration: npm run test:integration (timeout $TEST_TIMEOUT)"
+rc=0
+timeout --kill-after=30s "$TEST_TIMEOUT" npm run test:integration || rc=$?
+
+# The harness must leave nothing behind. Only processes running from a harness temp folder are considered.
+leftovers=""
+for pid in $(pgrep -f -- '--data-dir=/dev/shm/cdk8s-otel-etcd-|/cdk8s-otel-cp-' || true); do
+  [ "$pid" = "$$" ] && continue
+  leftovers+=" $pid"
+done
+if [ -n "$leftovers" ]; then
+  echo "integration: control-plane processes left behind by the tests:" >&2
+  ps -o pid,pgid,args -p ${leftovers// /,} >&2 || true
+  kill -KILL $leftovers 2>/dev/null || true
+  [ "$rc" -ne 0 ] || rc=1
+fi
+if [ "$rc" -ne 0 ]; then echo "integration: FAILED (exit $rc)" >&2; exit "$rc"; fi
+echo "== integration: passed in $((SECONDS - start)) s"
