@@ -1,0 +1,83 @@
+import { appendIfNotSet, fieldRefEnv } from './env';
+import { LanguageContext } from './language';
+import { isInitContainer, withOptional } from './pod-utils';
+import { injectCommonEnv, injectCommonSdkConfig } from './sdk-config';
+import { Container } from './types';
+import { AGENT_DIR, cloneContainer, dropConfigMount, SID_PLACEHOLDER, SOURCE_CONF_DIR, webServerSettings } from './webserver';
+
+const CLONE = 'otel-agent-source-container-clone';
+const ATTACH = 'otel-agent-attach-nginx';
+const CONF_VOLUME = 'otel-nginx-conf-dir';
+const AGENT_VOLUME = 'otel-nginx-agent';
+const DEFAULT_CONFIG_FILE = '/etc/nginx/nginx.conf';
+const LD_LIBRARY_PATH = 'LD_LIBRARY_PATH';
+
+/**
+ * The attach script: copies the module matching the nginx version the clone recorded, writes the module
+ * config (pod name as instance id) into conf.d, and loads the module first in the main config file (`$1`).
+ * `env OTEL_RESOURCE_ATTRIBUTES;` lets the nginx worker see the variable.
+ */
+const ATTACH_SCRIPT = [
+  'set -e',
+  `cp -r /opt/opentelemetry/* ${AGENT_DIR}`,
+  `NGINX_VERSION=$(cat ${SOURCE_CONF_DIR}/version.txt)`,
+  `agentLogDir=$(echo "${AGENT_DIR}/logs" | sed 's,/,\\\\/,g')`,
+  `sed "s,__agent_log_dir__,\${agentLogDir},g" ${AGENT_DIR}/conf/opentelemetry_sdk_log4cxx.xml.template > ${AGENT_DIR}/conf/opentelemetry_sdk_log4cxx.xml`,
+  `printf '%b' "$OTEL_NGINX_AGENT_CONF" > ${SOURCE_CONF_DIR}/opentelemetry_agent.conf`,
+  `sed -i "s,${SID_PLACEHOLDER},\${OTEL_NGINX_SERVICE_INSTANCE_ID},g" ${SOURCE_CONF_DIR}/opentelemetry_agent.conf`,
+  `sed -i "1s,^,load_module ${AGENT_DIR}/WebServerModule/Nginx/\${NGINX_VERSION}/ngx_http_opentelemetry_module.so;\\n,g" ${SOURCE_CONF_DIR}/$1`,
+  `sed -i "1s,^,env OTEL_RESOURCE_ATTRIBUTES;\\n,g" ${SOURCE_CONF_DIR}/$1`,
+  `mkdir -p ${SOURCE_CONF_DIR}/conf.d && mv ${SOURCE_CONF_DIR}/opentelemetry_agent.conf ${SOURCE_CONF_DIR}/conf.d`,
+].join('\n');
+
+/**
+ * Nginx: the same clone/attach pattern as Apache HTTPD, with unsized emptyDirs, the config directory taken
+ * from `configFile`, the nginx version recorded by the clone, and LD_LIBRARY_PATH extended for the module.
+ */
+export function injectNginx(ctx: LanguageContext): void {
+  const spec = ctx.inst.spec.nginx;
+  const configFile = spec?.configFile || DEFAULT_CONFIG_FILE;
+  const slash = configFile.lastIndexOf('/');
+  const confDir = slash > 0 ? configFile.slice(0, slash) : slash === 0 ? '/' : '.';
+  const confFile = configFile.slice(slash + 1);
+  const pod = ctx.pod;
+  for (const c of ctx.targets) {
+    if (isInitContainer(pod, c.name)) {
+      ctx.log(`Skipping Nginx injection into container ${c.name}: is init container`);
+      continue;
+    }
+    c.env = appendIfNotSet(c.env ?? [], ...(spec?.env ?? []));
+    const inits = (pod.spec.initContainers ??= []);
+    if (!inits.some((i) => i.name === CLONE)) {
+      (pod.spec.volumes ??= []).push({ name: CONF_VOLUME, emptyDir: {} });
+      const script = `cp -r ${confDir}/. ${SOURCE_CONF_DIR} && export NGINX_VERSION="$( { nginx -v ; } 2>&1 )" `
+        + `&& echo \${NGINX_VERSION##*/} > ${SOURCE_CONF_DIR}/version.txt`;
+      inits.push(cloneContainer(c, CLONE, script, CONF_VOLUME, spec?.resourceRequirements));
+      dropConfigMount(c, confDir);
+      c.volumeMounts = [...(c.volumeMounts ?? []),
+        { name: AGENT_VOLUME, mountPath: AGENT_DIR },
+        { name: CONF_VOLUME, mountPath: confDir }];
+    }
+    if (!inits.some((i) => i.name === ATTACH)) {
+      pod.spec.volumes!.push({ name: AGENT_VOLUME, emptyDir: {} });
+      const conf = webServerSettings(ctx, c, 'NginxModule', 'nginx', spec?.attrs).map(([k, v]) => `${k} ${v};\n`).join('');
+      const attach = withOptional<Container>({ name: ATTACH }, { image: spec?.image });
+      attach.command = ['/bin/sh', '-c', ATTACH_SCRIPT, '--', confFile];
+      attach.env = [{ name: 'OTEL_NGINX_AGENT_CONF', value: conf }, fieldRefEnv('OTEL_NGINX_SERVICE_INSTANCE_ID', 'metadata.name')];
+      withOptional(attach, {
+        resources: spec?.resourceRequirements,
+      });
+      attach.volumeMounts = [{ name: AGENT_VOLUME, mountPath: AGENT_DIR }, { name: CONF_VOLUME, mountPath: SOURCE_CONF_DIR }];
+      withOptional(attach, { securityContext: ctx.inst.spec.initContainerSecurityContext ?? c.securityContext,
+        imagePullPolicy: ctx.inst.spec.imagePullPolicy });
+      inits.push(attach);
+      const env = (c.env ??= []);
+      const idx = env.findIndex((e) => e.name === LD_LIBRARY_PATH);
+      const lib = `${AGENT_DIR}/sdk_lib/lib`;
+      if (idx >= 0) env[idx] = { ...env[idx], value: `${env[idx].value ?? ''}:${lib}` };
+      else env.push({ name: LD_LIBRARY_PATH, value: lib });
+    }
+    injectCommonEnv(ctx.inst, c);
+    injectCommonSdkConfig(ctx, c, c);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Plain-JSON shapes the pod mutators work on: a Pod as the API server hands it to the webhook, and the
+ * `opentelemetry.io/v1alpha1` Instrumentation resource. Only the fields the mutators read or write are named;
+ * the index signatures keep everything else so a mutation never drops a field it does not know.
+ */
+
+export interface FieldRefEnvSource {
+  fieldRef?: { apiVersion?: string; fieldPath: string };
+  [key: string]: unknown;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: FieldRefEnvSource;
+  [key: string]: unknown;
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+  subPath?: string;
+  [key: string]: unknown;
+}
+
+export interface Volume {
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface ResourceRequirements {
+  limits?: { [resource: string]: string };
+  requests?: { [resource: string]: string };
+  [key: string]: unknown;
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  env?: EnvVar[];
+  volumeMounts?: VolumeMount[];
+  resources?: ResourceRequirements;
+  securityContext?: { [key: string]: unknown };
+  imagePullPolicy?: string;
+  [key: string]: unknown;
+}
+
+export interface PodSpec {
+  containers: Container[];
+  initContainers?: Container[];
+  volumes?: Volume[];
+  shareProcessNamespace?: boolean;
+  nodeName?: string;
+  [key: string]: unknown;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid?: string;
+  controller?: boolean;
+  [key: string]: unknown;
+}
+
+export interface PodMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  labels?: { [key: string]: string };
+  annotations?: { [key: string]: string };
+  ownerReferences?: OwnerReference[];
+  [key: string]: unknown;
+}
+
+export interface Pod {
+  apiVersion?: string;
+  kind?: string;
+  metadata: PodMeta;
+  spec: PodSpec;
+  [key: string]: unknown;
+}
+
+/** Any namespaced Kubernetes object the lookup hands back (Namespace, ReplicaSet, Job, ...). */
+export interface MetaObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: PodMeta;
+  [key: string]: unknown;
+}
+
+export interface TLSSpec {
+  secretName?: string;
+  configMapName?: string;
+  ca_file?: string;
+  cert_file?: string;
+  key_file?: string;
+}
+
+export interface LanguageSpec {
+  image?: string;
+  env?: EnvVar[];
+  volumeClaimTemplate?: { [key: string]: unknown };
+  volumeLimitSize?: string;
+  /** The resources field of every language except Java. */
+  resourceRequirements?: ResourceRequirements;
+}
+
+export interface JavaSpec extends LanguageSpec {
+  /** Java alone names the field `resources` (an upstream quirk the CRD keeps). */
+  resources?: ResourceRequirements;
+  extensions?: Array<{ image: string; dir: string }>;
+}
+
+export interface GoSpec extends LanguageSpec {
+  securityContext?: { [key: string]: unknown };
+}
+
+export interface WebServerAttr {
+  name: string;
+  value: string;
+}
+
+export interface ApacheHttpdSpec extends LanguageSpec {
+  attrs?: WebServerAttr[];
+  version?: string;
+  configPath?: string;
+}
+
+export interface NginxSpec extends LanguageSpec {
+  attrs?: WebServerAttr[];
+  configFile?: string;
+}
+
+export interface InstrumentationSpec {
+  exporter?: { endpoint?: string; tls?: TLSSpec };
+  propagators?: string[];
+  sampler?: { type?: string; argument?: string };
+  resource?: { resourceAttributes?: { [key: string]: string }; addK8sUIDAttributes?: boolean };
+  defaults?: { useLabelsForResourceAttributes?: boolean };
+  env?: EnvVar[];
+  imagePullPolicy?: string;
+  initContainerSecurityContext?: { [key: string]: unknown };
+  java?: JavaSpec;
+  nodejs?: LanguageSpec;
+  python?: LanguageSpec;
+  dotnet?: LanguageSpec;
+  go?: GoSpec;
+  apacheHttpd?: ApacheHttpdSpec;
+  nginx?: NginxSpec;
+  [key: string]: unknown;
+}
+
+/** The `opentelemetry.io/v1alpha1` Instrumentation custom resource. */
+export interface InstrumentationResource {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; namespace?: string; annotations?: { [key: string]: string }; [key: string]: unknown };
+  spec: InstrumentationSpec;
+  [key: string]: unknown;
+}

@@ -1,0 +1,53 @@
+import { LanguageContext } from './language';
+import { chooseServiceName, createResourceMap } from './resource';
+import { Container, WebServerAttr } from './types';
+
+/** Shared by the Apache HTTPD and Nginx injectors: both configure a native agent module through a config file. */
+
+export const AGENT_DIR = '/opt/opentelemetry-webserver/agent';
+export const SOURCE_CONF_DIR = '/opt/opentelemetry-webserver/source-conf';
+export const SID_PLACEHOLDER = '<<SID-PLACEHOLDER>>';
+
+/**
+ * The agent's key/value settings, sorted by key. Service name and namespace come from the pod as for the
+ * SDKs; the instance id is a placeholder the attach script replaces with the pod name.
+ */
+export function webServerSettings(ctx: LanguageContext, container: Container, prefix: string, fallbackNamespace: string,
+  attrs: readonly WebServerAttr[] | undefined): Array<[string, string]> {
+  const res = createResourceMap(ctx.inst, ctx.namespace, ctx.pod, container, ctx.lookup);
+  const useLabels = ctx.inst.spec.defaults?.useLabelsForResourceAttributes === true;
+  const settings: { [key: string]: string } = {
+    [`${prefix}Enabled`]: 'ON',
+    [`${prefix}OtelSpanExporter`]: 'otlp',
+    [`${prefix}OtelExporterEndpoint`]: ctx.inst.spec.exporter?.endpoint || 'http://localhost:4317/',
+    [`${prefix}ServiceName`]: chooseServiceName(ctx.pod, useLabels, res, container),
+    [`${prefix}ServiceNamespace`]: ctx.pod.metadata.namespace || res['k8s.namespace.name'] || fallbackNamespace,
+    [`${prefix}ServiceInstanceId`]: SID_PLACEHOLDER,
+    [`${prefix}ResolveBackends`]: 'ON',
+    [`${prefix}TraceAsError`]: 'ON',
+  };
+  for (const a of attrs ?? []) settings[a.name] = a.value;
+  return Object.keys(settings).sort().map((k) => [k, settings[k]]);
+}
+
+/**
+ * The init container that copies the web server's configuration out of the app image: a clone of the app
+ * container keeping only what it needs to start (image, env, mounts, security, pull policy).
+ */
+export function cloneContainer(app: Container, name: string, script: string, confVolume: string,
+  resources: unknown): Container {
+  const clone: Container = { name, command: ['/bin/sh', '-c'], args: [script] };
+  for (const key of ['image', 'env', 'envFrom', 'volumeMounts', 'securityContext', 'imagePullPolicy']) {
+    if (app[key] !== undefined) clone[key] = JSON.parse(JSON.stringify(app[key]));
+  }
+  clone.volumeMounts = [...(clone.volumeMounts ?? []), { name: confVolume, mountPath: SOURCE_CONF_DIR }];
+  if (resources !== undefined) clone.resources = JSON.parse(JSON.stringify(resources));
+  return clone;
+}
+
+/** Removes the first mount whose path lies in the config directory: our copy replaces it. */
+export function dropConfigMount(container: Container, confDir: string): void {
+  const mounts = container.volumeMounts ?? [];
+  const idx = mounts.findIndex((m) => m.mountPath.includes(confDir));
+  if (idx >= 0) mounts.splice(idx, 1);
+}
