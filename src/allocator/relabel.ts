@@ -1,0 +1,268 @@
+import { createHash } from 'node:crypto';
+import { InvalidInputError } from '../common/errors';
+import { isValidLabelName, Labels } from './labels';
+import { compileAnchored, expandTemplate } from './re2';
+
+/**
+ * Prometheus relabeling (`model/relabel`), rule for rule:
+ * - the source values are joined with `separator` (default `;`); a missing label reads as "";
+ * - `regex` (default `(.*)`) is RE2, anchored at both ends; `replacement` defaults to `$1` and expands with
+ *   Go's `Regexp.Expand` rules (see {@link expandTemplate});
+ * - `replace`: on a match, `target_label` and `replacement` are expanded; an invalid expanded name is skipped, an
+ *   empty result deletes the label. With no source value and the default regex, the label is set verbatim
+ *   (Prometheus' fast path);
+ * - `keep`/`drop` match the joined value; `keepequal`/`dropequal` compare it with `target_label`'s value;
+ * - `hashmod`: MD5 of the value, its last 8 bytes as a big-endian integer, modulo `modulus`;
+ * - `labelmap` renames every matching label name to the expanded replacement (the value is kept);
+ *   `labeldrop`/`labelkeep` remove the labels whose name does (not) match;
+ * - `lowercase`/`uppercase` write the joined value, case-mapped, into `target_label`;
+ * - setting a label to "" deletes it.
+ */
+export type RelabelAction =
+  | 'replace' | 'keep' | 'drop' | 'keepequal' | 'dropequal' | 'hashmod'
+  | 'labelmap' | 'labeldrop' | 'labelkeep' | 'lowercase' | 'uppercase';
+
+const ACTIONS: ReadonlySet<string> = new Set([
+  'replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod',
+  'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase',
+]);
+
+/** A validated relabel rule, ready to apply. */
+export interface RelabelRule {
+  readonly sourceLabels: readonly string[];
+  readonly separator: string;
+  /** the regex as written (without anchors), for serialisation */
+  readonly regexText: string;
+  readonly regex: RegExp;
+  /** true when the rule did not set `regex` (Prometheus' fast path for `replace` depends on it) */
+  readonly defaultRegex: boolean;
+  readonly modulus: bigint;
+  readonly targetLabel: string;
+  readonly replacement: string;
+  readonly action: RelabelAction;
+}
+
+const DEFAULT_REGEX_TEXT = '(.*)';
+const DEFAULT_REGEX = compileAnchored(DEFAULT_REGEX_TEXT);
+/** Prometheus' `relabelTarget`: names with `$` references that can expand to a valid label name. */
+const RELABEL_TARGET_RE = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
+const KNOWN_KEYS = new Set(['source_labels', 'separator', 'regex', 'modulus', 'target_label', 'replacement', 'action']);
+
+/**
+ * Validates one rule (YAML already parsed) with Prometheus' checks. `resource` and `path` name where it came from,
+ * e.g. `targetallocator.yaml` and `config.scrape_configs[0].relabel_configs[2]`.
+ */
+export function parseRelabelRule(raw: unknown, resource: string, path: string): RelabelRule {
+  const bad = (field: string, problem: string, fix: string): never => {
+    throw new InvalidInputError(resource, field ? `${path}.${field}` : path, problem, fix);
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) bad('', 'must be a mapping', 'write the rule as `- action: … source_labels: […]`');
+  const r = raw as Record<string, unknown>;
+  for (const key of Object.keys(r)) {
+    if (!KNOWN_KEYS.has(key)) bad(key, 'unknown field', `use one of ${Array.from(KNOWN_KEYS).join(', ')}`);
+  }
+  const str = (field: string): string | undefined => {
+    const v = r[field];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    if (typeof v !== 'string') bad(field, 'must be a string', 'quote the value');
+    return v as string;
+  };
+  const actionText = str('action') ?? 'replace';
+  const action = actionText.toLowerCase();
+  if (!ACTIONS.has(action)) bad('action', `unknown relabel action ${JSON.stringify(actionText)}`, `use one of ${Array.from(ACTIONS).join(', ')}`);
+
+  let sourceLabels: string[] = [];
+  const rawSources = r.source_labels;
+  if (rawSources !== undefined && rawSources !== null) {
+    if (!Array.isArray(rawSources)) bad('source_labels', 'must be a list of label names', 'write source_labels: [a, b]');
+    sourceLabels = (rawSources as unknown[]).map((s, i) => {
+      if (typeof s !== 'string' || !isValidLabelName(s)) bad(`source_labels[${i}]`, `${JSON.stringify(s)} is not a valid label name`, 'use [a-zA-Z_][a-zA-Z0-9_]*');
+      return s as string;
+    });
+  }
+  const separator = str('separator') ?? ';';
+  const regexText = str('regex');
+  let regex = DEFAULT_REGEX;
+  if (regexText !== undefined) {
+    try {
+      regex = compileAnchored(regexText);
+    } catch (err) {
+      bad('regex', (err as Error).message, 'use RE2 syntax as Prometheus does');
+    }
+  }
+  let modulus = 0n;
+  if (r.modulus !== undefined && r.modulus !== null) {
+    const m = r.modulus;
+    if (!(typeof m === 'number' && Number.isInteger(m) && m >= 0) && !(typeof m === 'string' && /^\d+$/.test(m))) {
+      bad('modulus', 'must be a non-negative integer', 'e.g. modulus: 4');
+    }
+    modulus = BigInt(m as number | string);
+  }
+  const targetLabel = str('target_label') ?? '';
+  const replacement = str('replacement') ?? '$1';
+  const a = action as RelabelAction;
+
+  if (modulus === 0n && a === 'hashmod') bad('modulus', 'hashmod requires a non-zero modulus', 'set modulus: <n>');
+  if (['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(a) && targetLabel === '') {
+    bad('target_label', `the ${a} action requires 'target_label'`, 'set target_label');
+  }
+  if (a === 'replace' && !targetLabel.includes('$') && !isValidLabelName(targetLabel)) {
+    bad('target_label', `${JSON.stringify(targetLabel)} is invalid 'target_label' for replace action`, 'use [a-zA-Z_][a-zA-Z0-9_]* or $-references');
+  }
+  if (a === 'replace' && targetLabel.includes('$') && !RELABEL_TARGET_RE.test(targetLabel)) {
+    bad('target_label', `${JSON.stringify(targetLabel)} is invalid 'target_label' for replace action`, 'use a label name with $1 or ${name} references');
+  }
+  if (['lowercase', 'uppercase', 'keepequal', 'dropequal', 'hashmod'].includes(a) && !isValidLabelName(targetLabel)) {
+    bad('target_label', `${JSON.stringify(targetLabel)} is invalid 'target_label' for ${a} action`, 'use [a-zA-Z_][a-zA-Z0-9_]*');
+  }
+  if (['lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(a) && replacement !== '$1') {
+    bad('replacement', `'replacement' can not be set for ${a} action`, 'remove replacement');
+  }
+  if (a === 'labelmap' && !RELABEL_TARGET_RE.test(replacement)) {
+    bad('replacement', `${JSON.stringify(replacement)} is invalid 'replacement' for labelmap action`, 'use a label name with $1 or ${name} references');
+  }
+  if ((a === 'keepequal' || a === 'dropequal') && (regexText !== undefined || modulus !== 0n || separator !== ';' || replacement !== '$1')) {
+    bad('', `${a} action requires only 'source_labels' and 'target_label', and no other fields`, 'remove regex, modulus, separator and replacement');
+  }
+  if ((a === 'labeldrop' || a === 'labelkeep') &&
+    (sourceLabels.length > 0 || targetLabel !== '' || modulus !== 0n || separator !== ';' || replacement !== '$1')) {
+    bad('', `${a} action requires only 'regex', and no other fields`, 'remove source_labels, target_label, modulus, separator and replacement');
+  }
+  return {
+    sourceLabels, separator, regexText: regexText ?? DEFAULT_REGEX_TEXT, regex,
+    defaultRegex: regexText === undefined, modulus, targetLabel, replacement, action: a,
+  };
+}
+
+/** Validates a `relabel_configs` list. */
+export function parseRelabelRules(raw: unknown, resource: string, path: string): RelabelRule[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new InvalidInputError(resource, path, 'must be a list of relabel rules', 'write each rule as a list item');
+  return raw.map((rule, i) => parseRelabelRule(rule, resource, `${path}[${i}]`));
+}
+
+/**
+ * Prometheus' `labels.Builder`: a base label set plus edits. Iteration order matters for `labelmap` when two
+ * labels map to the same name (the last write wins): untouched base labels first, in sorted order, then
+ * added or changed labels in the order they were set.
+ */
+export class LabelsBuilder {
+  private readonly add = new Map<string, string>();
+  private readonly del = new Set<string>();
+
+  constructor(private readonly base: Labels) {}
+
+  get(name: string): string {
+    const added = this.add.get(name);
+    if (added !== undefined) return added;
+    if (this.del.has(name)) return '';
+    return Object.prototype.hasOwnProperty.call(this.base, name) ? this.base[name] : '';
+  }
+
+  set(name: string, value: string): void {
+    if (value === '') {
+      this.delete(name);
+      return;
+    }
+    this.del.delete(name);
+    this.add.set(name, value);
+  }
+
+  delete(name: string): void {
+    this.add.delete(name);
+    this.del.add(name);
+  }
+
+  /** Snapshot of the current labels in Prometheus' iteration order. */
+  entries(): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (const name of Object.keys(this.base)) {
+      if (!this.del.has(name) && !this.add.has(name)) out.push([name, this.base[name]]);
+    }
+    for (const e of this.add) out.push(e);
+    return out;
+  }
+
+  /** The current labels, sorted by name. */
+  sorted(): Array<[string, string]> {
+    const out = this.entries();
+    out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return out;
+  }
+}
+
+function hashMod(value: string, modulus: bigint): string {
+  const digest = createHash('md5').update(value, 'utf8').digest();
+  return (digest.readBigUInt64BE(8) % modulus).toString();
+}
+
+/** Applies one rule; false means the target is dropped. */
+export function applyRule(rule: RelabelRule, lb: LabelsBuilder): boolean {
+  let value: string;
+  if (rule.sourceLabels.length === 1) {
+    value = lb.get(rule.sourceLabels[0]);
+  } else {
+    value = rule.sourceLabels.map((n) => lb.get(n)).join(rule.separator);
+  }
+  switch (rule.action) {
+    case 'drop':
+      return !rule.regex.test(value);
+    case 'keep':
+      return rule.regex.test(value);
+    case 'dropequal':
+      return lb.get(rule.targetLabel) !== value;
+    case 'keepequal':
+      return lb.get(rule.targetLabel) === value;
+    case 'replace': {
+      if (value === '' && rule.defaultRegex && !rule.targetLabel.includes('$') && !rule.replacement.includes('$')) {
+        lb.set(rule.targetLabel, rule.replacement);
+        return true;
+      }
+      const m = rule.regex.exec(value);
+      if (!m) return true;
+      const target = expandTemplate(rule.targetLabel, m);
+      if (!isValidLabelName(target)) return true;
+      const res = expandTemplate(rule.replacement, m);
+      if (res === '') lb.delete(target);
+      else lb.set(target, res);
+      return true;
+    }
+    case 'lowercase':
+      lb.set(rule.targetLabel, value.toLowerCase());
+      return true;
+    case 'uppercase':
+      lb.set(rule.targetLabel, value.toUpperCase());
+      return true;
+    case 'hashmod':
+      lb.set(rule.targetLabel, hashMod(value, rule.modulus));
+      return true;
+    case 'labelmap':
+      for (const [name, v] of lb.entries()) {
+        const m = rule.regex.exec(name);
+        if (m) lb.set(expandTemplate(rule.replacement, m), v);
+      }
+      return true;
+    case 'labeldrop':
+      for (const [name] of lb.entries()) if (rule.regex.test(name)) lb.delete(name);
+      return true;
+    case 'labelkeep':
+      for (const [name] of lb.entries()) if (!rule.regex.test(name)) lb.delete(name);
+      return true;
+  }
+}
+
+/** Runs the rules in order; false as soon as one drops the target. */
+export function applyRules(rules: readonly RelabelRule[], lb: LabelsBuilder): boolean {
+  for (const rule of rules) {
+    if (!applyRule(rule, lb)) return false;
+  }
+  return true;
+}
+
+/** Convenience for tests and callers with a plain label set: the relabelled labels (sorted), or undefined if dropped. */
+export function relabel(labels: Labels, rules: readonly RelabelRule[]): Record<string, string> | undefined {
+  const lb = new LabelsBuilder(labels);
+  if (!applyRules(rules, lb)) return undefined;
+  return Object.fromEntries(lb.sorted());
+}
