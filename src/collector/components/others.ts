@@ -6,7 +6,7 @@ const READ = ['get', 'watch', 'list'];
 
 /** Exporters: only `prometheus` opens a port (the endpoint Prometheus scrapes). */
 const EXPORTERS: Record<string, ComponentParser> = {
-  prometheus: singlePort({ port: 8888 }),
+  prometheus: singlePort({ port: 8888, withTargetPort: true }),
 };
 
 const jaegerQuery: ComponentParser = {

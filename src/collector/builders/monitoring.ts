@@ -1,0 +1,61 @@
+import { componentType } from '../components/types';
+import { LABEL_INSTANCE, LABEL_MANAGED_BY, selectorLabels, SERVICE_TYPE_LABEL } from '../labels';
+import { collectorName, monitoringServiceMonitorName, podMonitorName } from '../names';
+import { inferPorts } from '../ports';
+import { clean } from '../ports';
+import { ResolvedCollector } from '../resolve';
+import { Json } from '../spec';
+
+const MONITORING_API = 'monitoring.coreos.com/v1';
+
+function metricsEnabled(c: ResolvedCollector): boolean {
+  return !!c.spec.observability?.metrics?.enableMetrics && c.options.prometheusCrdsAvailable !== false;
+}
+
+/** Names of the ports opened by `prometheus` exporters (what Prometheus should scrape besides `monitoring`). */
+export function prometheusExporterPortNames(c: ResolvedCollector): string[] {
+  const exporters = { ...c.enabled, exporters: c.enabled.exporters.filter((id) => componentType(id) === 'prometheus') };
+  return inferPorts(c.config, exporters, ['exporters'], c.resource).map((p) => p.name);
+}
+
+function monitorMetadata(c: ResolvedCollector, name: string): Json {
+  return clean({ name, namespace: c.namespace, labels: { ...c.labelsFor(name), ...(c.spec.observability?.metrics?.extraLabels ?? {}) } });
+}
+
+/**
+ * ServiceMonitors when `observability.metrics.enableMetrics` is set: `<name>-monitoring-collector` for the
+ * collector's own metrics and `<name>-collector` for the prometheus exporters' ports (when there are any).
+ */
+export function buildCollectorServiceMonitors(c: ResolvedCollector): Json[] {
+  if (c.mode === 'sidecar' || !metricsEnabled(c)) return [];
+  const monitor = (name: string, serviceType: string, ports: string[]): Json => ({
+    apiVersion: MONITORING_API,
+    kind: 'ServiceMonitor',
+    metadata: monitorMetadata(c, name),
+    spec: {
+      endpoints: ports.map((port) => ({ port })),
+      namespaceSelector: { matchNames: [c.namespace] },
+      selector: { matchLabels: { ...selectorLabels(c.name, c.namespace), [SERVICE_TYPE_LABEL]: serviceType } },
+    },
+  });
+  const out = [monitor(monitoringServiceMonitorName(c.name), 'monitoring', ['monitoring'])];
+  const exporterPorts = prometheusExporterPortNames(c);
+  if (exporterPorts.length > 0) out.push(monitor(collectorName(c.name), 'base', exporterPorts));
+  return out;
+}
+
+/** PodMonitor `<name>-collector` for sidecar collectors (no Service exists to monitor). */
+export function buildCollectorPodMonitor(c: ResolvedCollector): Json | undefined {
+  if (c.mode !== 'sidecar' || !metricsEnabled(c)) return undefined;
+  return {
+    apiVersion: MONITORING_API,
+    kind: 'PodMonitor',
+    metadata: monitorMetadata(c, podMonitorName(c.name)),
+    spec: {
+      jobLabel: LABEL_INSTANCE,
+      podMetricsEndpoints: ['monitoring', ...prometheusExporterPortNames(c)].map((port) => ({ port })),
+      namespaceSelector: { matchNames: [c.namespace] },
+      selector: { matchLabels: { [LABEL_MANAGED_BY]: 'opentelemetry-operator', [LABEL_INSTANCE]: `${c.namespace}.${c.name}` } },
+    },
+  };
+}
