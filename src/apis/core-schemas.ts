@@ -89,3 +89,6 @@ export const hpaBehavior = (): Node<core.HorizontalPodAutoscalerBehavior> => opa
 /** Kubernetes' resource.Quantity syntax (the API server's own pattern for quantities). */
 export const QUANTITY_PATTERN =
   '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
+
+/** A full `corev1.Probe` (handler included), kept open. */
+export const probe = (): Node<core.Probe> => opaque<core.Probe>();

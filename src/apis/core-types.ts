@@ -121,3 +121,4 @@ export type SessionAffinityConfig = JsonObject;
 export type DaemonSetUpdateStrategy = JsonObject;
 export type DeploymentStrategy = JsonObject;
 export type HorizontalPodAutoscalerBehavior = JsonObject;
+export type Probe = JsonObject;
