@@ -233,6 +233,25 @@ export class KubeClient {
     return this.request<T>('PATCH', path, obj, 'application/apply-patch+yaml');
   }
 
+  /** JSON merge patch (RFC 7386): `null` removes a field. */
+  async mergePatch<T extends KubeObject = KubeObject>(obj: KubeObject): Promise<T> {
+    return this.request<T>('PATCH', await this.objectPath(obj, true), obj, 'application/merge-patch+json');
+  }
+
+  /**
+   * What `kubectl apply` / chainsaw's apply do to the server: create when absent, else a merge patch.
+   * Unlike server-side apply, create and merge patch drop `null` values (e.g. `processors:` left empty in YAML)
+   * before validation; a server-side apply body with such nulls fails the schema ("must be of type object").
+   */
+  async createOrMergePatch<T extends KubeObject = KubeObject>(obj: KubeObject): Promise<T> {
+    try {
+      return await this.create<T>(obj);
+    } catch (e) {
+      if (!(e instanceof KubeApiError && e.statusCode === 409)) throw e;
+      return this.mergePatch<T>(obj);
+    }
+  }
+
   /** Polls `probe` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
   async waitFor<T>(
     what: string,
