@@ -1,0 +1,278 @@
+/**
+ * The simulated cluster in motion: objects written by the test, the operator's reconcile of the CRs (through
+ * an injected {@link Reconciler}), ConfigMap retention, and the pods workloads get (through an injected
+ * {@link PodMutator} standing in for the pod webhook). Pure: everything it needs comes in as functions.
+ */
+import { KubeObject, describeObject } from '../common/kube';
+import { ClusterStore, clone, isClusterScoped, isMap, keyOf, mergeApply } from './store';
+import { admitServiceAccount, applyDefaults, isWorkload, synthesizePods, templateHash } from './workloads';
+
+/** Passed to the reconciler with the CRs of one namespace. */
+export interface ReconcileContext {
+  readonly namespace: string;
+}
+
+/** The operator's output for a set of CRs of one namespace (all objects it would create). Throws to reject a CR. */
+export type Reconciler = (crs: KubeObject[], ctx: ReconcileContext) => KubeObject[];
+
+/** Read access to the simulated cluster, for the pod mutator (CR and namespace lookups). */
+export interface ClusterLookup {
+  get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  /** Objects of a kind (all kinds when omitted), any version, optionally in one namespace. */
+  list(kind?: string, namespace?: string): KubeObject[];
+}
+
+/** The pod webhook: pod in, mutated pod out. */
+export type PodMutator = (pod: KubeObject, lookup: ClusterLookup) => KubeObject;
+
+/**
+ * Which of a collector's ConfigMaps survive a reconcile. Gets the collector and all ConfigMaps it owns
+ * (the current one and older ones, each with `metadata.creationTimestamp`); returns those to keep.
+ */
+export type ConfigMapRetention = (collector: KubeObject, configMaps: KubeObject[]) => KubeObject[];
+
+/** Admission of an object the test writes (CR defaulting/validation webhooks). Throws to reject. */
+export type Admission = (obj: KubeObject, old: KubeObject | undefined) => KubeObject;
+
+export interface SimulatorOptions {
+  readonly reconciler?: Reconciler;
+  readonly podMutator?: PodMutator;
+  readonly configMapRetention?: ConfigMapRetention;
+  readonly admit?: Admission;
+}
+
+export const OPERATOR_GROUP = 'opentelemetry.io';
+const CR_KINDS = new Set(['OpenTelemetryCollector', 'Instrumentation', 'TargetAllocator', 'OpAMPBridge']);
+
+export function isOperatorCr(obj: KubeObject): boolean {
+  return obj.apiVersion.startsWith(`${OPERATOR_GROUP}/`) && CR_KINDS.has(obj.kind);
+}
+
+export type WriteMode = 'apply' | 'create' | 'update' | 'patch';
+
+export class SimulatedCluster implements ClusterLookup {
+  readonly store = new ClusterStore();
+  /** Problems worth reporting that did not fail the operation (mutator errors, ...). */
+  readonly notes: string[] = [];
+  private readonly podTemplates = new Map<string, string>();
+
+  constructor(private readonly opts: SimulatorOptions, namespaces: ReadonlyArray<string>) {
+    for (const ns of namespaces) this.store.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, 'user');
+  }
+
+  get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.store.get(apiVersion, kind, namespace, name);
+  }
+
+  list(kind?: string, namespace?: string): KubeObject[] {
+    return this.store.list({ kind, namespace });
+  }
+
+  /**
+   * Writes an object the way the test's operation would, then lets the operator and the controllers
+   * react. Throws (with the resource named) when the write is rejected.
+   */
+  write(input: KubeObject, mode: WriteMode, defaultNamespace: string): KubeObject {
+    const obj = withNamespace(input, defaultNamespace);
+    const key = keyOf(obj);
+    const existing = this.store.entry(key)?.obj;
+    if (mode === 'create' && existing) throw new Error(`${describeObject(obj)} already exists`);
+    if (mode === 'patch' && !existing) throw new Error(`${describeObject(obj)} not found, cannot patch it`);
+    let next: KubeObject;
+    if (mode === 'update' || !existing) {
+      next = clone(obj);
+    } else {
+      next = mergeApply(existing, obj) as KubeObject;
+    }
+    if (this.opts.admit && isOperatorCr(next)) next = this.opts.admit(next, existing);
+    if (next.kind === 'Pod' && !existing) next = this.admitPod(next);
+    const previous = existing ? clone(existing) : undefined;
+    this.store.put(applyDefaults(next), 'user');
+    try {
+      this.settle();
+    } catch (e) {
+      // the operator rejected it (webhook validation): undo the write
+      if (previous) this.store.put(previous, this.store.entry(key)!.origin);
+      else this.store.delete(key);
+      this.settle();
+      throw e;
+    }
+    return this.store.entry(key)!.obj;
+  }
+
+  delete(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean {
+    const key = keyOf({ apiVersion, kind, metadata: { name, namespace: isClusterScoped(kind) ? undefined : namespace } });
+    const removed = this.store.delete(key);
+    this.settle();
+    return removed;
+  }
+
+  /** Reconcile all CRs, collect garbage, roll out pods; repeated until nothing changes. */
+  settle(): void {
+    this.reconcile();
+    this.store.collectGarbage();
+    this.syncPods();
+    this.store.collectGarbage();
+  }
+
+  private reconcile(): void {
+    const reconciler = this.opts.reconciler;
+    if (!reconciler) return;
+    const namespaces = new Set(this.store.list().filter(isOperatorCr).map((cr) => cr.metadata.namespace ?? ''));
+    const desired = new Map<string, KubeObject>();
+    for (const ns of namespaces) {
+      for (const obj of this.renderNamespace(reconciler, ns)) desired.set(keyOf(obj), obj);
+    }
+    for (const [key, obj] of desired) {
+      const prev = this.store.entry(key);
+      if (prev?.origin === 'user' && isOperatorCr(prev.obj)) continue; // the user's CR wins over a generated one
+      this.store.put(applyDefaults(prev ? mergeOperatorWrite(prev.obj, obj) : obj), 'operator');
+    }
+    this.prune(desired);
+  }
+
+  /** Renders the managed CRs of a namespace; CRs the operator itself generates (a collector's TargetAllocator) are rendered too. */
+  private renderNamespace(reconciler: Reconciler, ns: string): KubeObject[] {
+    const userCrs = this.store.entries({ namespace: ns, origin: 'user' }).map((e) => e.obj).filter(isOperatorCr);
+    let crs = userCrs.filter((cr) => !isUnmanaged(cr));
+    let out: KubeObject[] = [];
+    for (let round = 0; round < 3; round++) {
+      out = reconciler(crs.map((cr) => clone(cr)), { namespace: ns }).map((o) => withNamespace(o, ns));
+      const known = new Set(crs.map(keyOf));
+      const generated = out.filter((o) => isOperatorCr(o) && !known.has(keyOf(o)) && !isUnmanaged(o));
+      if (generated.length === 0) break;
+      crs = [...crs, ...generated];
+    }
+    return out;
+  }
+
+  /** Deletes what the operator wrote before and no longer wants, except what retention or `unmanaged` keeps. */
+  private prune(desired: Map<string, KubeObject>): void {
+    const stale = this.store.entries({ origin: 'operator' }).filter((e) => !desired.has(e.key));
+    const keepConfigMaps = this.retainedConfigMaps(stale.map((e) => e.obj), desired);
+    for (const e of stale) {
+      const owner = this.ownerCr(e.obj);
+      if (owner && isUnmanaged(owner)) continue;
+      if (keepConfigMaps.has(e.key)) continue;
+      this.store.delete(e.key);
+    }
+  }
+
+  private retainedConfigMaps(stale: KubeObject[], desired: Map<string, KubeObject>): Set<string> {
+    const keep = new Set<string>();
+    const retention = this.opts.configMapRetention;
+    if (!retention) return keep;
+    const byCollector = new Map<string, { collector: KubeObject; maps: KubeObject[] }>();
+    const add = (cm: KubeObject) => {
+      const owner = this.ownerCr(cm);
+      if (!owner || owner.kind !== 'OpenTelemetryCollector') return;
+      const k = keyOf(owner);
+      const group = byCollector.get(k) ?? { collector: owner, maps: [] };
+      group.maps.push(this.store.entry(keyOf(cm))?.obj ?? cm);
+      byCollector.set(k, group);
+    };
+    for (const cm of stale) if (cm.kind === 'ConfigMap') add(cm);
+    for (const cm of desired.values()) if (cm.kind === 'ConfigMap') add(cm);
+    for (const { collector, maps } of byCollector.values()) {
+      for (const cm of retention(collector, maps)) keep.add(keyOf(cm));
+    }
+    return keep;
+  }
+
+  /** The CR an operator-written object belongs to: its controller owner reference, else the `instance` label. */
+  ownerCr(obj: KubeObject): KubeObject | undefined {
+    const ns = obj.metadata.namespace ?? '';
+    const crs = this.store.list({ namespace: ns }).filter(isOperatorCr);
+    for (const ref of obj.metadata.ownerReferences ?? []) {
+      const hit = crs.find((cr) => cr.kind === ref.kind && cr.metadata.name === ref.name);
+      if (hit) return hit;
+    }
+    const instance = obj.metadata.labels?.['app.kubernetes.io/instance'];
+    if (instance) {
+      const [crNs, ...rest] = instance.split('.');
+      const name = rest.join('.');
+      const candidates = this.store.list({ namespace: crNs }).filter((cr) => isOperatorCr(cr) && cr.metadata.name === name);
+      return candidates.find((cr) => cr.kind === 'OpenTelemetryCollector') ?? candidates[0];
+    }
+    return undefined;
+  }
+
+  /** Creates the pods of workloads whose template is new or changed (a rollout replaces the old pods). */
+  private syncPods(): void {
+    const workloads = this.store.list().filter(isWorkload);
+    const live = new Set(workloads.map(keyOf));
+    for (const key of [...this.podTemplates.keys()]) if (!live.has(key)) this.podTemplates.delete(key);
+    for (const w of workloads) {
+      const key = keyOf(w);
+      const hash = templateHash(w);
+      if (this.podTemplates.get(key) === hash) continue;
+      this.podTemplates.set(key, hash);
+      this.removeOwnedPods(w);
+      const { controllers, pods } = synthesizePods(w);
+      for (const c of controllers) this.store.put(applyDefaults(c), 'controller');
+      for (const p of pods) {
+        const withUid = { ...p, metadata: { ...p.metadata, ownerReferences: this.resolveOwnerUids(p) } } as KubeObject;
+        this.store.put(applyDefaults(this.admitPod(withUid)), 'controller');
+      }
+    }
+  }
+
+  private resolveOwnerUids(obj: KubeObject) {
+    return (obj.metadata.ownerReferences ?? []).map((r) => ({
+      ...r, uid: r.uid ?? this.store.list({ kind: r.kind, namespace: obj.metadata.namespace }).find((o) => o.metadata.name === r.name)?.metadata.uid,
+    }));
+  }
+
+  private removeOwnedPods(w: KubeObject): void {
+    const ns = w.metadata.namespace ?? '';
+    const owned = (o: KubeObject, owner: KubeObject) =>
+      (o.metadata.ownerReferences ?? []).some((r) => r.kind === owner.kind && r.name === owner.metadata.name);
+    const rss = w.kind === 'Deployment' ? this.store.list({ kind: 'ReplicaSet', namespace: ns }).filter((rs) => owned(rs, w)) : [];
+    for (const p of this.store.list({ kind: 'Pod', namespace: ns })) {
+      if (owned(p, w) || rss.some((rs) => owned(p, rs))) this.store.delete(keyOf(p));
+    }
+    for (const rs of rss) this.store.delete(keyOf(rs));
+  }
+
+  /** Pod CREATE admission: API defaults, ServiceAccount plugin, then the webhook (failurePolicy Ignore). */
+  private admitPod(pod: KubeObject): KubeObject {
+    let out = admitServiceAccount(applyDefaults(pod));
+    if (this.opts.podMutator) {
+      try {
+        out = admitServiceAccount(applyDefaults(this.opts.podMutator(clone(out), this)));
+      } catch (e) {
+        this.notes.push(`pod webhook failed for ${describeObject(pod)} (admitted unchanged): ${(e as Error).message}`);
+      }
+    }
+    return out;
+  }
+}
+
+function isUnmanaged(cr: KubeObject): boolean {
+  return (cr.spec as Record<string, unknown> | undefined)?.managementState === 'unmanaged';
+}
+
+function withNamespace(obj: KubeObject, ns: string): KubeObject {
+  if (isClusterScoped(obj.kind) || obj.metadata.namespace) return obj;
+  return { ...obj, metadata: { ...obj.metadata, namespace: ns } };
+}
+
+/**
+ * The operator replaces what it owns but merges labels and annotations with those others put on the object
+ * and on its pod template (upstream keeps manual annotations; see the annotation-change e2e case).
+ */
+export function mergeOperatorWrite(existing: KubeObject, desired: KubeObject): KubeObject {
+  const out = clone(desired) as KubeObject & Record<string, any>;
+  const meta = out.metadata as Record<string, any>;
+  meta.labels = { ...(existing.metadata.labels ?? {}), ...(desired.metadata.labels ?? {}) };
+  meta.annotations = { ...(existing.metadata.annotations ?? {}), ...(desired.metadata.annotations ?? {}) };
+  if (Object.keys(meta.labels).length === 0) delete meta.labels;
+  if (Object.keys(meta.annotations).length === 0) delete meta.annotations;
+  const oldTemplate = (existing.spec as Record<string, any> | undefined)?.template?.metadata;
+  const newTemplate = out.spec?.template?.metadata;
+  if (isMap(oldTemplate) && isMap(newTemplate)) {
+    newTemplate.labels = { ...(oldTemplate.labels ?? {}), ...(newTemplate.labels ?? {}) };
+    newTemplate.annotations = { ...(oldTemplate.annotations ?? {}), ...(newTemplate.annotations ?? {}) };
+  }
+  return out;
+}
