@@ -32,6 +32,27 @@ export function applySchemaDefaults<T>(schema: JSONSchemaProps, value: T): T {
   return value;
 }
 
+/**
+ * Drops `null` values of fields that are not `nullable`, as the API server does before defaulting and validation
+ * (`spec.ingress: null` in an update means "no ingress"). Nulls inside free-form areas (component settings such as
+ * `batch:`) are kept. Mutates and returns `value`.
+ */
+export function dropNullFields<T>(schema: JSONSchemaProps, value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    if (schema.items) value.forEach(item => dropNullFields(schema.items!, item));
+    return value;
+  }
+  const obj = value as { [key: string]: unknown };
+  for (const [name, v] of Object.entries(obj)) {
+    const child = schema.properties?.[name] ?? schema.additionalProperties;
+    if (!child) continue;
+    if (v === null && !child.nullable) delete obj[name];
+    else dropNullFields(child, v);
+  }
+  return value;
+}
+
 /** Options of `defaultCollector`. */
 export interface CollectorDefaultingOptions {
   /**
@@ -59,6 +80,7 @@ export interface CollectorDefaultingOptions {
  */
 export function defaultCollector(cr: OpenTelemetryCollector, options: CollectorDefaultingOptions = {}): OpenTelemetryCollector {
   const out = structuredClone(cr);
+  out.spec = dropNullFields(collectorSpecV1beta1.json, out.spec ?? {}) as typeof out.spec;
   const spec = out.spec;
   // Upstream's Go types make targetAllocator and prometheusCR plain structs, so after the webhook round trip they
   // always exist and the API server fills their defaults; reproduce that.
@@ -93,6 +115,7 @@ export function defaultCollector(cr: OpenTelemetryCollector, options: CollectorD
 /** Schema defaults of a standalone TargetAllocator plus the webhook's replicas 1. */
 export function defaultTargetAllocator(cr: TargetAllocator): TargetAllocator {
   const out = structuredClone(cr);
+  out.spec = dropNullFields(targetAllocatorSpecV1alpha1.json, out.spec ?? {});
   out.spec.prometheusCR ??= {};
   applySchemaDefaults(targetAllocatorSpecV1alpha1.json, out.spec);
   out.spec.replicas ??= 1;
@@ -116,6 +139,7 @@ const LANGUAGES: inst.InstrumentationLanguage[] = ['java', 'nodejs', 'python', '
  */
 export function defaultInstrumentation(cr: Instrumentation, options: InstrumentationDefaultingOptions = {}): Instrumentation {
   const out = structuredClone(cr);
+  out.spec = dropNullFields(instrumentationSpecV1alpha1.json, out.spec ?? {});
   applySchemaDefaults(instrumentationSpecV1alpha1.json, out.spec);
   const annotations: { [key: string]: string } = { ...out.metadata.annotations };
   for (const lang of LANGUAGES) {

@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { InvalidInputError } from '../common/errors';
 import { describeObject, KubeObject } from '../common/kube';
 import { versionSchema } from './crds';
+import { dropNullFields } from './defaults';
 import { celPredicate, CelRule, JSONSchemaProps, Node } from './schema-dsl';
 import { collectorSpecV1alpha1, collectorStatusV1alpha1 } from './v1alpha1/collector-schema';
 import { instrumentationSpecV1alpha1, instrumentationStatusV1alpha1 } from './v1alpha1/instrumentation-schema';
@@ -39,6 +40,7 @@ export interface SchemaProblem {
 
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
+const envelopes = new Map<string, JSONSchemaProps>();
 
 function getAjv(): Ajv {
   if (ajv) return ajv;
@@ -82,8 +84,10 @@ function validatorFor(key: string): ValidateFunction | undefined {
   if (cached) return cached;
   const nodes = SCHEMAS[key];
   if (!nodes) return undefined;
-  const fn = getAjv().compile(closeObjects(versionSchema(nodes[0], nodes[1])));
+  const envelope = versionSchema(nodes[0], nodes[1]);
+  const fn = getAjv().compile(closeObjects(envelope));
   compiled.set(key, fn);
+  envelopes.set(key, envelope);
   return fn;
 }
 
@@ -118,7 +122,9 @@ export function schemaProblems(obj: KubeObject): SchemaProblem[] {
   }
   const problems: SchemaProblem[] = [];
   if (!obj.metadata?.name && !obj.metadata?.generateName) problems.push({ path: 'metadata.name', message: 'required field is missing' });
-  if (!validate(obj)) {
+  // The API server drops nulls of non-nullable fields before it validates; so do we (on a copy).
+  const pruned = dropNullFields(envelopes.get(key)!, structuredClone(obj));
+  if (!validate(pruned)) {
     const seen = new Set<string>();
     for (const e of validate.errors ?? []) {
       // int-or-string is an anyOf of two types: report it once, not as three errors.
