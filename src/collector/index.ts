@@ -26,3 +26,7 @@ export * from './builders/network-policy';
 export * from './builders/sidecar';
 export * from './render';
 export * from './config-versions';
+export * from './construct/collector-config';
+export * from './construct/props';
+export { propsToModel } from './construct/props-to-spec';
+export * from './construct/otel-collector';

@@ -1,0 +1,165 @@
+import { InvalidInputError } from '../../common/errors';
+import { cloneJson, CollectorConfigJson } from '../config/model';
+import { parseConfigYaml, validateConfig } from '../config/validate';
+
+/** Settings of one pipeline of the typed builder. */
+export interface PipelineProps {
+  /** receiver (or connector) ids feeding the pipeline */
+  readonly receivers: string[];
+  /** processor ids, in order @default - none */
+  readonly processors?: string[];
+  /** exporter (or connector) ids the pipeline sends to */
+  readonly exporters: string[];
+}
+
+/**
+ * An OpenTelemetry Collector configuration: from YAML, from a plain object (the v1beta1 `spec.config` shape), or
+ * built with `CollectorConfig.builder()`. Validation happens when a collector uses it, so every problem is reported
+ * with the collector's name.
+ */
+export class CollectorConfig {
+  /** A configuration written as YAML (syntax errors are reported when the collector is built). */
+  public static fromYaml(yaml: string): CollectorConfig {
+    return new CollectorConfig(undefined, yaml);
+  }
+
+  /** A configuration as a plain object: `{ receivers, processors, exporters, connectors, extensions, service }`. */
+  public static fromObject(config: { [key: string]: any }): CollectorConfig {
+    return new CollectorConfig(cloneJson(config) as CollectorConfigJson, undefined);
+  }
+
+  /** A builder that checks, when the collector is built, that pipelines only name components it defines. */
+  public static builder(): CollectorConfigBuilder {
+    return new CollectorConfigBuilder();
+  }
+
+  private constructor(private readonly object: CollectorConfigJson | undefined, private readonly yaml: string | undefined) {}
+
+  /**
+   * The configuration as JSON. `resource` names the collector in errors.
+   * @internal
+   */
+  public _toJson(resource: string, path = 'spec.config'): CollectorConfigJson {
+    if (this.yaml !== undefined) return parseConfigYaml(this.yaml, resource, path);
+    return cloneJson(this.object ?? {});
+  }
+}
+
+/**
+ * Builds a collector configuration step by step. Ids follow the collector's `type[/name]` form (`otlp/internal`).
+ * Referencing an id that is not defined raises `InvalidInputError` when the collector is built.
+ */
+export class CollectorConfigBuilder {
+  private readonly config: CollectorConfigJson = {
+    receivers: {}, processors: {}, exporters: {}, connectors: {}, extensions: {}, service: { extensions: [], pipelines: {} },
+  };
+
+  /** Defines a receiver. */
+  public addReceiver(id: string, settings: { [key: string]: any } = {}): CollectorConfigBuilder {
+    return this.define('receivers', id, settings);
+  }
+
+  /** Defines a processor. */
+  public addProcessor(id: string, settings: { [key: string]: any } = {}): CollectorConfigBuilder {
+    return this.define('processors', id, settings);
+  }
+
+  /** Defines an exporter. */
+  public addExporter(id: string, settings: { [key: string]: any } = {}): CollectorConfigBuilder {
+    return this.define('exporters', id, settings);
+  }
+
+  /** Defines a connector (usable as an exporter of one pipeline and a receiver of another). */
+  public addConnector(id: string, settings: { [key: string]: any } = {}): CollectorConfigBuilder {
+    return this.define('connectors', id, settings);
+  }
+
+  /** Defines an extension and enables it in `service.extensions`. */
+  public addExtension(id: string, settings: { [key: string]: any } = {}): CollectorConfigBuilder {
+    this.define('extensions', id, settings);
+    this.config.service!.extensions!.push(id);
+    return this;
+  }
+
+  /** Adds a pipeline, e.g. `traces` or `metrics/internal`. */
+  public addPipeline(name: string, pipeline: PipelineProps): CollectorConfigBuilder {
+    const pipelines = this.config.service!.pipelines!;
+    if (name in pipelines) {
+      throw new InvalidInputError('CollectorConfig', `service.pipelines.${name}`, `pipeline "${name}" is defined twice`, 'give each pipeline a unique name');
+    }
+    pipelines[name] = {
+      receivers: [...pipeline.receivers],
+      ...(pipeline.processors?.length ? { processors: [...pipeline.processors] } : {}),
+      exporters: [...pipeline.exporters],
+    };
+    return this;
+  }
+
+  /** Sets `service.telemetry` (logs, metrics, traces of the collector itself). */
+  public withTelemetry(telemetry: { [key: string]: any }): CollectorConfigBuilder {
+    this.config.service!.telemetry = cloneJson(telemetry);
+    return this;
+  }
+
+  /** The configuration, checked strictly (pipelines exist and name only defined components). */
+  public build(): CollectorConfig {
+    const out = cloneJson(this.config);
+    for (const section of ['processors', 'connectors', 'extensions'] as const) {
+      if (Object.keys(out[section] ?? {}).length === 0) delete out[section];
+    }
+    if (out.service?.extensions?.length === 0) delete out.service.extensions;
+    validateConfig(out, 'CollectorConfig', { strict: true }, 'config');
+    return CollectorConfig.fromObject(out);
+  }
+
+  private define(section: 'receivers' | 'processors' | 'exporters' | 'connectors' | 'extensions', id: string, settings: object): CollectorConfigBuilder {
+    const target = this.config[section] as Record<string, unknown>;
+    if (!/^[a-zA-Z][a-zA-Z0-9_]*(\/[^\s/]+)?$/.test(id)) {
+      throw new InvalidInputError('CollectorConfig', `${section}.${id}`, `"${id}" is not a valid component id`, 'use type or type/name, e.g. otlp or otlp/internal');
+    }
+    if (id in target) {
+      throw new InvalidInputError('CollectorConfig', `${section}.${id}`, `"${id}" is defined twice`, 'give each component a unique id');
+    }
+    target[id] = cloneJson(settings);
+    return this;
+  }
+}
+
+type Ids<T> = Extract<keyof T, string>;
+
+/**
+ * TypeScript-only typed form: the compiler rejects a pipeline or `service.extensions` entry naming a component the
+ * config does not define (`NoInfer` keeps the ids from being widened by the pipeline lists).
+ *
+ * ```ts
+ * typedCollectorConfig({
+ *   receivers: { otlp: { protocols: { grpc: {} } } },
+ *   exporters: { debug: {} },
+ *   service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
+ * });
+ * ```
+ */
+export function typedCollectorConfig<
+  R extends Record<string, object>,
+  E extends Record<string, object>,
+  P extends Record<string, object> = {},
+  C extends Record<string, object> = {},
+  X extends Record<string, object> = {},
+>(config: {
+  receivers: R;
+  exporters: E;
+  processors?: P;
+  connectors?: C;
+  extensions?: X;
+  service: {
+    extensions?: Array<NoInfer<Ids<X>>>;
+    telemetry?: Record<string, unknown>;
+    pipelines: Record<string, {
+      receivers: Array<NoInfer<Ids<R> | Ids<C>>>;
+      processors?: Array<NoInfer<Ids<P>>>;
+      exporters: Array<NoInfer<Ids<E> | Ids<C>>>;
+    }>;
+  };
+}): CollectorConfig {
+  return CollectorConfig.fromObject(config);
+}

@@ -1,0 +1,82 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { sidecarPartsFromResolved, SidecarParts } from '../builders/sidecar';
+import { collectorObjects, collectorModelFromCustomResource } from '../render';
+import { resolveCollector, ResolvedCollector } from '../resolve';
+import { CollectorModel, CollectorRenderOptions, Json } from '../spec';
+import { OtelCollectorProps } from './props';
+import { propsToModel } from './props-to-spec';
+
+const FROM_MODEL = Symbol('otel-collector-model');
+
+interface ModelCarrier {
+  readonly [FROM_MODEL]?: { model: CollectorModel; options: CollectorRenderOptions };
+}
+
+/**
+ * An OpenTelemetry Collector and every object upstream's operator creates for it: ConfigMap, ServiceAccount,
+ * Deployment/DaemonSet/StatefulSet, Services, HPA, PDB, Ingress, monitors, RBAC, NetworkPolicy.
+ *
+ * All input is validated before any child is created, so an invalid spec throws `InvalidInputError` and leaves the
+ * scope untouched. Objects are emitted as `ApiObject`s (the base of the L1 `Kube*` classes) holding the exact wire
+ * JSON, because the k8s 1.28 L1 classes re-map their props on output and would drop newer fields such as
+ * `trafficDistribution`.
+ */
+export class OtelCollector extends Construct {
+  /**
+   * The construct for an OpenTelemetryCollector custom resource (plain JSON, v1beta1 spec, as stored by the API
+   * server after defaulting and conversion). Config problems upstream accepts (no pipelines) are accepted here too.
+   */
+  public static fromCustomResource(scope: Construct, id: string, cr: { [key: string]: any }, options: CollectorRenderOptions = {}): OtelCollector {
+    const carrier: ModelCarrier = { [FROM_MODEL]: { model: collectorModelFromCustomResource(cr), options } };
+    return new OtelCollector(scope, id, carrier as unknown as OtelCollectorProps);
+  }
+
+  /** the collector's name */
+  public readonly collectorName: string;
+  /** the collector's namespace */
+  public readonly namespace: string;
+  /** name of the ConfigMap holding collector.yaml (`<name>-collector-<hash8>`) */
+  public readonly configMapName: string;
+  /** full SHA-256 of the defaulted config (pod annotation `opentelemetry-operator-config/sha256`) */
+  public readonly configHash: string;
+  /** the created objects, by `Kind/name` */
+  public readonly objects: { [kindAndName: string]: ApiObject } = {};
+
+  private readonly resolved: ResolvedCollector;
+
+  constructor(scope: Construct, id: string, props: OtelCollectorProps) {
+    const carried = (props as unknown as ModelCarrier)[FROM_MODEL];
+    // everything is resolved (and validated) before the construct joins the tree
+    const resolved = carried
+      ? resolveCollector(carried.model, carried.options)
+      : resolveCollector(propsToModel(props, id), { strictConfig: true });
+    super(scope, id);
+    this.resolved = resolved;
+    this.collectorName = resolved.name;
+    this.namespace = resolved.namespace;
+    this.configHash = resolved.configHash;
+    const manifests = collectorObjects(resolved);
+    this.configMapName = manifests.find((m) => m.kind === 'ConfigMap')!.metadata.name;
+    for (const m of manifests) {
+      const key = `${m.kind}/${m.metadata.name}`;
+      this.objects[key] = new ApiObject(this, key, m as any);
+    }
+  }
+
+  /** The manifests as plain JSON (what `cdk8s synth` writes), without synthesizing the app. */
+  public toJson(): Json[] {
+    return Object.values(this.objects).map((o) => o.toJson());
+  }
+
+  /** What sidecar injection adds to a pod for this collector (sidecar mode). */
+  public sidecarParts(): SidecarParts {
+    return sidecarPartsFromResolved(this.resolved);
+  }
+}
+
+/** Function form of `OtelCollector.fromCustomResource`, for the render command and the runtime operator. */
+export function collectorFromCustomResource(scope: Construct, cr: { [key: string]: any }, options: CollectorRenderOptions = {}, id?: string): OtelCollector {
+  const meta = (cr?.metadata ?? {}) as Json;
+  return OtelCollector.fromCustomResource(scope, id ?? `${meta.namespace ?? 'default'}-${meta.name ?? 'collector'}`, cr, options);
+}
