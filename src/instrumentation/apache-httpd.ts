@@ -45,7 +45,7 @@ export function injectApacheHttpd(ctx: LanguageContext): void {
     const securityContext = ctx.inst.spec.initContainerSecurityContext ?? c.securityContext;
     if (!inits.some((i) => i.name === CLONE)) {
       (pod.spec.volumes ??= []).push({ name: CONF_VOLUME, emptyDir: { sizeLimit: spec?.volumeLimitSize || '200Mi' } });
-      inits.push(cloneContainer(c, CLONE, `cp -r ${confDir}/. ${SOURCE_CONF_DIR}`, CONF_VOLUME, spec?.resourceRequirements));
+      inits.push(cloneContainer(c, CLONE, ['cp', '-r', `${confDir}/.`, SOURCE_CONF_DIR], CONF_VOLUME, spec?.resourceRequirements));
       dropConfigMount(c, confDir);
       c.volumeMounts = [...(c.volumeMounts ?? []),
         { name: AGENT_VOLUME, mountPath: AGENT_DIR },
@@ -59,7 +59,9 @@ export function injectApacheHttpd(ctx: LanguageContext): void {
       env.push({ name: 'OTEL_APACHE_AGENT_CONF', value: apacheConfig(ctx, c, module) });
       env.push(fieldRefEnv('APACHE_SERVICE_INSTANCE_ID', 'metadata.name'));
       const attach = withOptional<Container>({ name: ATTACH }, { image: spec?.image });
-      attach.command = ['/bin/sh', '-c', ATTACH_SCRIPT, '--', confDir];
+      // `sh -c SCRIPT -- DIR`: the script sees the config directory as $1.
+      attach.command = ['/bin/sh', '-c'];
+      attach.args = [ATTACH_SCRIPT, '--', confDir];
       attach.env = env;
       withOptional(attach, { resources: spec?.resourceRequirements });
       attach.volumeMounts = [{ name: AGENT_VOLUME, mountPath: AGENT_DIR }, { name: CONF_VOLUME, mountPath: SOURCE_CONF_DIR }];

@@ -52,7 +52,7 @@ export function injectNginx(ctx: LanguageContext): void {
       (pod.spec.volumes ??= []).push({ name: CONF_VOLUME, emptyDir: {} });
       const script = `cp -r ${confDir}/. ${SOURCE_CONF_DIR} && export NGINX_VERSION="$( { nginx -v ; } 2>&1 )" `
         + `&& echo \${NGINX_VERSION##*/} > ${SOURCE_CONF_DIR}/version.txt`;
-      inits.push(cloneContainer(c, CLONE, script, CONF_VOLUME, spec?.resourceRequirements));
+      inits.push(cloneContainer(c, CLONE, ['/bin/sh', '-c', script], CONF_VOLUME, spec?.resourceRequirements));
       dropConfigMount(c, confDir);
       c.volumeMounts = [...(c.volumeMounts ?? []),
         { name: AGENT_VOLUME, mountPath: AGENT_DIR },
@@ -62,7 +62,8 @@ export function injectNginx(ctx: LanguageContext): void {
       pod.spec.volumes!.push({ name: AGENT_VOLUME, emptyDir: {} });
       const conf = webServerSettings(ctx, c, 'NginxModule', 'nginx', spec?.attrs).map(([k, v]) => `${k} ${v};\n`).join('');
       const attach = withOptional<Container>({ name: ATTACH }, { image: spec?.image });
-      attach.command = ['/bin/sh', '-c', ATTACH_SCRIPT, '--', confFile];
+      attach.command = ['/bin/sh', '-c'];
+      attach.args = [ATTACH_SCRIPT, '--', confFile];
       attach.env = [{ name: 'OTEL_NGINX_AGENT_CONF', value: conf }, fieldRefEnv('OTEL_NGINX_SERVICE_INSTANCE_ID', 'metadata.name')];
       withOptional(attach, {
         resources: spec?.resourceRequirements,

@@ -34,9 +34,9 @@ export function webServerSettings(ctx: LanguageContext, container: Container, pr
  * The init container that copies the web server's configuration out of the app image: a clone of the app
  * container keeping only what it needs to start (image, env, mounts, security, pull policy).
  */
-export function cloneContainer(app: Container, name: string, script: string, confVolume: string,
+export function cloneContainer(app: Container, name: string, command: string[], confVolume: string,
   resources: unknown): Container {
-  const clone: Container = { name, command: ['/bin/sh', '-c'], args: [script] };
+  const clone: Container = { name, command };
   for (const key of ['image', 'env', 'envFrom', 'volumeMounts', 'securityContext', 'imagePullPolicy']) {
     if (app[key] !== undefined) clone[key] = JSON.parse(JSON.stringify(app[key]));
   }
