@@ -151,8 +151,9 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 function join(path: string, key: string): string {
-  const seg = /^[A-Za-z_][\w-]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
-  if (!path) return seg.startsWith('[') ? seg : seg;
+  // expression segments stay readable as written; odd field names are quoted
+  const seg = /^[A-Za-z_][\w-]*$/.test(key) || /^\(.*\)$/s.test(key) ? key : `[${JSON.stringify(key)}]`;
+  if (!path) return seg;
   return seg.startsWith('[') ? `${path}${seg}` : `${path}.${seg}`;
 }
 

@@ -137,7 +137,7 @@ function bind(list: ReadonlyArray<{ name: string; value: unknown }>, into: Bindi
 
 function runResourceOperation(op: ResourceOperation, cluster: SimulatedCluster, bindings: Bindings, env: ExpressionEnv,
   unavailable: Map<string, string>, opts: RunOptions): OperationResult {
-  const label = op.file ?? (op.ref ? `${op.ref.kind} ${op.ref.name ?? ''}`.trim() : 'inline resource');
+  const label = op.file ?? (op.ref ? `${op.ref.kind} ${op.ref.name ?? ''}`.trim() : 'resource');
   let docs: unknown[];
   try {
     docs = loadDocuments(op, opts.readFile);
@@ -185,7 +185,8 @@ function write(op: ResourceOperation, docs: unknown[], label: string, cluster: S
     try {
       cluster.write(obj, op.type as WriteMode, namespace);
     } catch (e) {
-      lastError = `${describeObject(obj)} rejected: ${(e as Error).message}`;
+      const shown = isClusterScoped(obj.kind) || obj.metadata.namespace ? obj : { ...obj, metadata: { ...obj.metadata, namespace } };
+      lastError = `${describeObject(shown)} rejected: ${(e as Error).message}`;
       if (!op.expect) return { type: op.type, outcome: 'FAIL', detail: lastError };
     }
   }

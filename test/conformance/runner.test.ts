@@ -1,0 +1,218 @@
+import { createHash } from 'crypto';
+import * as YAML from 'yaml';
+import { KubeObject } from '../../src/common/kube';
+import { parseTestFile } from '../../src/conformance/model';
+import { RunOptions, runTest } from '../../src/conformance/runner';
+import { ConfigMapRetention, PodMutator, Reconciler } from '../../src/conformance/simulator';
+
+/** A tiny stand-in for the operator: a Deployment, a versioned ConfigMap and (unless sidecar) a Service per collector. */
+const fakeReconciler: Reconciler = (crs, ctx) => crs.filter((cr) => cr.kind === 'OpenTelemetryCollector').flatMap((cr) => {
+  const spec = cr.spec as Record<string, any>;
+  if (spec.mode === 'invalid') throw new Error(`${cr.metadata.name}: spec.mode: unknown mode "invalid"`);
+  const name = `${cr.metadata.name}-collector`;
+  const hash = createHash('sha256').update(JSON.stringify(spec.config ?? {})).digest('hex').slice(0, 8);
+  const labels = { ...(cr.metadata.labels ?? {}), 'app.kubernetes.io/managed-by': 'opentelemetry-operator', 'app.kubernetes.io/instance': `${ctx.namespace}.${cr.metadata.name}` };
+  const owner = [{ apiVersion: cr.apiVersion, kind: cr.kind, name: cr.metadata.name!, controller: true }];
+  const out: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-${hash}`, namespace: ctx.namespace, labels, ownerReferences: owner }, data: { 'collector.yaml': YAML.stringify(spec.config ?? {}) } },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ctx.namespace, labels, annotations: cr.metadata.annotations, ownerReferences: owner },
+      spec: { replicas: spec.replicas ?? 1, template: { metadata: { labels, annotations: { hash } }, spec: { containers: [{ name: 'otc-container', image: 'collector:1.0', ports: [{ containerPort: 4317 }] }] } } },
+    },
+  ];
+  if (spec.mode !== 'sidecar') out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ctx.namespace, labels, ownerReferences: owner }, spec: { ports: [{ name: 'otlp-grpc', port: 4317 }] } });
+  return out;
+});
+
+/** Injects an env var into pods that ask for it, like the instrumentation webhook would. */
+const fakeMutator: PodMutator = (pod, lookup) => {
+  if (pod.metadata.annotations?.['inject'] !== 'true') return pod;
+  const insts = lookup.list('Instrumentation', pod.metadata.namespace);
+  const spec = pod.spec as Record<string, any>;
+  spec.containers[0].env = [...(spec.containers[0].env ?? []), { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: (insts[0]?.spec as any)?.exporter?.endpoint ?? 'none' }];
+  return pod;
+};
+
+const keepNewest = (n: number): ConfigMapRetention => (_collector, maps) =>
+  [...maps].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp))).slice(0, n);
+
+function collector(name: string, extra: string, config = '{receivers: {otlp: {}}}') {
+  return `apiVersion: opentelemetry.io/v1beta1\nkind: OpenTelemetryCollector\nmetadata:\n  name: ${name}\n${extra}spec:\n  config: ${config}\n`;
+}
+
+function run(testYaml: string, files: Record<string, string>, opts: Partial<RunOptions> = {}) {
+  const [test] = parseTestFile(testYaml, '/t/case/chainsaw-test.yaml', () => { throw new Error('no templates'); });
+  return runTest(test, {
+    namespace: 'chainsaw-test', serverVersion: { major: '1', minor: '31' }, collectorVersion: '0.158.0',
+    reconciler: fakeReconciler, podMutator: fakeMutator,
+    readFile: (p) => {
+      const f = files[p.replace('/t/case/', '')];
+      if (f === undefined) throw new Error(`ENOENT ${p}`);
+      return f;
+    },
+    ...opts,
+  });
+}
+
+const steps = (yaml: string) => `apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: t}\nspec:\n  steps:\n${yaml}`;
+
+describe('runTest', () => {
+  test('objects rendered for an applied CR are matched by assert; differences name object, path and values', () => {
+    const r = run(steps(`
+  - try:
+    - apply: {file: install.yaml}
+    - assert: {file: ok.yaml}
+  - try:
+    - assert: {file: bad.yaml}
+`), {
+      'install.yaml': collector('simple', ''),
+      'ok.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: simple-collector\n  namespace: ($namespace)\nspec:\n  template:\n    spec:\n      containers:\n      - name: otc-container\n        ports: [{containerPort: 4317, protocol: TCP}]\nstatus:\n  readyReplicas: 1\n',
+      'bad.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: simple-collector}\nspec:\n  template:\n    spec:\n      containers:\n      - ports: [{}, {}]\n',
+    });
+    expect(r.steps[0]).toMatchObject({ outcome: 'PASS', detail: 'status not checked' });
+    expect(r.steps[1].outcome).toBe('FAIL');
+    expect(r.steps[1].detail).toBe('bad.yaml: Deployment simple-collector: spec.template.spec.containers[0].ports: expected length 2, got 1');
+    expect(r.outcome).toBe('FAIL');
+  });
+
+  test('error files must not match; a sidecar collector has no Service', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: sc-collector}\n';
+    const r = run(steps(`
+  - try:
+    - apply: {file: install.yaml}
+    - error: {file: svc.yaml}
+    - apply: {file: deploy-mode.yaml}
+    - error: {file: svc.yaml}
+`), { 'install.yaml': collector('sc', '', '{}\n  mode: sidecar'), 'deploy-mode.yaml': collector('sc', '', '{}\n  mode: deployment'), 'svc.yaml': svc });
+    expect(r.steps[0].operations.map((o) => o.outcome)).toEqual(['PASS', 'PASS', 'PASS', 'FAIL']);
+    expect(r.steps[0].detail).toBe('svc.yaml: Service chainsaw-test/sc-collector exists but must not');
+  });
+
+  test('a config change creates a new ConfigMap; old ones are pruned unless retention keeps them', () => {
+    const cmName = (config: unknown) => `c-collector-${createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 8)}`;
+    const cm = (config: unknown) => `{resource: {apiVersion: v1, kind: ConfigMap, metadata: {name: ${cmName(config)}}}}`;
+    const files = { 'v1.yaml': collector('c', '', '{a: 1}'), 'v2.yaml': collector('c', '', '{a: 2}'), 'v3.yaml': collector('c', '', '{a: 3}') };
+    const kept = run(steps(`
+  - try:
+    - apply: {file: v1.yaml}
+    - apply: {file: v2.yaml}
+    - assert: ${cm({ a: 1 })}
+    - apply: {file: v3.yaml}
+    - assert: ${cm({ a: 2 })}
+    - assert: ${cm({ a: 3 })}
+    - error: ${cm({ a: 1 })}
+`), files, { configMapRetention: keepNewest(2) });
+    expect(kept.steps[0].operations.map((o) => o.outcome)).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS']);
+    const pruned = run(steps(`
+  - try:
+    - apply: {file: v1.yaml}
+    - apply: {file: v2.yaml}
+    - error: ${cm({ a: 1 })}
+    - assert: ${cm({ a: 2 })}
+`), files);
+    expect(pruned.steps[0].operations.map((o) => o.outcome)).toEqual(['PASS', 'PASS', 'PASS', 'PASS']);
+  });
+
+  test('the operator keeps annotations others put on its objects; unmanaged CRs are frozen', () => {
+    const r = run(steps(`
+  - try:
+    - apply: {file: v1.yaml}
+    - apply: {resource: {apiVersion: apps/v1, kind: Deployment, metadata: {name: c-collector, annotations: {manual: "true"}}}}
+    - update: {file: v2.yaml}
+    - assert: {resource: {apiVersion: apps/v1, kind: Deployment, metadata: {name: c-collector, annotations: {manual: "true", user: b}}}}
+    - apply: {file: unmanaged.yaml}
+    - assert: {resource: {apiVersion: apps/v1, kind: Deployment, metadata: {name: c-collector, annotations: {user: b}}}}
+    - error: {resource: {apiVersion: apps/v1, kind: Deployment, metadata: {name: c-collector, annotations: {user: c}}}}
+`), {
+      'v1.yaml': collector('c', '  annotations: {user: a}\n'),
+      'v2.yaml': collector('c', '  annotations: {user: b}\n'),
+      'unmanaged.yaml': collector('c', '  annotations: {user: c}\n', '{}\n  managementState: unmanaged'),
+    });
+    expect(r.steps[0].operations.map((o) => `${o.type}:${o.outcome}`)).toEqual(
+      ['apply:PASS', 'apply:PASS', 'update:PASS', 'assert:PASS', 'apply:PASS', 'assert:PASS', 'error:PASS']);
+  });
+
+  test('workloads get pods: named after their ReplicaSet, owned by it, mutated by the webhook with the SA token mounted', () => {
+    const r = run(steps(`
+  - try:
+    - apply: {resource: {apiVersion: opentelemetry.io/v1alpha1, kind: Instrumentation, metadata: {name: i}, spec: {exporter: {endpoint: "http://c:4318"}}}}
+    - apply: {file: app.yaml}
+    - assert: {file: pod.yaml}
+`), {
+      'app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}, annotations: {inject: "true"}}\n    spec:\n      containers: [{name: myapp, image: "app:1"}]\n',
+      'pod.yaml': [
+        'apiVersion: v1', 'kind: Pod', 'metadata:', '  labels: {app: a}',
+        '  (starts_with(name, \'app-\')): true', '  ownerReferences: [{kind: ReplicaSet}]',
+        'spec:', '  containers:', '  - name: myapp', '    imagePullPolicy: IfNotPresent',
+        '    env: [{name: OTEL_EXPORTER_OTLP_ENDPOINT, value: "http://c:4318"}]',
+        '    volumeMounts: [{mountPath: /var/run/secrets/kubernetes.io/serviceaccount, readOnly: true}]', '',
+      ].join('\n'),
+    });
+    expect(r.steps[0]).toMatchObject({ outcome: 'PASS' });
+  });
+
+  test('a rejected write fails the operation and is undone; `expect` can require the rejection', () => {
+    const r = run(steps(`
+  - try:
+    - apply: {file: bad.yaml}
+  - try:
+    - apply:
+        file: bad.yaml
+        expect:
+        - check:
+            ($error != null): true
+    - error: {resource: {apiVersion: opentelemetry.io/v1beta1, kind: OpenTelemetryCollector, metadata: {name: bad}}}
+`), { 'bad.yaml': collector('bad', '', '{}\n  mode: invalid') }, { keepGoing: true });
+    expect(r.steps[0].outcome).toBe('FAIL');
+    expect(r.steps[0].detail).toContain('OpenTelemetryCollector chainsaw-test/bad rejected: bad: spec.mode: unknown mode "invalid"');
+    expect(r.steps[1].outcome).toBe('PASS');
+  });
+
+  test('chainsaw stops at the first failing step unless asked to keep going', () => {
+    const t = steps(`
+  - try:
+    - assert: {resource: {apiVersion: v1, kind: ConfigMap, metadata: {name: nope}}}
+  - try:
+    - apply: {resource: {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}}
+`);
+    expect(run(t, {}).steps[1]).toMatchObject({ outcome: 'SKIP', detail: 'not run: an earlier step failed' });
+    expect(run(t, {}, { keepGoing: true }).steps[1].outcome).toBe('PASS');
+    expect(run(t, {}).steps[0].detail).toBe('resource: ConfigMap nope not found in namespace chainsaw-test');
+  });
+
+  test('values from live-cluster steps make dependent operations SKIP with the reason; known scripts are simulated', () => {
+    const r = run(steps(`
+  - try:
+    - script:
+        content: kubectl get --raw /metrics
+        outputs: [{name: metrics, value: ($stdout)}]
+    - assert:
+        resource:
+          (length($metrics) > \`0\`): true
+  - try:
+    - script:
+        content: |
+          VERSION=$(kubectl logs deployment/opentelemetry-operator-controller-manager -n opentelemetry-operator-system | grep -o '"collector-image":"[^"]*"')
+        outputs: [{name: collectorVersion, value: ($stdout)}]
+    - apply: {resource: {apiVersion: v1, kind: ConfigMap, metadata: {name: v}, data: {version: ($collectorVersion)}}}
+    - assert: {resource: {apiVersion: v1, kind: ConfigMap, metadata: {name: v}, data: {version: 0.158.0}}}
+    - assert:
+        resource:
+          (x_k8s_exists($client, 'v1', 'ConfigMap', $namespace, 'v')): true
+`), {});
+    expect(r.steps[0].outcome).toBe('SKIP');
+    expect(r.steps[0].operations[1].detail).toMatch(/needs \$metrics from script "kubectl get --raw \/metrics"/);
+    expect(r.steps[1].operations.map((o) => o.outcome)).toEqual(['PASS', 'PASS', 'PASS', 'PASS']);
+    expect(r.outcome).toBe('PASS');
+  });
+
+  test('kubectl create job --from cronjob is simulated and the job gets a pod', () => {
+    const r = run(steps(`
+  - try:
+    - apply: {resource: {apiVersion: batch/v1, kind: CronJob, metadata: {name: cj}, spec: {jobTemplate: {spec: {template: {metadata: {annotations: {inject: "true"}}, spec: {containers: [{name: c, image: "x:1"}]}}}}}}}
+    - command: {entrypoint: kubectl, args: [-n, "\${NAMESPACE}", create, job, --from, cronjob/cj, cj-exec]}
+    - assert: {resource: {apiVersion: v1, kind: Pod, metadata: {labels: {job-name: cj-exec}}, spec: {containers: [{env: [{name: OTEL_EXPORTER_OTLP_ENDPOINT}]}]}}}
+`), {});
+    expect(r.steps[0].operations.map((o) => o.outcome)).toEqual(['PASS', 'PASS', 'PASS']);
+  });
+});
