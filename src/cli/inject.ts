@@ -1,0 +1,125 @@
+import { parseAllDocuments, stringify } from 'yaml';
+import { KubeObject } from '../common/kube';
+import { lookupFromObjects } from '../instrumentation/lookup';
+import { MetaObject } from '../instrumentation/types';
+import { podForWorkload, POD_WORKLOAD_KINDS } from '../instrumentation/workloads';
+import { mutatePod } from '../webhook/pod-mutator';
+import { CliIo, parseOutputFormat, readInput, UsageError } from './io';
+
+// The exit codes of every command (see main.ts); repeated here so main.ts can import this file without a cycle.
+const EXIT_OK = 0;
+const EXIT_INVALID_INPUT = 1;
+const EXIT_USAGE = 2;
+
+export interface InjectOptions {
+  /** A multi-document YAML file, or `-` for standard input. */
+  readonly file: string;
+  /** @default 'yaml' */
+  readonly output?: string;
+  /**
+   * Languages to enable beyond upstream's defaults (`go`, `nginx`), like the operator's
+   * `--enable-<lang>-instrumentation` flags; `--enable-<lang>-instrumentation=false` is `<lang>=false`.
+   */
+  readonly enable?: readonly string[];
+  /** Inject native sidecars (Kubernetes ≥ 1.29). @default false */
+  readonly nativeSidecars?: boolean;
+  /** Namespace of objects without one. @default 'default' */
+  readonly namespace?: string;
+}
+
+/**
+ * `cdk8s-otel inject -f FILE`: prints the pods of the workloads in FILE as the operator's pod webhook would
+ * admit them, using the Instrumentations, collectors, Namespaces, Secrets and ConfigMaps of the same file.
+ * A Deployment's pod is the one its ReplicaSet creates, so owner-derived names come out as in a cluster.
+ * Exit codes: 0 ok, 1 invalid input (or a pod the webhook would leave unchanged with an error), 2 usage.
+ */
+export async function runInject(opts: InjectOptions, io: CliIo): Promise<number> {
+  let format: 'yaml' | 'json';
+  let text: string;
+  let enabledLanguages: { [lang: string]: boolean };
+  try {
+    format = parseOutputFormat(opts.output);
+    enabledLanguages = parseEnable(opts.enable ?? []);
+    text = await readInput(opts.file, io);
+  } catch (e) {
+    io.stderr(`cdk8s-otel inject: ${(e as Error).message}\n`);
+    return e instanceof UsageError ? EXIT_USAGE : EXIT_INVALID_INPUT;
+  }
+  const source = opts.file === '-' ? '<stdin>' : opts.file;
+  const namespace = opts.namespace ?? 'default';
+
+  let objects: MetaObject[];
+  try {
+    objects = parseObjects(text, source);
+  } catch (e) {
+    io.stderr(`cdk8s-otel inject: ${(e as Error).message}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  const workloads = objects.filter((o) => POD_WORKLOAD_KINDS.includes(o.kind ?? ''));
+  if (workloads.length === 0) {
+    io.stderr(`cdk8s-otel inject: ${source}: no workloads found (add a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob to inject into)\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  const built = workloads.map((w) => ({ workload: w, ...podForWorkload(w, namespace)! }));
+  const lookup = lookupFromObjects([...objects, ...built.flatMap((b) => b.owners)], namespace);
+
+  let failed = false;
+  const pods: KubeObject[] = [];
+  for (const b of built) {
+    const what = `${b.workload.kind} ${b.pod.metadata.namespace}/${b.workload.metadata?.name}`;
+    const result = mutatePod(b.pod as unknown as KubeObject, lookup, { enabledLanguages, nativeSidecars: opts.nativeSidecars });
+    for (const w of result.warnings) io.stderr(`warning: ${what}: ${w}\n`);
+    for (const ev of result.events) io.stderr(`event ${ev.type} ${ev.reason}: ${what}: ${ev.message}\n`);
+    for (const err of result.errors) {
+      failed = true;
+      io.stderr(`error: ${what}: ${err}; the webhook admits this pod unchanged\n`);
+    }
+    pods.push(result.pod);
+  }
+  io.stdout(format === 'json'
+    ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: pods }, null, 2)}\n`
+    : pods.map((p) => stringify(p)).join('---\n'));
+  return failed ? EXIT_INVALID_INPUT : EXIT_OK;
+}
+
+function parseEnable(values: readonly string[]): { [lang: string]: boolean } {
+  const known = ['java', 'nodejs', 'python', 'dotnet', 'go', 'apache-httpd', 'nginx'];
+  const out: { [lang: string]: boolean } = {};
+  for (const v of values) {
+    const [lang, flag] = v.split('=');
+    if (!known.includes(lang) || (flag !== undefined && flag !== 'true' && flag !== 'false')) {
+      throw new UsageError(`--enable: '${v}' is not <language>[=true|false] with a language among ${known.join(', ')}`);
+    }
+    out[lang] = flag !== 'false';
+  }
+  return out;
+}
+
+/** Every object of a multi-document YAML, `kind: List` items flattened; a broken document names its index. */
+function parseObjects(text: string, source: string): MetaObject[] {
+  const out: MetaObject[] = [];
+  parseAllDocuments(text).forEach((doc, i) => {
+    if (doc.errors.length > 0) {
+      throw new Error(`${source}: document ${i + 1}: invalid YAML: ${doc.errors[0].message.split('\n')[0]} (fix the YAML syntax)`);
+    }
+    const value = doc.toJS() as unknown;
+    if (value === null || value === undefined) return;
+    const items = (value as { kind?: string }).kind === 'List' ? ((value as { items?: unknown[] }).items ?? []) : [value];
+    items.forEach((item, j) => {
+      const where = `${source}: document ${i + 1}${items.length > 1 || (value as { kind?: string }).kind === 'List' ? ` item ${j + 1}` : ''}`;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        throw new Error(`${where}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata)`);
+      }
+      const o = item as MetaObject;
+      if (typeof o.kind !== 'string' || !o.kind) throw new Error(`${where}: kind is missing (every object needs apiVersion and kind)`);
+      if (typeof o.metadata?.name !== 'string' || !o.metadata.name) {
+        throw new Error(`${where}: ${o.kind}: metadata.name is missing (give the object a name)`);
+      }
+      if (POD_WORKLOAD_KINDS.includes(o.kind) && o.kind !== 'Pod' && o.kind !== 'CronJob' && typeof (o.spec as { template?: unknown })?.template !== 'object') {
+        throw new Error(`${where}: ${o.kind} ${o.metadata.name}: spec.template is missing (a ${o.kind} needs a pod template)`);
+      }
+      out.push(o);
+    });
+  });
+  return out;
+}
