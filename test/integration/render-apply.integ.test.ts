@@ -18,6 +18,8 @@ const FOREIGN_GROUPS = ['monitoring.coreos.com/', 'route.openshift.io/', 'gatewa
 interface Example {
   readonly label: string;
   readonly cr: KubeObject;
+  /** Where it goes when the file names no namespace: one per upstream case, as chainsaw does. */
+  readonly namespace: string;
 }
 
 function examples(): Example[] {
@@ -26,7 +28,7 @@ function examples(): Example[] {
     namespaceFor: (caseDir) => namespaceName(caseDir),
   })
     .filter((o) => o.object.kind === 'OpenTelemetryCollector')
-    .map((o) => ({ label: `${o.file} ${o.object.metadata.name}`, cr: o.object }));
+    .map((o) => ({ label: `${o.file} ${o.object.metadata.name}`, cr: o.object, namespace: namespaceName(o.caseDir) }));
   const dir = path.resolve(__dirname, '../../examples');
   const walk = (d: string): string[] =>
     fs.existsSync(d)
@@ -38,7 +40,8 @@ function examples(): Example[] {
     for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
       const obj = doc.toJS() as KubeObject | null;
       if (obj && CR_KINDS.includes(obj.kind) && obj.kind !== 'Instrumentation') {
-        out.push({ label: `examples/${path.relative(dir, file)} ${obj.metadata?.name}`, cr: obj });
+        const rel = path.relative(dir, file);
+        out.push({ label: `examples/${rel} ${obj.metadata?.name}`, cr: obj, namespace: namespaceName(`examples/${rel}`) });
       }
     }
   }
@@ -59,7 +62,7 @@ if (!render.ok) {
 
   test.each(all.map((e) => [e.label, e] as const))('%s: rendered objects apply, and re-apply is a no-op', async (_l, ex) => {
     const client = cluster.client;
-    const namespace = ex.cr.metadata.namespace ?? 'default';
+    const namespace = ex.cr.metadata.namespace ?? ex.namespace;
     await ensureNamespace(client, namespace);
     const cr = { ...ex.cr, metadata: { ...ex.cr.metadata, namespace } };
     const objects = (await renderObjects(renderFn, cr)).filter((o) => {

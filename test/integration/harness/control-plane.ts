@@ -46,11 +46,15 @@ export function useControlPlane(options: ControlPlaneOptions = {}, label = 'cont
   };
 }
 
-/** A namespace name that is valid and unique enough for one test run. */
-export function namespaceName(prefix: string): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-  const hash = createHash('sha1').update(prefix).digest('hex').slice(0, 6);
-  return `${clean.slice(0, 50).replace(/-+$/, '')}-${hash}`;
+/**
+ * A short, valid namespace name derived from `key` (e.g. an upstream case folder): at most 23 characters,
+ * like chainsaw's `chainsaw-<adjective>-<animal>`, so that `namespace.name` labels stay within 63 characters.
+ */
+export function namespaceName(key: string): string {
+  const last = key.split('/').filter(Boolean).pop() ?? 'ns';
+  const slug = last.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 16).replace(/-+$/, '');
+  const hash = createHash('sha1').update(key).digest('hex').slice(0, 6);
+  return `${slug || 'ns'}-${hash}`;
 }
 
 /** Creates a namespace if it does not exist yet. */
