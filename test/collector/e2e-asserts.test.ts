@@ -1,0 +1,40 @@
+import { assertMismatches, renderInstall } from './e2e-helpers';
+
+/**
+ * Upstream's e2e steps as a table: render the install file, match every asserted object of the kinds this room
+ * creates (server-filled defaults and live-only fields excepted).
+ */
+const CASES: Array<[string, string]> = [
+  ['e2e/extension/00-install-jaeger-extension.yaml', 'e2e/extension/00-assert-jaeger-extension.yaml'],
+  ['e2e/extension/01-install-health-check-extension.yaml', 'e2e/extension/01-assert-health-check-extension.yaml'],
+  ['e2e/smoke-collector/smoke-collector-deployment/00-install.yaml', 'e2e/smoke-collector/smoke-collector-deployment/00-assert.yaml'],
+  ['e2e/smoke-collector/smoke-collector-statefulset/00-install.yaml', 'e2e/smoke-collector/smoke-collector-statefulset/00-assert.yaml'],
+  ['e2e/smoke-collector/smoke-collector-daemonset/00-install.yaml', 'e2e/smoke-collector/smoke-collector-daemonset/00-assert.yaml'],
+  ['e2e/versioned-configmaps/00-install.yaml', 'e2e/versioned-configmaps/00-assert.yaml'],
+  ['e2e/ingress/00-install.yaml', 'e2e/ingress/00-assert.yaml'],
+  ['e2e-pdb/pdb/00-install.yaml', 'e2e-pdb/pdb/00-assert.yaml'],
+  ['e2e-pdb/pdb/01-install.yaml', 'e2e-pdb/pdb/01-assert.yaml'],
+  ['e2e-autoscale/autoscale/00-install.yaml', 'e2e-autoscale/autoscale/00-assert.yaml'],
+  ['e2e-prometheuscr/create-sm-prometheus-exporters/01-install.yaml', 'e2e-prometheuscr/create-sm-prometheus-exporters/01-assert.yaml'],
+  ['e2e-automatic-rbac/processor-k8sattributes/01-install.yaml', 'e2e-automatic-rbac/processor-k8sattributes/01-assert.yaml'],
+  ['e2e-automatic-rbac/processor-k8sattributes/02-install.yaml', 'e2e-automatic-rbac/processor-k8sattributes/02-assert.yaml'],
+  ['e2e-automatic-rbac/processor-resourcedetection/01-install.yaml', 'e2e-automatic-rbac/processor-resourcedetection/01-assert.yaml'],
+  ['e2e-automatic-rbac/processor-resourcedetection/02-install.yaml', 'e2e-automatic-rbac/processor-resourcedetection/02-assert.yaml'],
+  ['e2e-automatic-rbac/receiver-k8sevents/01-install.yaml', 'e2e-automatic-rbac/receiver-k8sevents/01-assert.yaml'],
+  ['e2e-automatic-rbac/receiver-k8sobjects/01-install.yaml', 'e2e-automatic-rbac/receiver-k8sobjects/01-assert.yaml'],
+  ['e2e-automatic-rbac/receiver-kubeletstats/01-install.yaml', 'e2e-automatic-rbac/receiver-kubeletstats/01-assert.yaml'],
+  ['e2e-automatic-rbac/receiver-kubeletstats/02-install.yaml', 'e2e-automatic-rbac/receiver-kubeletstats/02-assert.yaml'],
+  ['e2e-automatic-rbac/receiver-kubeletstats/03-install.yaml', 'e2e-automatic-rbac/receiver-kubeletstats/03-assert.yaml'],
+  ['e2e-automatic-rbac/receiver-k8scluster/01-install.yaml', 'e2e-automatic-rbac/receiver-k8scluster/01-assert.yaml'],
+  ['e2e-automatic-rbac/receiver-k8scluster/02-install.yaml', 'e2e-automatic-rbac/receiver-k8scluster/02-assert.yaml'],
+  ['e2e-automatic-rbac/k8s-leader-elector/01-install.yaml', 'e2e-automatic-rbac/k8s-leader-elector/01-assert.yaml'],
+];
+
+test.each(CASES)('%s matches %s', (install, assert) => {
+  expect(assertMismatches(renderInstall(install), assert)).toEqual([]);
+});
+
+test('versioned-configmaps update renders the second ConfigMap name', () => {
+  const names = renderInstall('e2e/versioned-configmaps/01-update.yaml').filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name);
+  expect(names).toEqual(['simple-collector-dfcfaead']);
+});
