@@ -1,0 +1,44 @@
+import { TargetItem } from '../target';
+import { AllocationStrategy, Collector } from './strategy';
+
+/**
+ * Upstream's `least-weighted`: a target keeps a collector that still exists; any other target goes, one at a time
+ * in input order, to the collector with the fewest targets, ties broken by fewer targets of the same job, then by
+ * the smaller name. A new collector therefore only receives future targets (upstream #2477), and the result
+ * depends on history, so replicas of the allocator can disagree.
+ */
+export class LeastWeightedStrategy implements AllocationStrategy {
+  public readonly name = 'least-weighted';
+
+  assign(items: readonly TargetItem[], collectors: readonly Collector[]): void {
+    const index = new Map<string, number>();
+    collectors.forEach((c, i) => index.set(c.name, i));
+    const loads = new Int32Array(collectors.length);
+    const perJob: Array<Map<string, number>> = collectors.map(() => new Map());
+    const pending: TargetItem[] = [];
+    for (const item of items) {
+      const i = item.collectorName === undefined ? undefined : index.get(item.collectorName);
+      if (i === undefined) {
+        pending.push(item);
+        continue;
+      }
+      loads[i]++;
+      perJob[i].set(item.jobName, (perJob[i].get(item.jobName) ?? 0) + 1);
+    }
+    for (const item of pending) {
+      let best = 0;
+      let bestJob = perJob[0].get(item.jobName) ?? 0;
+      for (let c = 1; c < collectors.length; c++) {
+        const job = perJob[c].get(item.jobName) ?? 0;
+        // collectors are sorted by name, so on a full tie the earlier one (smaller name) stays
+        if (loads[c] < loads[best] || (loads[c] === loads[best] && job < bestJob)) {
+          best = c;
+          bestJob = job;
+        }
+      }
+      item.collectorName = collectors[best].name;
+      loads[best]++;
+      perJob[best].set(item.jobName, bestJob + 1);
+    }
+  }
+}

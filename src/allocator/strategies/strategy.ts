@@ -1,0 +1,20 @@
+import { TargetItem } from '../target';
+
+/** A collector that can receive targets: its pod name and the node it runs on. */
+export interface Collector {
+  /** the collector's id: its pod name (what it sends as `collector_id`) */
+  readonly name: string;
+  /** the node the collector pod runs on (`spec.nodeName`); needed by per-node */
+  readonly nodeName?: string;
+}
+
+/**
+ * Places targets on collectors. Pure: no I/O, no clock. `assign` sets `collectorName` on every item, reading the
+ * item's previous `collectorName` where the strategy keeps history (least-weighted). `collectors` is sorted by
+ * name, has unique names and is never empty.
+ */
+export interface AllocationStrategy {
+  /** the name used in the config file (`allocation_strategy`) and in metrics */
+  readonly name: string;
+  assign(items: readonly TargetItem[], collectors: readonly Collector[]): void;
+}
