@@ -5,6 +5,7 @@ export { lookupFromObjects } from './lookup';
 export type { MutationLookup } from './lookup';
 export { Language, LANGUAGES, languageDefinition } from './languages';
 export { effectiveAnnotationValue } from './annotations';
-export { defaultInstrumentationSpec, DEFAULT_AUTO_INSTRUMENTATION_IMAGES } from './defaults';
+export { defaultedInstrumentation } from './defaults';
+export type { ImageOverrides } from './defaults';
 export { serviceVersionFromImage, chooseServiceName } from './resource';
 export type * from './types';

@@ -1,7 +1,7 @@
 import { effectiveAnnotationValue, isFalse, isTrue, parseInstanceRef } from './annotations';
 import { ANNOTATION_CONTAINER_NAMES, COLLECTOR_CONTAINER_NAME, ENV_NODE_NAME, GO_SIDECAR_NAME } from './constants';
 import { containerNamesProblem, multiInstrumentationProblem, resolveTargets } from './containers';
-import { defaultInstrumentationSpec, ImageOverrides } from './defaults';
+import { defaultedInstrumentation, ImageOverrides } from './defaults';
 import { hasEnv } from './env';
 import { Language, LanguageDefinition, LANGUAGES } from './languages';
 import { MutationLookup } from './lookup';
@@ -89,7 +89,7 @@ export function mutatePodInstrumentation(input: Pod, lookup: MutationLookup,
         continue;
       }
       const variant = def.variantAnnotation ? effectiveAnnotationValue(nsObject, pod.metadata, def.variantAnnotation) : '';
-      requested.push({ def, inst: { ...inst, spec: defaultInstrumentationSpec(inst.spec, options.images) }, names: [], variant });
+      requested.push({ def, inst: defaultedInstrumentation(inst, options.images), names: [], variant });
     }
     if (requested.length === 0) return unchanged();
 
