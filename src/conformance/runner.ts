@@ -57,7 +57,8 @@ export function runTest(test: ChainsawTest, opts: RunOptions): TestRun {
   const cluster = new SimulatedCluster(opts, [namespace, 'default']);
   const env: ExpressionEnv = {
     serverVersion: opts.serverVersion,
-    getObject: (apiVersion, kind, ns, name) => cluster.get(apiVersion, kind, ns || undefined, name),
+    getObject: (apiVersion, kind, ns, name) => cluster.view(apiVersion, kind, isClusterScoped(kind) ? undefined : ns)
+      .find((o) => o.metadata.name === name),
   };
   const unavailable = new Map<string, string>();
   const base = bind(test.bindings, {
@@ -171,7 +172,9 @@ function loadDocuments(op: ResourceOperation, readFile: (p: string) => string): 
   return YAML.parseAllDocuments(text).map((d) => {
     if (d.errors.length) throw new Error(`YAML: ${d.errors[0].message}`);
     return d.toJS();
-  }).filter((d) => d !== null && d !== undefined);
+  }).filter((d) => d !== null && d !== undefined)
+    // a `v1 List` stands for its items, as with kubectl and chainsaw
+    .flatMap((d) => (d.kind === 'List' && Array.isArray(d.items) ? d.items : [d]));
 }
 
 function write(op: ResourceOperation, docs: unknown[], label: string, cluster: SimulatedCluster, bindings: Bindings,
@@ -255,7 +258,7 @@ function checkDocument(doc: Record<string, any>, cluster: SimulatedCluster, bind
   const lookup = templateResource({ apiVersion: doc.apiVersion, kind: doc.kind, name: doc.metadata?.name, namespace: doc.metadata?.namespace },
     bindings, env) as Record<string, string | undefined>;
   const ns = isClusterScoped(String(lookup.kind)) ? undefined : lookup.namespace ?? namespace;
-  const candidates = cluster.store.list({ apiVersion: lookup.apiVersion, kind: lookup.kind, namespace: ns })
+  const candidates = cluster.view(String(lookup.apiVersion), String(lookup.kind), ns)
     .filter((o) => lookup.name === undefined || o.metadata.name === lookup.name);
   const statusSkipped = doc.status !== undefined;
   const what = `${lookup.kind}${lookup.name ? ` ${lookup.name}` : ''}`;

@@ -26,10 +26,19 @@ export interface ClusterLookup {
 export type PodMutator = (pod: KubeObject, lookup: ClusterLookup) => KubeObject;
 
 /**
- * Which of a collector's ConfigMaps survive a reconcile. Gets the collector and all ConfigMaps it owns
- * (the current one and older ones, each with `metadata.creationTimestamp`); returns those to keep.
+ * Which of a collector's older ConfigMaps survive a reconcile. Gets the collector, the ConfigMaps it owned
+ * before and no longer renders (each with `metadata.creationTimestamp`), and those it renders now; returns
+ * the older ones to keep.
  */
-export type ConfigMapRetention = (collector: KubeObject, configMaps: KubeObject[]) => KubeObject[];
+export type ConfigMapRetention = (collector: KubeObject, older: KubeObject[], desired: KubeObject[]) => KubeObject[];
+
+/** The API server's view of CR versions: which version is stored, and conversion between versions. */
+export interface Conversion {
+  /** apiVersion objects of this kind are stored in, or undefined when the kind has one version. */
+  storageVersion(kind: string): string | undefined;
+  /** `obj` in `apiVersion`; throws when it cannot be converted. */
+  convert(obj: KubeObject, apiVersion: string): KubeObject;
+}
 
 /** Admission of an object the test writes (CR defaulting/validation webhooks). Throws to reject. */
 export type Admission = (obj: KubeObject, old: KubeObject | undefined) => KubeObject;
@@ -39,6 +48,7 @@ export interface SimulatorOptions {
   readonly podMutator?: PodMutator;
   readonly configMapRetention?: ConfigMapRetention;
   readonly admit?: Admission;
+  readonly conversion?: Conversion;
 }
 
 export const OPERATOR_GROUP = 'opentelemetry.io';
@@ -74,15 +84,17 @@ export class SimulatedCluster implements ClusterLookup {
    */
   write(input: KubeObject, mode: WriteMode, defaultNamespace: string): KubeObject {
     const obj = withNamespace(input, defaultNamespace);
-    const key = keyOf(obj);
+    const key = keyOf(this.toStorage(obj));
     const existing = this.store.entry(key)?.obj;
     if (mode === 'create' && existing) throw new Error(`${describeObject(obj)} already exists`);
     if (mode === 'patch' && !existing) throw new Error(`${describeObject(obj)} not found, cannot patch it`);
     let next: KubeObject;
     if (mode === 'update' || !existing) {
-      next = clone(obj);
+      next = this.toStorage(clone(obj));
     } else {
-      next = mergeApply(existing, obj) as KubeObject;
+      // a merge patch applies to the object as the client sees it, in the client's version
+      const seen = existing.apiVersion === obj.apiVersion ? existing : this.opts.conversion!.convert(existing, obj.apiVersion);
+      next = this.toStorage(mergeApply(seen, obj) as KubeObject);
     }
     if (this.opts.admit && isOperatorCr(next)) next = this.opts.admit(next, existing);
     if (next.kind === 'Pod' && !existing) next = this.admitPod(next);
@@ -100,7 +112,28 @@ export class SimulatedCluster implements ClusterLookup {
     return this.store.entry(key)!.obj;
   }
 
+  /** CRs are kept in their storage version, as the API server does. */
+  toStorage(obj: KubeObject): KubeObject {
+    const storage = this.opts.conversion?.storageVersion(obj.kind);
+    return storage && isOperatorCr(obj) && obj.apiVersion !== storage ? this.opts.conversion!.convert(obj, storage) : obj;
+  }
+
+  /**
+   * Objects of a kind as a client asking for `apiVersion` sees them: stored CRs of another version are
+   * converted.
+   */
+  view(apiVersion: string, kind: string, namespace: string | undefined): KubeObject[] {
+    const conversion = this.opts.conversion;
+    const storage = conversion?.storageVersion(kind);
+    if (!conversion || !storage || storage === apiVersion || !apiVersion.startsWith(`${OPERATOR_GROUP}/`)) {
+      return this.store.list({ apiVersion, kind, namespace });
+    }
+    return this.store.list({ apiVersion: storage, kind, namespace }).map((o) => conversion.convert(o, apiVersion));
+  }
+
   delete(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean {
+    apiVersion = this.opts.conversion?.storageVersion(kind) && apiVersion.startsWith(`${OPERATOR_GROUP}/`)
+      ? this.opts.conversion.storageVersion(kind)! : apiVersion;
     const key = keyOf({ apiVersion, kind, metadata: { name, namespace: isClusterScoped(kind) ? undefined : namespace } });
     const removed = this.store.delete(key);
     this.settle();
@@ -162,19 +195,20 @@ export class SimulatedCluster implements ClusterLookup {
     const keep = new Set<string>();
     const retention = this.opts.configMapRetention;
     if (!retention) return keep;
-    const byCollector = new Map<string, { collector: KubeObject; maps: KubeObject[] }>();
-    const add = (cm: KubeObject) => {
+    const byCollector = new Map<string, { collector: KubeObject; older: KubeObject[]; desired: KubeObject[] }>();
+    const add = (cm: KubeObject, which: 'older' | 'desired') => {
       const owner = this.ownerCr(cm);
       if (!owner || owner.kind !== 'OpenTelemetryCollector') return;
       const k = keyOf(owner);
-      const group = byCollector.get(k) ?? { collector: owner, maps: [] };
-      group.maps.push(this.store.entry(keyOf(cm))?.obj ?? cm);
+      const group = byCollector.get(k) ?? { collector: owner, older: [], desired: [] };
+      group[which].push(this.store.entry(keyOf(cm))?.obj ?? cm);
       byCollector.set(k, group);
     };
-    for (const cm of stale) if (cm.kind === 'ConfigMap') add(cm);
-    for (const cm of desired.values()) if (cm.kind === 'ConfigMap') add(cm);
-    for (const { collector, maps } of byCollector.values()) {
-      for (const cm of retention(collector, maps)) keep.add(keyOf(cm));
+    for (const cm of stale) if (cm.kind === 'ConfigMap') add(cm, 'older');
+    for (const cm of desired.values()) if (cm.kind === 'ConfigMap') add(cm, 'desired');
+    for (const g of byCollector.values()) {
+      if (g.older.length === 0) continue;
+      for (const cm of retention(g.collector, g.older, g.desired)) keep.add(keyOf(cm));
     }
     return keep;
   }

@@ -33,8 +33,8 @@ const fakeMutator: PodMutator = (pod, lookup) => {
   return pod;
 };
 
-const keepNewest = (n: number): ConfigMapRetention => (_collector, maps) =>
-  [...maps].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp))).slice(0, n);
+const keepNewest = (n: number): ConfigMapRetention => (_collector, older) =>
+  [...older].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp))).slice(0, n);
 
 function collector(name: string, extra: string, config = '{receivers: {otlp: {}}}') {
   return `apiVersion: opentelemetry.io/v1beta1\nkind: OpenTelemetryCollector\nmetadata:\n  name: ${name}\n${extra}spec:\n  config: ${config}\n`;
@@ -101,7 +101,7 @@ describe('runTest', () => {
     - assert: ${cm({ a: 2 })}
     - assert: ${cm({ a: 3 })}
     - error: ${cm({ a: 1 })}
-`), files, { configMapRetention: keepNewest(2) });
+`), files, { configMapRetention: keepNewest(1) });
     expect(kept.steps[0].operations.map((o) => o.outcome)).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS']);
     const pruned = run(steps(`
   - try:
