@@ -77,7 +77,13 @@ export function mutatePodSidecar(input: Pod, lookup: MutationLookup, options: Si
     }
   }
 
-  const parts = (options.buildSidecar ?? buildSidecarParts)(collector, { collectorImage: options.collectorImage });
+  let parts;
+  try {
+    parts = (options.buildSidecar ?? buildSidecarParts)(collector, { collectorImage: options.collectorImage });
+  } catch (e) {
+    // An invalid collector CR: admit the pod unchanged and say which CR to fix.
+    return { pod: clone(input), logs, error: `${SIDECAR_INJECT_ANNOTATION}: cannot build the sidecar: ${(e as Error).message}` };
+  }
   const container = clone(parts.container);
   const env = (container.env ??= []);
   if (!env.some((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES')) env.push(...resourceAttributeEnv(pod, namespace, lookup));
