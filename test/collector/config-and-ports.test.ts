@@ -1,0 +1,144 @@
+import {
+  applyConfigDefaults, CollectorConfig, collectorModelFromCustomResource, enabledComponents, inferPorts, portName,
+  renderCollector, renderConfigYaml, truncateName, typedCollectorConfig, versionLabel, wireTargetAllocator,
+} from '../../src/collector';
+import { InvalidInputError } from '../../src/common/errors';
+
+function portsOf(receivers: Record<string, unknown>, exporters: Record<string, unknown> = {}) {
+  const config = applyConfigDefaults({
+    receivers, exporters,
+    service: { pipelines: { p: { receivers: Object.keys(receivers), exporters: Object.keys(exporters) } } },
+  });
+  return inferPorts(config, enabledComponents(config), ['receivers', 'exporters'], 'test')
+    .map((p) => `${p.name}:${p.port}/${p.protocol}${p.appProtocol ? `(${p.appProtocol})` : ''}`);
+}
+
+describe('receiver → port table', () => {
+  test.each([
+    [{ otlp: { protocols: { grpc: {}, http: {} } } }, ['otlp-grpc:4317/TCP(grpc)', 'otlp-http:4318/TCP(http)']],
+    [{ 'otlp/2': { protocols: { grpc: { endpoint: '0.0.0.0:5555' } } } }, ['otlp-2-grpc:5555/TCP(grpc)']],
+    [{ jaeger: { protocols: { grpc: {}, thrift_http: {}, thrift_compact: {}, thrift_binary: {} } } },
+      ['jaeger-grpc:14250/TCP(grpc)', 'port-14268:14268/TCP(http)', 'port-6831:6831/UDP', 'port-6832:6832/UDP']],
+    [{ zipkin: {} }, ['zipkin:9411/TCP(http)']],
+    [{ skywalking: { protocols: { grpc: {}, http: {} } } }, ['skywalking-grpc:11800/TCP(grpc)', 'skywalking-http:12800/TCP(http)']],
+    [{ loki: { protocols: { grpc: {}, http: {} } } }, ['loki-grpc:9095/TCP(grpc)', 'loki-http:3100/TCP(http)']],
+    [{ opencensus: {} }, ['opencensus:55678/TCP']],
+    [{ carbon: {} }, ['carbon:2003/TCP']],
+    [{ collectd: {} }, ['collectd:8081/TCP']],
+    [{ fluentforward: {} }, ['fluentforward:8006/TCP']],
+    [{ influxdb: {} }, ['influxdb:8086/TCP']],
+    [{ sapm: {} }, ['sapm:7276/TCP']],
+    [{ signalfx: {} }, ['signalfx:9943/TCP']],
+    [{ splunk_hec: {} }, ['splunk-hec:8088/TCP']],
+    [{ statsd: {} }, ['statsd:8125/UDP']],
+    [{ awsxray: {} }, ['awsxray:2000/UDP']],
+    [{ wavefront: {} }, ['wavefront:2003/TCP']],
+    [{ tcplog: { listen_address: '0.0.0.0:54525' } }, ['tcplog:54525/TCP']],
+    [{ udplog: { listen_address: '0.0.0.0:54526' } }, ['udplog:54526/UDP']],
+    [{ tcplog: {} }, []],
+    [{ syslog: { tcp: { listen_address: '0.0.0.0:514' } } }, []],
+    [{ prometheus: { config: {} } }, []],
+    [{ kafka: {} }, []],
+    [{ kubeletstats: {} }, []],
+    [{ filelog: {} }, []],
+    [{ myreceiver: { endpoint: '0.0.0.0:7777' } }, ['myreceiver:7777/TCP']],
+    [{ myreceiver: { endpoint: '${env:PORT}' } }, []],
+  ])('%j', (receivers, expected) => {
+    expect(portsOf(receivers)).toEqual(expected);
+  });
+  test('prometheus exporter opens its endpoint port', () => {
+    expect(portsOf({ otlp: { protocols: { grpc: {} } } }, { 'prometheus/prod': { endpoint: '0.0.0.0:8884' } }))
+      .toEqual(['otlp-grpc:4317/TCP(grpc)', 'prometheus-prod:8884/TCP']);
+  });
+});
+
+describe('names', () => {
+  test('portName', () => {
+    expect(portName('otlp/2-grpc', 4317)).toBe('otlp-2-grpc');
+    expect(portName('a_very_long_receiver', 9)).toBe('port-9');
+    expect(portName('UPPER', 9)).toBe('port-9');
+  });
+  test('truncateName shortens the collector name, not the suffix', () => {
+    const n = truncateName('%s-collector-%s', 'x'.repeat(70), 'abcdef12');
+    expect(n).toHaveLength(63);
+    expect(n.endsWith('-collector-abcdef12')).toBe(true);
+  });
+  test('versionLabel', () => {
+    expect(versionLabel(undefined)).toBe('latest');
+    expect(versionLabel('otel/col')).toBe('latest');
+    expect(versionLabel('otel/col:0.99.0')).toBe('0.99.0');
+    expect(versionLabel('registry:5000/otel/col:1.0@sha256:abcd')).toBe('1.0');
+  });
+});
+
+describe('collector.yaml', () => {
+  test('sorted keys, 4-space indent, indented sequences', () => {
+    expect(renderConfigYaml({ service: { pipelines: { t: { receivers: ['otlp'] } } }, exporters: { debug: {} } }))
+      .toBe('exporters:\n    debug: {}\nservice:\n    pipelines:\n        t:\n            receivers:\n                - otlp\n');
+  });
+  test('target allocator wiring drops scrape_configs and points at the allocator', () => {
+    const out = wireTargetAllocator({ receivers: { prometheus: { config: { global: { scrape_interval: '1m' }, scrape_configs: [{ job_name: 'x' }] } } } }, { collectorName: 'c' });
+    expect(out.receivers).toEqual({ prometheus: { config: { global: { scrape_interval: '1m' } }, target_allocator: { endpoint: 'http://c-targetallocator:80', interval: '30s', collector_id: '${POD_NAME}' } } });
+  });
+});
+
+describe('custom resources', () => {
+  test('v1alpha1-style YAML string config is parsed', () => {
+    const objs = renderCollector(collectorModelFromCustomResource({
+      kind: 'OpenTelemetryCollector', metadata: { name: 'a', namespace: 'n' },
+      spec: { config: 'receivers: {zipkin: {}}\nexporters: {debug: {}}\nservice: {pipelines: {traces: {receivers: [zipkin], exporters: [debug]}}}' },
+    }));
+    expect(objs.find((o) => o.kind === 'Service' && o.metadata.name === 'a-collector')!.spec.ports[0]).toMatchObject({ name: 'zipkin', port: 9411 });
+  });
+  test('an empty config still deploys (upstream accepts it; e2e conversion-webhook-invalid-config)', () => {
+    const objs = renderCollector(collectorModelFromCustomResource({
+      metadata: { name: 'invalid-config-collector', namespace: 'n' },
+      spec: { mode: 'deployment', config: { receivers: {}, exporters: {}, service: { pipelines: {} } } },
+    }));
+    expect(objs.find((o) => o.kind === 'Deployment')!.metadata.name).toBe('invalid-config-collector-collector');
+    expect(objs.find((o) => o.kind === 'Service' && o.metadata.name === 'invalid-config-collector-collector')).toBeUndefined();
+  });
+  test('strict mode is opt-in for CRs', () => {
+    const cr = { metadata: { name: 'a', namespace: 'n' }, spec: { config: { receivers: {}, exporters: {}, service: { pipelines: {} } } } };
+    expect(() => renderCollector(collectorModelFromCustomResource(cr), { strictConfig: true })).toThrow(InvalidInputError);
+  });
+  test('label and annotation filters', () => {
+    const objs = renderCollector(collectorModelFromCustomResource({
+      metadata: { name: 'a', namespace: 'n', labels: { 'keep': '1', 'x.filter.out': '1' }, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', 'y': '2' } },
+      spec: { config: {} },
+    }), { labelsFilter: ['.*filter.out'] });
+    const dep = objs.find((o) => o.kind === 'Deployment')!;
+    expect(dep.metadata.labels['x.filter.out']).toBeUndefined();
+    expect(dep.metadata.labels.keep).toBe('1');
+    expect(dep.metadata.annotations).toEqual({ y: '2' });
+  });
+  test('wrong kind is rejected', () => {
+    expect(() => collectorModelFromCustomResource({ kind: 'Pod', metadata: { name: 'a' } })).toThrow('expected kind OpenTelemetryCollector');
+  });
+});
+
+describe('config builders', () => {
+  test('builder rejects a pipeline naming an undefined component at build()', () => {
+    const b = CollectorConfig.builder().addReceiver('otlp', { protocols: { grpc: {} } }).addExporter('debug')
+      .addPipeline('traces', { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] });
+    expect(() => b.build()).toThrow(/config\.service\.pipelines\.traces\.processors\[0\]: "batch" is not defined/);
+  });
+  test('builder rejects duplicate ids and malformed ids', () => {
+    expect(() => CollectorConfig.builder().addReceiver('otlp').addReceiver('otlp')).toThrow('defined twice');
+    expect(() => CollectorConfig.builder().addReceiver('bad id')).toThrow('not a valid component id');
+  });
+  test('typedCollectorConfig: undefined ids do not compile', () => {
+    const ok = typedCollectorConfig({
+      receivers: { otlp: {} },
+      exporters: { debug: {} },
+      service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
+    });
+    expect(ok._toJson('x').service?.pipelines?.traces?.receivers).toEqual(['otlp']);
+    typedCollectorConfig({
+      receivers: { otlp: {} },
+      exporters: { debug: {} },
+      // @ts-expect-error zipkin is not a defined receiver
+      service: { pipelines: { traces: { receivers: ['zipkin'], exporters: ['debug'] } } },
+    });
+  });
+});

@@ -1,0 +1,247 @@
+import { Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { InvalidInputError } from '../../src/common/errors';
+import {
+  CollectorConfig, CollectorMode, IngressRuleType, OtelCollector, OtelCollectorProps,
+} from '../../src/collector';
+
+const OTLP = CollectorConfig.fromObject({
+  receivers: { otlp: { protocols: { grpc: {}, http: {} } } },
+  exporters: { debug: {} },
+  service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
+});
+
+function synth(props: Partial<OtelCollectorProps> = {}, id = 'otel'): any[] {
+  const chart = Testing.chart();
+  new OtelCollector(chart, id, { config: OTLP, name: 'otel', namespace: 'obs', ...props });
+  return Testing.synth(chart);
+}
+const find = (objs: any[], kind: string, name?: string) => objs.find((o) => o.kind === kind && (!name || o.metadata.name === name));
+const kinds = (objs: any[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+const pod = (objs: any[]) => (find(objs, 'Deployment') ?? find(objs, 'DaemonSet') ?? find(objs, 'StatefulSet')).spec.template.spec;
+const otc = (objs: any[]) => pod(objs).containers.find((c: any) => c.name === 'otc-container');
+
+describe('objects per mode', () => {
+  test('deployment', () => {
+    expect(kinds(synth())).toEqual([
+      'ConfigMap/otel-collector-' + find(synth(), 'ConfigMap').metadata.name.slice(-8),
+      'Deployment/otel-collector', 'NetworkPolicy/otel-collector-networkpolicy', 'PodDisruptionBudget/otel-collector',
+      'Service/otel-collector', 'Service/otel-collector-headless', 'Service/otel-collector-monitoring',
+      'ServiceAccount/otel-collector',
+    ].sort());
+  });
+  test('daemonset: no PDB, Service traffic policy Local', () => {
+    const objs = synth({ mode: CollectorMode.DAEMONSET });
+    expect(find(objs, 'DaemonSet', 'otel-collector')).toBeDefined();
+    expect(find(objs, 'PodDisruptionBudget')).toBeUndefined();
+    expect(find(objs, 'Service', 'otel-collector').spec.internalTrafficPolicy).toBe('Local');
+  });
+  test('statefulset: governed by the headless Service, Parallel by default', () => {
+    const sts = find(synth({ mode: CollectorMode.STATEFULSET }), 'StatefulSet', 'otel-collector');
+    expect(sts.spec.serviceName).toBe('otel-collector-headless');
+    expect(sts.spec.podManagementPolicy).toBe('Parallel');
+  });
+  test('sidecar: only the ConfigMap and ServiceAccount', () => {
+    expect(kinds(synth({ mode: CollectorMode.SIDECAR })).map((k) => k.split('/')[0])).toEqual(['ConfigMap', 'ServiceAccount']);
+  });
+});
+
+describe('labels, annotations, config rollout', () => {
+  test('selector and common labels', () => {
+    const objs = synth({ labels: { team: 'a' }, image: 'repo/otelcol:1.2.3@sha256:abc' });
+    const dep = find(objs, 'Deployment');
+    expect(dep.spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/managed-by': 'opentelemetry-operator',
+      'app.kubernetes.io/instance': 'obs.otel',
+      'app.kubernetes.io/part-of': 'opentelemetry',
+      'app.kubernetes.io/component': 'opentelemetry-collector',
+    });
+    expect(dep.metadata.labels).toMatchObject({ 'team': 'a', 'app.kubernetes.io/name': 'otel-collector', 'app.kubernetes.io/version': '1.2.3' });
+    expect(find(objs, 'Service', 'otel-collector-monitoring').metadata.labels['app.kubernetes.io/name']).toBe('otel-collector-monitoring');
+  });
+  test('pod template carries the config hash; a config change changes it and the ConfigMap name', () => {
+    const a = synth();
+    const b = synth({ config: CollectorConfig.fromYaml('receivers: {otlp: {protocols: {grpc: {}}}}\nexporters: {debug: {}}\nservice: {pipelines: {traces: {receivers: [otlp], exporters: [debug]}}}') });
+    const hashA = find(a, 'Deployment').spec.template.metadata.annotations['opentelemetry-operator-config/sha256'];
+    const hashB = find(b, 'Deployment').spec.template.metadata.annotations['opentelemetry-operator-config/sha256'];
+    expect(hashA).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashA).not.toBe(hashB);
+    expect(find(a, 'ConfigMap').metadata.name).toBe(`otel-collector-${hashA.slice(0, 8)}`);
+    expect(pod(a).volumes[0]).toEqual({ name: 'otc-internal', configMap: { name: `otel-collector-${hashA.slice(0, 8)}`, items: [{ key: 'collector.yaml', path: 'collector.yaml' }] } });
+  });
+  test('pod annotations: podAnnotations, CR annotations, prometheus hints', () => {
+    const ann = find(synth({ annotations: { a: '1' }, podAnnotations: { p: '2', a: 'pod' } }), 'Deployment').spec.template.metadata.annotations;
+    expect(ann).toMatchObject({ 'a': 'pod', 'p': '2', 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8888' });
+    const off = find(synth({ observability: { disablePrometheusAnnotations: true } }), 'Deployment').spec.template.metadata.annotations;
+    expect(off['prometheus.io/scrape']).toBeUndefined();
+  });
+});
+
+describe('container', () => {
+  test('args, ports, env and mounts', () => {
+    const c = otc(synth({ args: { 'feature-gates': 'x', 'config': 'ignored' } }));
+    expect(c.args).toEqual(['--config=/conf/collector.yaml', '--feature-gates=x']);
+    expect(c.ports.map((p: any) => `${p.name}:${p.containerPort}`)).toEqual(['metrics:8888', 'otlp-grpc:4317', 'otlp-http:4318']);
+    expect(c.env.map((e: any) => e.name)).toEqual(['POD_NAME', 'GOMEMLIMIT', 'GOMAXPROCS']);
+    expect(c.volumeMounts).toEqual([{ name: 'otc-internal', mountPath: '/conf' }]);
+  });
+  test('health_check gives probes with timing overrides', () => {
+    const config = CollectorConfig.builder().addReceiver('otlp', { protocols: { grpc: {} } }).addExporter('debug')
+      .addExtension('health_check').addPipeline('traces', { receivers: ['otlp'], exporters: ['debug'] }).build();
+    const c = otc(synth({ config, livenessProbe: { initialDelaySeconds: 7 } }));
+    expect(c.livenessProbe).toEqual({ httpGet: { path: '/', port: 13133 }, initialDelaySeconds: 7 });
+    expect(c.readinessProbe).toEqual({ httpGet: { path: '/', port: 13133 } });
+  });
+  test('a user port with the same number replaces the inferred one on the Service; same name is renamed', () => {
+    const svc = find(synth({ ports: [{ name: 'otlp-grpc', port: 9999 }, { name: 'mine', port: 4318 }] }), 'Service', 'otel-collector');
+    expect(svc.spec.ports.map((p: any) => `${p.name}:${p.port}`)).toEqual(['otlp-grpc:9999', 'mine:4318', 'port-4317:4317']);
+  });
+});
+
+describe('pass-through fields land where upstream puts them', () => {
+  const q = (s: string) => k8s.Quantity.fromString(s);
+  const objs = synth({
+    mode: CollectorMode.STATEFULSET,
+    env: [{ name: 'A', value: '1' }],
+    envFrom: [{ secretRef: { name: 's' } }],
+    volumes: [{ name: 'v', emptyDir: {} }],
+    volumeMounts: [{ name: 'v', mountPath: '/v' }],
+    resources: { limits: { cpu: q('1') }, requests: { memory: q('64Mi') } },
+    nodeSelector: { os: 'linux' },
+    affinity: { nodeAffinity: {} },
+    tolerations: [{ operator: 'Exists' }],
+    securityContext: { runAsNonRoot: true },
+    podSecurityContext: { fsGroup: 2000 },
+    podLabels: { extra: 'yes' },
+    initContainers: [{ name: 'init', image: 'busybox' }],
+    additionalContainers: [{ name: 'side', image: 'busybox' }],
+    ports: [{ name: 'extra', port: 9090, hostPort: 19090 }],
+    hostNetwork: true,
+    hostPid: true,
+    priorityClassName: 'high',
+    podDnsConfig: { nameservers: ['8.8.8.8'] },
+    ipFamilies: ['IPv4'],
+    ipFamilyPolicy: 'SingleStack',
+    sessionAffinity: 'ClientIP',
+    sessionAffinityConfig: { clientIp: { timeoutSeconds: 10 } },
+    trafficDistribution: 'PreferClose',
+    lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
+    terminationGracePeriodSeconds: 600,
+    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }],
+    shareProcessNamespace: true,
+    serviceAccount: 'existing',
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/otelcol'],
+    podManagementPolicy: 'OrderedReady',
+    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: q('1Gi') } } } }],
+    persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete' },
+    configMaps: [{ name: 'extra-cm', mountPath: 'x' }],
+  });
+  const sts = find(objs, 'StatefulSet');
+  const p = sts.spec.template.spec;
+  const c = p.containers.find((x: any) => x.name === 'otc-container');
+  test.each([
+    ['env first', c.env[0], { name: 'A', value: '1' }],
+    ['envFrom', c.envFrom, [{ secretRef: { name: 's' } }]],
+    ['resources (quantities as strings)', c.resources, { limits: { cpu: '1' }, requests: { memory: '64Mi' } }],
+    ['securityContext', c.securityContext, { runAsNonRoot: true }],
+    ['lifecycle', c.lifecycle, { preStop: { exec: { command: ['sleep', '5'] } } }],
+    ['imagePullPolicy', c.imagePullPolicy, 'IfNotPresent'],
+    ['command', c.command, ['/otelcol']],
+    ['volume mounts', c.volumeMounts, [{ name: 'otc-internal', mountPath: '/conf' }, { name: 'v', mountPath: '/v' }, { name: 'configmap-extra-cm', mountPath: '/var/conf/x/configmap-extra-cm' }]],
+    ['host port on the container', c.ports.find((x: any) => x.name === 'extra'), { containerPort: 9090, name: 'extra', protocol: 'TCP', hostPort: 19090 }],
+    ['volumes', p.volumes.slice(1), [{ name: 'v', emptyDir: {} }, { name: 'configmap-extra-cm', configMap: { name: 'extra-cm' } }]],
+    ['additional containers first', p.containers.map((x: any) => x.name), ['side', 'otc-container']],
+    ['init containers', p.initContainers, [{ name: 'init', image: 'busybox' }]],
+    ['nodeSelector', p.nodeSelector, { os: 'linux' }],
+    ['affinity', p.affinity, { nodeAffinity: {} }],
+    ['tolerations', p.tolerations, [{ operator: 'Exists' }]],
+    ['podSecurityContext', p.securityContext, { fsGroup: 2000 }],
+    ['hostNetwork', p.hostNetwork, true],
+    ['hostPID', p.hostPID, true],
+    ['dnsPolicy with hostNetwork', p.dnsPolicy, 'ClusterFirstWithHostNet'],
+    ['dnsConfig', p.dnsConfig, { nameservers: ['8.8.8.8'] }],
+    ['priorityClassName', p.priorityClassName, 'high'],
+    ['terminationGracePeriodSeconds', p.terminationGracePeriodSeconds, 600],
+    ['topologySpreadConstraints', p.topologySpreadConstraints[0].topologyKey, 'zone'],
+    ['shareProcessNamespace', p.shareProcessNamespace, true],
+    ['serviceAccountName', p.serviceAccountName, 'existing'],
+    ['podLabels', sts.spec.template.metadata.labels.extra, 'yes'],
+    ['podManagementPolicy', sts.spec.podManagementPolicy, 'OrderedReady'],
+    ['volumeClaimTemplates', sts.spec.volumeClaimTemplates, [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }]],
+    ['PVC retention', sts.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: 'Delete' }],
+    ['Service ipFamilies', find(objs, 'Service', 'otel-collector').spec.ipFamilies, ['IPv4']],
+    ['Service ipFamilyPolicy', find(objs, 'Service', 'otel-collector').spec.ipFamilyPolicy, 'SingleStack'],
+    ['Service sessionAffinity', find(objs, 'Service', 'otel-collector').spec.sessionAffinity, 'ClientIP'],
+    ['Service sessionAffinityConfig', find(objs, 'Service', 'otel-collector').spec.sessionAffinityConfig, { clientIP: { timeoutSeconds: 10 } }],
+    ['Service trafficDistribution', find(objs, 'Service', 'otel-collector').spec.trafficDistribution, 'PreferClose'],
+    ['no ServiceAccount with serviceAccount set', find(objs, 'ServiceAccount'), undefined],
+  ])('%s', (_what, actual, expected) => {
+    expect(actual).toEqual(expected);
+  });
+  test('update strategies', () => {
+    const ds = find(synth({ mode: CollectorMode.DAEMONSET, daemonSetUpdateStrategy: { type: 'OnDelete' } }), 'DaemonSet');
+    expect(ds.spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    const dep = find(synth({ deploymentUpdateStrategy: { type: 'Recreate' } }), 'Deployment');
+    expect(dep.spec.strategy).toEqual({ type: 'Recreate' });
+  });
+});
+
+describe('scaling, ingress, monitoring, RBAC', () => {
+  test('autoscaler → HPA targeting the collector; replicas start at minReplicas', () => {
+    const objs = synth({ autoscaler: { minReplicas: 2, maxReplicas: 5, targetMemoryUtilization: 70 } });
+    const hpa = find(objs, 'HorizontalPodAutoscaler', 'otel-collector');
+    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, scaleTargetRef: { kind: 'OpenTelemetryCollector', name: 'otel', apiVersion: 'opentelemetry.io/v1beta1' } });
+    expect(hpa.spec.metrics.map((m: any) => m.resource.name)).toEqual(['memory']);
+    expect(find(objs, 'Deployment').spec.replicas).toBe(2);
+  });
+  test('podDisruptionBudget', () => {
+    const pdb = find(synth({ podDisruptionBudget: { minAvailable: k8s.IntOrString.fromString('50%') } }), 'PodDisruptionBudget');
+    expect(pdb.spec.minAvailable).toBe('50%');
+    expect(pdb.spec.maxUnavailable).toBeUndefined();
+  });
+  test('ingress subdomain rules', () => {
+    const ing = find(synth({ ingress: { hostname: 'example.com', ruleType: IngressRuleType.SUBDOMAIN } }), 'Ingress', 'otel-ingress');
+    expect(ing.spec.rules.map((r: any) => r.host)).toEqual(['otlp-grpc.example.com', 'otlp-http.example.com']);
+  });
+  test('enableMetrics → ServiceMonitor for the monitoring Service', () => {
+    const sm = find(synth({ observability: { enableMetrics: true } }), 'ServiceMonitor', 'otel-monitoring-collector');
+    expect(sm.spec.endpoints).toEqual([{ port: 'monitoring' }]);
+  });
+  test('sidecar + enableMetrics → PodMonitor', () => {
+    expect(find(synth({ mode: CollectorMode.SIDECAR, observability: { enableMetrics: true } }), 'PodMonitor', 'otel-collector')).toBeDefined();
+  });
+  test('networkPolicyEnabled false drops the NetworkPolicy', () => {
+    expect(find(synth({ networkPolicyEnabled: false }), 'NetworkPolicy')).toBeUndefined();
+  });
+});
+
+describe('invalid input raises InvalidInputError and creates nothing', () => {
+  const cases: Array<[string, Partial<OtelCollectorProps>, string]> = [
+    ['undefined component', { config: CollectorConfig.fromObject({ receivers: { otlp: {} }, exporters: { debug: {} }, service: { pipelines: { traces: { receivers: ['otlp', 'zipkin'], exporters: ['debug'] } } } }) }, 'spec.config.service.pipelines.traces.receivers[1]'],
+    ['no pipelines', { config: CollectorConfig.fromObject({ receivers: { otlp: {} }, exporters: { debug: {} }, service: { pipelines: {} } }) }, 'spec.config.service.pipelines'],
+    ['YAML syntax', { config: CollectorConfig.fromYaml('receivers: [unclosed') }, 'spec.config'],
+    ['unknown mode', { mode: 'cronjob' as CollectorMode }, 'spec.mode'],
+    ['bad port number', { ports: [{ name: 'p', port: 70000 }] }, 'spec.ports[0].port'],
+    ['bad port name', { ports: [{ name: 'this-name-is-too-long', port: 80 }] }, 'spec.ports[0].name'],
+    ['name too long for the instance label', { name: 'x'.repeat(60) }, 'metadata.name'],
+    ['unknown protocol', { config: CollectorConfig.fromObject({ receivers: { otlp: { protocols: { udp: {} } } }, exporters: { debug: {} }, service: { pipelines: { t: { receivers: ['otlp'], exporters: ['debug'] } } } }) }, 'spec.config'],
+    ['sidecar with tolerations', { mode: CollectorMode.SIDECAR, tolerations: [{ operator: 'Exists' }] }, 'spec.tolerations'],
+    ['volumeClaimTemplates outside statefulset', { volumeClaimTemplates: [{ metadata: { name: 'd' } }] }, 'spec.volumeClaimTemplates'],
+    ['minReplicas > maxReplicas', { autoscaler: { minReplicas: 5, maxReplicas: 2 } }, 'spec.autoscaler.minReplicas'],
+    ['subdomain without hostname', { ingress: { ruleType: IngressRuleType.SUBDOMAIN } }, 'spec.ingress.hostname'],
+    ['target allocator in deployment mode', { targetAllocator: { enabled: true } }, 'spec.targetAllocator.enabled'],
+  ];
+  test.each(cases)('%s', (_what, props, path) => {
+    const chart = Testing.chart();
+    let err: unknown;
+    try {
+      new OtelCollector(chart, 'bad', { config: OTLP, name: 'otel', namespace: 'obs', ...props });
+    } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect((err as InvalidInputError).path).toBe(path);
+    expect((err as InvalidInputError).message).toContain('OpenTelemetryCollector obs/');
+    expect((err as InvalidInputError).fix.length).toBeGreaterThan(0);
+    expect(chart.node.children).toHaveLength(0);
+  });
+});
