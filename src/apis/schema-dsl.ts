@@ -182,18 +182,3 @@ function objectSchema(props: Props, open: boolean): JSONSchemaProps {
   if (open) schema['x-kubernetes-preserve-unknown-fields'] = true;
   return schema;
 }
-
-/**
- * Every property path declared under a schema (`a.b`, `a.b[]`, `a.{}` for map values), used to prove that the
- * schema and the TypeScript field lists agree and by the docs generator.
- */
-export function propertyPaths(schema: JSONSchemaProps, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const [name, child] of Object.entries(schema.properties ?? {})) {
-    const path = prefix ? `${prefix}.${name}` : name;
-    out.push(path, ...propertyPaths(child, path));
-  }
-  if (schema.items) out.push(...propertyPaths(schema.items, `${prefix}[]`));
-  if (schema.additionalProperties) out.push(...propertyPaths(schema.additionalProperties, `${prefix}.{}`));
-  return out;
-}

@@ -4,7 +4,7 @@
  */
 import * as k from '../core-schemas';
 import {
-  arr, atomicArr, bool, duration, enumOf, int32, int64, intOrString, Node, obj, opaque, str, TypeOf,
+  arr, atomicArr, bool, duration, enumOf, int32, int64, intOrString, obj, opaque, str, TypeOf,
 } from '../schema-dsl';
 
 export const MANAGEMENT_STATES = ['managed', 'unmanaged'] as const;
@@ -136,7 +136,3 @@ export type PortsSpec = TypeOf<typeof portsSpec>;
 export type ObservabilitySpec = TypeOf<typeof observabilitySpec>;
 export type TargetAllocatorPrometheusCR = TypeOf<typeof prometheusCRSpec>;
 export type TargetAllocatorMTLS = TypeOf<typeof targetAllocatorMtls>;
-
-/** Keep the node type visible to declaration emit. */
-export type CommonFieldNodes = typeof commonFields;
-export type AnyNode = Node<unknown, boolean>;
