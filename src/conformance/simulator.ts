@@ -156,12 +156,28 @@ export class SimulatedCluster implements ClusterLookup {
     for (const ns of namespaces) {
       for (const obj of this.renderNamespace(reconciler, ns)) desired.set(keyOf(obj), obj);
     }
-    for (const [key, obj] of desired) {
+    for (const [key, rendered] of desired) {
       const prev = this.store.entry(key);
+      const obj = this.withControllerReference(rendered);
       if (prev?.origin === 'user' && isOperatorCr(prev.obj)) continue; // the user's CR wins over a generated one
       this.store.put(applyDefaults(prev ? mergeOperatorWrite(prev.obj, obj) : obj), 'operator');
     }
     this.prune(desired);
+  }
+
+  /**
+   * The runtime sets a controller reference to the CR on every namespaced object it applies (the reconciler
+   * may leave that to it); the CR is found by the `app.kubernetes.io/instance` label.
+   */
+  private withControllerReference(obj: KubeObject): KubeObject {
+    if (isClusterScoped(obj.kind) || (obj.metadata.ownerReferences ?? []).length > 0) return obj;
+    const owner = this.ownerCr(obj);
+    if (!owner || keyOf(owner) === keyOf(obj)) return obj;
+    const ref = {
+      apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid,
+      controller: true, blockOwnerDeletion: true,
+    };
+    return { ...obj, metadata: { ...obj.metadata, ownerReferences: [ref] } };
   }
 
   /** Renders the managed CRs of a namespace; CRs the operator itself generates (a collector's TargetAllocator) are rendered too. */

@@ -171,12 +171,15 @@ export function applyDefaults(obj: KubeObject): KubeObject {
     case 'CronJob':
       defaultPodSpec(out.spec?.jobTemplate?.spec?.template?.spec);
       break;
+    case 'HorizontalPodAutoscaler':
+      if (out.apiVersion === 'autoscaling/v2' && out.spec) defaultHpa(out.spec);
+      break;
     case 'Service':
       for (const p of out.spec?.ports ?? []) {
         p.protocol = p.protocol ?? 'TCP';
         p.targetPort = p.targetPort ?? p.port;
       }
-      if (out.spec) out.spec.type = out.spec.type ?? 'ClusterIP';
+      if (out.spec) defaultService(out.spec, String(out.metadata.name));
       break;
     default:
       break;
@@ -191,6 +194,9 @@ function defaultPodSpec(spec: Record<string, any> | undefined): void {
   spec.schedulerName = spec.schedulerName ?? 'default-scheduler';
   spec.terminationGracePeriodSeconds = spec.terminationGracePeriodSeconds ?? 30;
   spec.securityContext = spec.securityContext ?? {};
+  for (const v of spec.volumes ?? []) {
+    for (const source of [v.configMap, v.secret, v.projected]) if (source) source.defaultMode = source.defaultMode ?? 420;
+  }
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
     c.terminationMessagePath = c.terminationMessagePath ?? '/dev/termination-log';
     c.terminationMessagePolicy = c.terminationMessagePolicy ?? 'File';
@@ -214,4 +220,35 @@ function defaultProbe(probe: Record<string, any> | undefined): void {
   probe.successThreshold = probe.successThreshold ?? 1;
   probe.failureThreshold = probe.failureThreshold ?? 3;
   if (probe.httpGet) probe.httpGet.scheme = probe.httpGet.scheme ?? 'HTTP';
+}
+
+/** autoscaling/v2 defaults: a given `behavior` gets the default rules wherever a field is left out. */
+function defaultHpa(spec: Record<string, any>): void {
+  spec.minReplicas = spec.minReplicas ?? 1;
+  if (!spec.behavior) return;
+  const fill = (rules: Record<string, any> | undefined, defaults: Record<string, any>) => ({ ...defaults, ...(rules ?? {}) });
+  spec.behavior.scaleUp = fill(spec.behavior.scaleUp, {
+    stabilizationWindowSeconds: 0,
+    selectPolicy: 'Max',
+    policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }],
+  });
+  spec.behavior.scaleDown = fill(spec.behavior.scaleDown, {
+    selectPolicy: 'Max',
+    policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+  });
+}
+
+/** Service defaults and the ClusterIP allocation (a stable fake address per name; headless stays None). */
+function defaultService(spec: Record<string, any>, name: string): void {
+  spec.type = spec.type ?? 'ClusterIP';
+  spec.sessionAffinity = spec.sessionAffinity ?? 'None';
+  if (spec.type === 'ExternalName') return;
+  if (!spec.clusterIP) {
+    const digest = createHash('sha256').update(name).digest();
+    spec.clusterIP = `10.96.${digest[0]}.${(digest[1] % 253) + 1}`;
+  }
+  spec.clusterIPs = spec.clusterIPs ?? [spec.clusterIP];
+  spec.ipFamilyPolicy = spec.ipFamilyPolicy ?? 'SingleStack';
+  spec.ipFamilies = spec.ipFamilies ?? ['IPv4'];
+  spec.internalTrafficPolicy = spec.internalTrafficPolicy ?? 'Cluster';
 }
