@@ -1,0 +1,291 @@
+import { parse as parseYaml } from 'yaml';
+import { InvalidInputError } from '../common/errors';
+import { formatDuration, parseDuration } from './duration';
+import { isValidLabelName, Labels } from './labels';
+import { parseRelabelRules, RelabelRule } from './relabel';
+import { FALLBACK_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies';
+import { Collector } from './strategies/strategy';
+import { TargetGroup } from './target';
+
+/**
+ * The target allocator's config file (upstream `targetallocator.yaml`, spec §4), parsed and validated. Keys are
+ * upstream's; one is ours: `collectors`, a static list of collectors (names, optionally `node_name`), used until
+ * collectors are discovered from pods.
+ */
+export interface AllocatorConfig {
+  readonly collectorNamespace?: string;
+  readonly collectorSelector?: unknown;
+  readonly listenAddr: string;
+  readonly allocationStrategy: string;
+  readonly allocationFallbackStrategy: string;
+  /** `relabel-config` (the default) or `''` (no filtering) */
+  readonly filterStrategy: string;
+  readonly allowInsecureAuthSecrets: boolean;
+  readonly collectorNotReadyGracePeriodMs: number;
+  readonly https: HttpsConfig;
+  readonly collectors: readonly Collector[];
+  /** `config.global` as written, for reference */
+  readonly global: Readonly<Record<string, unknown>>;
+  readonly scrapeConfigs: readonly ScrapeJob[];
+}
+
+export interface HttpsConfig {
+  readonly enabled: boolean;
+  readonly listenAddr: string;
+  readonly caFilePath: string;
+  readonly tlsCertFilePath: string;
+  readonly tlsKeyFilePath: string;
+}
+
+/** One scrape config (job), with Prometheus' defaults applied. */
+export interface ScrapeJob {
+  readonly jobName: string;
+  /** the scrape config with defaults applied, as served on `/scrape_configs` (before redaction) */
+  readonly served: Readonly<Record<string, unknown>>;
+  readonly relabelRules: readonly RelabelRule[];
+  readonly seedLabels: ReadonlyArray<readonly [string, string]>;
+  readonly staticGroups: readonly TargetGroup[];
+  readonly fileSD: readonly FileSDConfig[];
+  /** discovery mechanisms this process cannot run (e.g. kubernetes_sd_configs): served, but yield no targets */
+  readonly unsupportedSD: readonly string[];
+}
+
+export interface FileSDConfig {
+  readonly files: readonly string[];
+  readonly refreshIntervalMs: number;
+}
+
+const TOP_KEYS = new Set([
+  'collector_namespace', 'collector_selector', 'listen_addr', 'kube_config_file_path', 'config', 'allocation_strategy',
+  'allocation_fallback_strategy', 'filter_strategy', 'prometheus_cr', 'https', 'allow_insecure_auth_secrets',
+  'collector_not_ready_grace_period', 'telemetry', 'collectors',
+]);
+const DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
+const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000;
+
+type Obj = Record<string, unknown>;
+
+/**
+ * Parses and validates the config text. `env` supplies upstream's overrides (`OTELCOL_NAMESPACE`,
+ * `ALLOW_INSECURE_AUTH_SECRETS`). Errors name the file, the key path and the fix.
+ */
+export function parseAllocatorConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>> = {}): AllocatorConfig {
+  const bad = (path: string, problem: string, fix: string): never => {
+    throw new InvalidInputError(file, path, problem, fix);
+  };
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    return bad('(document)', `not valid YAML: ${(err as Error).message.split('\n')[0]}`, 'fix the YAML syntax');
+  }
+  if (doc === null || doc === undefined) doc = {};
+  const root = asObject(doc, '(document)', bad);
+  for (const key of Object.keys(root)) if (!TOP_KEYS.has(key)) bad(key, 'unknown key', `use one of ${Array.from(TOP_KEYS).join(', ')}`);
+
+  const strategy = optString(root, 'allocation_strategy', bad) ?? 'consistent-hashing';
+  if (!(STRATEGY_NAMES as readonly string[]).includes(strategy)) bad('allocation_strategy', `unknown strategy ${JSON.stringify(strategy)}`, `use one of ${STRATEGY_NAMES.join(', ')}`);
+  const fallback = optString(root, 'allocation_fallback_strategy', bad) ?? '';
+  if (fallback !== '' && !(FALLBACK_STRATEGY_NAMES as readonly string[]).includes(fallback)) {
+    bad('allocation_fallback_strategy', `unknown fallback strategy ${JSON.stringify(fallback)}`, `use one of ${FALLBACK_STRATEGY_NAMES.join(', ')}, or leave it empty`);
+  }
+  const filter = optString(root, 'filter_strategy', bad) ?? 'relabel-config';
+  if (filter !== 'relabel-config' && filter !== '') bad('filter_strategy', `unknown filter strategy ${JSON.stringify(filter)}`, 'use relabel-config, or "" to disable filtering');
+
+  const prometheusCR = root.prometheus_cr === undefined || root.prometheus_cr === null ? {} : asObject(root.prometheus_cr, 'prometheus_cr', bad);
+  if (prometheusCR.enabled === true) bad('prometheus_cr.enabled', 'Prometheus CR discovery is not supported by this allocator yet', 'list the jobs under config.scrape_configs, or set enabled: false');
+
+  const httpsRaw = root.https === undefined || root.https === null ? {} : asObject(root.https, 'https', bad);
+  const https: HttpsConfig = {
+    enabled: optBool(httpsRaw, 'enabled', 'https.', bad) ?? false,
+    listenAddr: optString(httpsRaw, 'listen_addr', bad, 'https.') ?? ':8443',
+    caFilePath: optString(httpsRaw, 'ca_file_path', bad, 'https.') ?? '',
+    tlsCertFilePath: optString(httpsRaw, 'tls_cert_file_path', bad, 'https.') ?? '',
+    tlsKeyFilePath: optString(httpsRaw, 'tls_key_file_path', bad, 'https.') ?? '',
+  };
+  if (https.enabled) {
+    for (const [key, value] of [['ca_file_path', https.caFilePath], ['tls_cert_file_path', https.tlsCertFilePath], ['tls_key_file_path', https.tlsKeyFilePath]]) {
+      if (!value) bad(`https.${key}`, 'required when https.enabled is true', `set https.${key}`);
+    }
+  }
+
+  const grace = optString(root, 'collector_not_ready_grace_period', bad) ?? '30s';
+  const graceMs = parseDuration(grace);
+  if (graceMs === undefined) bad('collector_not_ready_grace_period', `${JSON.stringify(grace)} is not a duration`, 'e.g. 30s or 0 to disable');
+
+  const collectors = parseCollectors(root.collectors, bad);
+  const namespace = env.OTELCOL_NAMESPACE || optString(root, 'collector_namespace', bad);
+  if (!namespace && collectors.length === 0) {
+    bad('collector_namespace', 'required when collectors are discovered from pods', 'set collector_namespace (or OTELCOL_NAMESPACE), or list collectors under `collectors`');
+  }
+  if (collectors.length === 0) {
+    bad('collectors', 'collector discovery from Kubernetes pods is not supported by this allocator yet', 'list the collectors: collectors: [{name: <pod name>, node_name: <node>}]');
+  }
+
+  const promConfig = root.config === undefined || root.config === null ? {} : asObject(root.config, 'config', bad);
+  const global = promConfig.global === undefined || promConfig.global === null ? {} : asObject(promConfig.global, 'config.global', bad);
+  const globalInterval = durationField(global, 'scrape_interval', 'config.global.', bad) ?? DEFAULT_SCRAPE_INTERVAL_MS;
+  const globalTimeoutSet = durationField(global, 'scrape_timeout', 'config.global.', bad);
+  const scrapeConfigs = parseScrapeConfigs(promConfig.scrape_configs, globalInterval, globalTimeoutSet, bad, file);
+  if (scrapeConfigs.length === 0) bad('config.scrape_configs', 'at least one scrape config is required', 'add a job under config.scrape_configs');
+
+  const insecureEnv = env.ALLOW_INSECURE_AUTH_SECRETS;
+  return {
+    collectorNamespace: namespace,
+    collectorSelector: root.collector_selector,
+    listenAddr: optString(root, 'listen_addr', bad) ?? ':8080',
+    allocationStrategy: strategy,
+    allocationFallbackStrategy: fallback,
+    filterStrategy: filter,
+    allowInsecureAuthSecrets: insecureEnv === 'true' || (optBool(root, 'allow_insecure_auth_secrets', '', bad) ?? false),
+    collectorNotReadyGracePeriodMs: graceMs!,
+    https,
+    collectors,
+    global,
+    scrapeConfigs,
+  };
+}
+
+type Bad = (path: string, problem: string, fix: string) => never;
+
+function asObject(v: unknown, path: string, bad: Bad): Obj {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(path, 'must be a mapping', 'write key: value pairs');
+  return v as Obj;
+}
+
+function optString(o: Obj, key: string, bad: Bad, prefix = ''): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') bad(`${prefix}${key}`, `must be a string, got ${JSON.stringify(v)}`, 'quote the value');
+  return v as string;
+}
+
+function optBool(o: Obj, key: string, prefix: string, bad: Bad): boolean | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') bad(`${prefix}${key}`, `must be true or false, got ${JSON.stringify(v)}`, 'write true or false');
+  return v as boolean;
+}
+
+function durationField(o: Obj, key: string, prefix: string, bad: Bad): number | undefined {
+  const text = optString(o, key, bad, prefix);
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined) bad(`${prefix}${key}`, `${JSON.stringify(text)} is not a duration`, 'e.g. 30s, 1m or 1m30s');
+  return ms;
+}
+
+function parseCollectors(raw: unknown, bad: Bad): Collector[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return bad('collectors', 'must be a list', 'write collectors: [{name: collector-0}]');
+  const seen = new Set<string>();
+  return raw.map((c, i) => {
+    const path = `collectors[${i}]`;
+    const entry: Obj = typeof c === 'string' ? { name: c } : asObject(c, path, bad);
+    for (const key of Object.keys(entry)) if (key !== 'name' && key !== 'node_name') bad(`${path}.${key}`, 'unknown key', 'use name and node_name');
+    const name = optString(entry, 'name', bad, `${path}.`);
+    if (!name) bad(`${path}.name`, 'required', 'set the collector pod name');
+    if (seen.has(name!)) bad(`${path}.name`, `duplicate collector ${JSON.stringify(name)}`, 'give each collector a unique name');
+    seen.add(name!);
+    const nodeName = optString(entry, 'node_name', bad, `${path}.`);
+    return nodeName ? { name: name!, nodeName } : { name: name! };
+  });
+}
+
+const SD_SUFFIX = '_sd_configs';
+
+function parseScrapeConfigs(raw: unknown, globalInterval: number, globalTimeout: number | undefined, bad: Bad, file: string): ScrapeJob[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return bad('config.scrape_configs', 'must be a list', 'write each job as a list item');
+  const names = new Set<string>();
+  return raw.map((entry, i) => {
+    const path = `config.scrape_configs[${i}]`;
+    const sc = asObject(entry, path, bad);
+    const jobName = optString(sc, 'job_name', bad, `${path}.`);
+    if (!jobName) bad(`${path}.job_name`, 'required', 'name the job');
+    if (names.has(jobName!)) bad(`${path}.job_name`, `found multiple scrape configs with job name ${JSON.stringify(jobName)}`, 'make job names unique');
+    names.add(jobName!);
+    const interval = durationField(sc, 'scrape_interval', `${path}.`, bad) ?? globalInterval;
+    let timeout = durationField(sc, 'scrape_timeout', `${path}.`, bad);
+    if (timeout === undefined) timeout = Math.min(globalTimeout ?? DEFAULT_SCRAPE_TIMEOUT_MS, interval);
+    if (timeout > interval) bad(`${path}.scrape_timeout`, `scrape timeout ${formatDuration(timeout)} is greater than scrape interval ${formatDuration(interval)}`, 'lower scrape_timeout');
+    const metricsPath = optString(sc, 'metrics_path', bad, `${path}.`) ?? '/metrics';
+    const scheme = optString(sc, 'scheme', bad, `${path}.`) ?? 'http';
+    if (scheme !== 'http' && scheme !== 'https') bad(`${path}.scheme`, `unknown scheme ${JSON.stringify(scheme)}`, 'use http or https');
+    const relabelRules = parseRelabelRules(sc.relabel_configs, file, `${path}.relabel_configs`);
+    parseRelabelRules(sc.metric_relabel_configs, file, `${path}.metric_relabel_configs`);
+
+    const seedLabels: Array<[string, string]> = [
+      ['job', jobName!],
+      ['__scrape_interval__', formatDuration(interval)],
+      ['__scrape_timeout__', formatDuration(timeout)],
+      ['__metrics_path__', metricsPath],
+      ['__scheme__', scheme],
+    ];
+    if (sc.params !== undefined && sc.params !== null) {
+      const params = asObject(sc.params, `${path}.params`, bad);
+      for (const [name, values] of Object.entries(params)) {
+        if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) bad(`${path}.params.${name}`, 'must be a list of strings', `write ${name}: [value]`);
+        if ((values as string[]).length > 0) seedLabels.push([`__param_${name}`, (values as string[])[0]]);
+      }
+    }
+
+    const staticGroups = parseStaticConfigs(sc.static_configs, `${path}.static_configs`, bad);
+    const fileSD = parseFileSD(sc.file_sd_configs, `${path}.file_sd_configs`, bad);
+    const unsupportedSD = Object.keys(sc).filter((k) => k.endsWith(SD_SUFFIX) && k !== 'file_sd_configs' && sc[k] !== null);
+
+    const served: Obj = {
+      job_name: jobName,
+      honor_timestamps: true,
+      scrape_interval: formatDuration(interval),
+      scrape_timeout: formatDuration(timeout),
+      metrics_path: metricsPath,
+      scheme,
+      enable_compression: true,
+      follow_redirects: true,
+      enable_http2: true,
+      ...sc,
+    };
+    served.scrape_interval = formatDuration(interval);
+    served.scrape_timeout = formatDuration(timeout);
+    return { jobName: jobName!, served, relabelRules, seedLabels, staticGroups, fileSD, unsupportedSD };
+  });
+}
+
+function parseStaticConfigs(raw: unknown, path: string, bad: Bad): TargetGroup[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return bad(path, 'must be a list', 'write - targets: [host:port]');
+  return raw.map((g, i) => parseTargetGroup(g, `${path}[${i}]`, bad, String(i)));
+}
+
+/** A `{targets: [...], labels: {...}}` group, as in static configs and file SD files. */
+export function parseTargetGroup(raw: unknown, path: string, bad: Bad, source: string): TargetGroup {
+  const g = asObject(raw, path, bad);
+  for (const key of Object.keys(g)) if (key !== 'targets' && key !== 'labels') bad(`${path}.${key}`, 'unknown key', 'use targets and labels');
+  const targets = g.targets ?? [];
+  if (!Array.isArray(targets) || targets.some((t) => typeof t !== 'string' || t === '')) bad(`${path}.targets`, 'must be a list of host:port strings', 'write targets: [host:port]');
+  const labels: Record<string, string> = {};
+  if (g.labels !== undefined && g.labels !== null) {
+    for (const [name, value] of Object.entries(asObject(g.labels, `${path}.labels`, bad))) {
+      if (!isValidLabelName(name)) bad(`${path}.labels.${name}`, `${JSON.stringify(name)} is not a valid label name`, 'use [a-zA-Z_][a-zA-Z0-9_]*');
+      if (typeof value !== 'string') bad(`${path}.labels.${name}`, 'must be a string', 'quote the value');
+      labels[name] = value as string;
+    }
+  }
+  return { targets: (targets as string[]).map((t): Labels => ({ __address__: t })), labels, source };
+}
+
+function parseFileSD(raw: unknown, path: string, bad: Bad): FileSDConfig[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return bad(path, 'must be a list', 'write - files: [targets/*.json]');
+  return raw.map((entry, i) => {
+    const p = `${path}[${i}]`;
+    const o = asObject(entry, p, bad);
+    const files = o.files;
+    if (!Array.isArray(files) || files.length === 0 || files.some((f) => typeof f !== 'string' || !/\.(json|ya?ml)$/.test(f))) {
+      bad(`${p}.files`, 'must be a non-empty list of .json, .yml or .yaml paths', 'e.g. files: [targets/*.json]');
+    }
+    const refresh = durationField(o, 'refresh_interval', `${p}.`, bad) ?? 5 * 60_000;
+    return { files: files as string[], refreshIntervalMs: refresh };
+  });
+}

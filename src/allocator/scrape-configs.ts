@@ -1,0 +1,48 @@
+import { ScrapeJob } from './config';
+
+/** What Prometheus prints in place of a secret (`config.Secret` marshalling). */
+export const SECRET_PLACEHOLDER = '<secret>';
+const SECRET_KEYS = new Set(['password', 'credentials', 'client_secret', 'bearer_token']);
+
+/**
+ * The body of `GET /scrape_configs`: job name → scrape config. Like upstream:
+ * - `regex` is removed from `keepequal`/`dropequal` rules (the receiver fails to load them otherwise,
+ *   prometheus#12534);
+ * - with `redact`, secrets (`basic_auth.password`, `authorization.credentials`, `oauth2.client_secret`,
+ *   `bearer_token`, `tls_config.key`, header `secrets`) show as `<secret>`; upstream serves the real values only
+ *   over TLS or with `allow_insecure_auth_secrets`.
+ */
+export function scrapeConfigsBody(jobs: readonly ScrapeJob[], redact: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const job of jobs) {
+    const config = transform(job.served, redact, '') as Record<string, unknown>;
+    for (const key of ['relabel_configs', 'metric_relabel_configs']) {
+      const rules = config[key];
+      if (Array.isArray(rules)) {
+        config[key] = rules.map((r) => {
+          if (r && typeof r === 'object' && /^(keep|drop)equal$/i.test(String((r as Record<string, unknown>).action))) {
+            const { regex: _dropped, ...rest } = r as Record<string, unknown>;
+            return rest;
+          }
+          return r;
+        });
+      }
+    }
+    out[job.jobName] = config;
+  }
+  return out;
+}
+
+function transform(value: unknown, redact: boolean, parentKey: string): unknown {
+  if (Array.isArray(value)) {
+    if (redact && parentKey === 'secrets') return value.map(() => SECRET_PLACEHOLDER);
+    return value.map((v) => transform(v, redact, ''));
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const secret = SECRET_KEYS.has(key) || (parentKey === 'tls_config' && key === 'key');
+    out[key] = redact && secret && typeof v === 'string' && v !== '' ? SECRET_PLACEHOLDER : transform(v, redact, key);
+  }
+  return out;
+}

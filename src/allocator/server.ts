@@ -1,0 +1,161 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { Allocator } from './allocator';
+import { ScrapeJob } from './config';
+import { AllocatorMetrics } from './metrics';
+import { scrapeConfigsBody } from './scrape-configs';
+import { TargetItem } from './target';
+
+/** What the HTTP API reads. */
+export interface ApiState {
+  readonly allocator: Allocator;
+  readonly jobs: readonly ScrapeJob[];
+  readonly ready: boolean;
+  readonly metrics: AllocatorMetrics;
+}
+
+/** Go's `url.QueryEscape`: like encodeURIComponent, but also escapes `!'()*` and writes spaces as `+`. */
+export function queryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** Go's `url.QueryUnescape`; undefined on a malformed escape. */
+export function queryUnescape(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const JOB_TARGETS = /^\/jobs\/([^/]+)\/targets$/;
+
+function targetGroupJson(items: readonly TargetItem[]): string {
+  // one group per target, as upstream: {"targets":[url],"labels":{...}}
+  let out = '[';
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ',';
+    out += `{"targets":[${JSON.stringify(items[i].targetURL)}],"labels":${JSON.stringify(items[i].labels)}}`;
+  }
+  return `${out}]`;
+}
+
+/**
+ * Builds the request handler of upstream's API (spec §1). `redactSecrets` is true on the plain-HTTP listener
+ * unless `allow_insecure_auth_secrets` is set. Responses for `/jobs/{job}/targets?collector_id=` are cached
+ * until the allocation changes, since every collector polls them.
+ */
+export function createApiHandler(state: ApiState, redactSecrets: boolean): (req: IncomingMessage, res: ServerResponse) => void {
+  const cache = new Map<string, string>();
+  let cacheVersion = -1;
+  let scrapeCache: string | undefined;
+
+  const send = (res: ServerResponse, status: number, body: string, type = JSON_TYPE) => {
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+
+  return (req, res) => {
+    const start = performance.now();
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+    let route = rawPath;
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        send(res, 405, '405 method not allowed', 'text/plain');
+        return;
+      }
+      if (rawPath === '/livez') {
+        send(res, 200, '', 'text/plain');
+        return;
+      }
+      if (rawPath === '/readyz') {
+        send(res, state.ready ? 200 : 503, '', 'text/plain');
+        return;
+      }
+      if (rawPath === '/metrics') {
+        void state.metrics.registry.metrics().then(
+          (body) => send(res, 200, body, state.metrics.registry.contentType),
+          (err: Error) => send(res, 500, `${JSON.stringify({ error: err.message })}\n`),
+        );
+        return;
+      }
+      if (rawPath === '/scrape_configs') {
+        if (!state.ready) {
+          send(res, 503, `${JSON.stringify({ error: 'scrape configs are not ready yet' })}\n`);
+          return;
+        }
+        if ((req.headers.accept ?? '').includes('text/html')) {
+          send(res, 200, scrapeConfigsHtml(scrapeConfigsBody(state.jobs, redactSecrets)), 'text/html; charset=utf-8');
+          return;
+        }
+        scrapeCache ??= `${JSON.stringify(scrapeConfigsBody(state.jobs, redactSecrets))}\n`;
+        send(res, 200, scrapeCache);
+        return;
+      }
+      if (rawPath === '/jobs') {
+        const body: Record<string, { _link: string }> = {};
+        for (const job of state.allocator.jobNames()) body[job] = { _link: `/jobs/${queryEscape(job)}/targets` };
+        send(res, 200, `${JSON.stringify(body)}\n`);
+        return;
+      }
+      const m = JOB_TARGETS.exec(rawPath);
+      if (m) {
+        route = '/jobs/:job_id/targets';
+        const job = queryUnescape(m[1]);
+        if (job === undefined) {
+          send(res, 500, `${JSON.stringify({ error: `invalid job id escape ${JSON.stringify(m[1])}` })}\n`);
+          return;
+        }
+        const collector = query.get('collector_id');
+        const allocator = state.allocator;
+        if (cacheVersion !== allocator.version) {
+          cache.clear();
+          cacheVersion = allocator.version;
+        }
+        if (collector !== null && collector !== '') {
+          const key = `${job}\u0000${collector}`;
+          let body = cache.get(key);
+          if (body === undefined) {
+            body = `${targetGroupJson(allocator.targetsFor(job, collector))}\n`;
+            cache.set(key, body);
+          }
+          send(res, 200, body);
+          return;
+        }
+        // debug view: every collector's targets of this job
+        const parts: string[] = [];
+        for (const c of allocator.collectors) {
+          const items = allocator.targetsFor(job, c.name);
+          if (items.length === 0) continue;
+          const link = `/debug/jobs/${queryEscape(job)}/targets?collector_id=${queryEscape(c.name)}`;
+          parts.push(`${JSON.stringify(c.name)}:{"_link":${JSON.stringify(link)},"targets":${targetGroupJson(items)}}`);
+        }
+        send(res, 200, `{${parts.join(',')}}\n`);
+        return;
+      }
+      route = 'unknown';
+      send(res, 404, '404 page not found', 'text/plain');
+    } catch (err) {
+      send(res, 500, `${JSON.stringify({ error: (err as Error).message })}\n`);
+    } finally {
+      state.metrics.httpDuration.observe({ path: route }, (performance.now() - start) / 1000);
+    }
+  };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function scrapeConfigsHtml(body: Record<string, unknown>): string {
+  const rows = Object.entries(body)
+    .map(([job, config]) => `<tr><td>${escapeHtml(job)}</td><td><pre>${escapeHtml(JSON.stringify(config, null, 2))}</pre></td></tr>`)
+    .join('\n');
+  return `<!DOCTYPE html><html><head><title>Scrape configs</title></head><body><h1>Scrape configs</h1>\n<table><tr><th>Job</th><th>Scrape config</th></tr>\n${rows}\n</table></body></html>\n`;
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { InvalidInputError } from '../common/errors';
+import { AllocatorConfig, parseAllocatorConfig } from '../allocator/config';
+import { loadHasher } from '../allocator/hasher';
+import { Listener, listenHttp, listenMtls, parseListenAddr } from '../allocator/listeners';
+import { AllocatorMetrics } from '../allocator/metrics';
+import { createApiHandler } from '../allocator/server';
+import { AllocatorService, configDirOf } from '../allocator/service';
+
+export interface TargetAllocatorOptions {
+  /** path of the config file (upstream's `--config-file`, `targetallocator.yaml` format) */
+  readonly config: string;
+  /** overrides `listen_addr`, e.g. `127.0.0.1:8080` or `:0` */
+  readonly listen?: string;
+}
+
+export interface TargetAllocatorIO {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** environment for upstream's overrides (OTELCOL_NAMESPACE, ALLOW_INSECURE_AUTH_SECRETS); default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** stops the allocator when aborted (tests); SIGINT and SIGTERM always do */
+  readonly signal?: AbortSignal;
+  /** called once the listeners are bound, with their addresses */
+  readonly onListening?: (addresses: { http: string; https?: string }) => void;
+  /** batching delay of discovery updates in ms (default 1000) */
+  readonly debounceMs?: number;
+}
+
+/**
+ * `cdk8s-otel target-allocator --config FILE`: runs the target allocator with static and file discovery until
+ * SIGINT/SIGTERM (or `io.signal`). Returns the exit code: 0 after a clean stop, 1 for an invalid config or a
+ * listener that cannot bind.
+ */
+export async function runTargetAllocator(opts: TargetAllocatorOptions, io: TargetAllocatorIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const log = {
+    info: (msg: string) => io.stdout.write(`${new Date().toISOString()} info ${msg}\n`),
+    warn: (msg: string) => io.stderr.write(`${new Date().toISOString()} warn ${msg}\n`),
+  };
+  let config: AllocatorConfig;
+  try {
+    const text = readFileSync(opts.config, 'utf8');
+    config = parseAllocatorConfig(text, opts.config, io.env ?? process.env);
+    if (opts.listen) parseListenAddr(opts.listen);
+    parseListenAddr(config.listenAddr);
+    if (config.https.enabled) parseListenAddr(config.https.listenAddr);
+  } catch (err) {
+    const message = err instanceof InvalidInputError || (err as NodeJS.ErrnoException).code === undefined
+      ? (err as Error).message
+      : `cannot read config file ${opts.config}: ${(err as Error).message}`;
+    io.stderr.write(`target-allocator: ${message}\n`);
+    return 1;
+  }
+
+  const hasher = await loadHasher();
+  const metrics = new AllocatorMetrics(true);
+  const service = new AllocatorService(config, hasher, { configDir: configDirOf(opts.config), log, metrics, debounceMs: io.debounceMs });
+  const listeners: Listener[] = [];
+  let stopping: (() => void) | undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stopping = resolve;
+  });
+  const onSignal = () => stopping?.();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  io.signal?.addEventListener('abort', onSignal, { once: true });
+  try {
+    await service.start();
+    const plain = await listenHttp(opts.listen ?? config.listenAddr, createApiHandler(service, !config.allowInsecureAuthSecrets));
+    listeners.push(plain);
+    let secureAddress: string | undefined;
+    if (config.https.enabled) {
+      const secure = await listenMtls(config.https, createApiHandler(service, false), (err) => log.warn(err.message));
+      listeners.push(secure);
+      secureAddress = secure.address;
+    }
+    log.info(`target allocator serving on http://${plain.address}${secureAddress ? ` and https://${secureAddress} (mTLS)` : ''}; ` +
+      `strategy ${config.allocationStrategy}, ${config.scrapeConfigs.length} jobs, ${config.collectors.length} collectors, ` +
+      `${service.allocator.targets.length} targets`);
+    io.onListening?.({ http: plain.address, https: secureAddress });
+    if (io.signal?.aborted) stopping?.();
+    await stopped;
+    log.info('stopping');
+    return 0;
+  } catch (err) {
+    io.stderr.write(`target-allocator: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    io.signal?.removeEventListener('abort', onSignal);
+    service.stop();
+    await Promise.all(listeners.map((l) => l.close()));
+  }
+}
