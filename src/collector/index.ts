@@ -20,6 +20,7 @@ export * from './builders/configmap';
 export * from './builders/services';
 export * from './builders/scaling';
 export * from './builders/ingress';
+export * from './builders/routes';
 export * from './builders/monitoring';
 export * from './builders/rbac';
 export * from './builders/network-policy';

@@ -4,6 +4,7 @@ import { buildCollectorIngress } from './builders/ingress';
 import { buildCollectorPodMonitor, buildCollectorServiceMonitors } from './builders/monitoring';
 import { buildCollectorNetworkPolicy } from './builders/network-policy';
 import { buildCollectorRbac } from './builders/rbac';
+import { buildCollectorHttpRoutes, buildCollectorRoutes } from './builders/routes';
 import { buildCollectorHpa, buildCollectorPdb } from './builders/scaling';
 import {
   buildCollectorExtensionService, buildCollectorHeadlessService, buildCollectorMonitoringService, buildCollectorService,
@@ -27,6 +28,8 @@ export function collectorObjects(c: ResolvedCollector): Json[] {
     buildCollectorHpa(c),
     buildCollectorPdb(c),
     buildCollectorIngress(c),
+    ...buildCollectorRoutes(c),
+    ...buildCollectorHttpRoutes(c),
     buildCollectorNetworkPolicy(c),
     ...buildCollectorServiceMonitors(c),
     buildCollectorPodMonitor(c),

@@ -57,6 +57,7 @@ export interface CollectorSpecJson {
   autoscaler?: Json;
   podDisruptionBudget?: Json;
   ingress?: Json;
+  httpRoute?: { enabled?: boolean; gateway?: string; gatewayNamespace?: string; hostnames?: string[] };
   observability?: { metrics?: { enableMetrics?: boolean; disablePrometheusAnnotations?: boolean; extraLabels?: Record<string, string> } };
   configmaps?: Array<{ name: string; mountpath: string }>;
   livenessProbe?: Json;
@@ -94,6 +95,10 @@ export interface CollectorRenderOptions {
   readonly prometheusCrdsAvailable?: boolean;
   /** the operator may create ClusterRoles/Bindings (automatic RBAC) @default true */
   readonly createRbac?: boolean;
+  /** the cluster serves OpenShift routes (route.openshift.io): `ingress.type: route` creates Routes @default false */
+  readonly openShiftRoutesAvailable?: boolean;
+  /** the Gateway API CRDs exist, so `httpRoute` creates HTTPRoutes @default true */
+  readonly gatewayApiAvailable?: boolean;
   /** HTTP(S)_PROXY/NO_PROXY variables of the operator, passed to the collector container */
   readonly proxyEnv?: Json[];
 }

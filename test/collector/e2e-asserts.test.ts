@@ -1,4 +1,4 @@
-import { assertMismatches, renderInstall } from './e2e-helpers';
+import { assertMismatches, loadDocs, renderInstall } from './e2e-helpers';
 
 /**
  * Upstream's e2e steps as a table: render the install file, match every asserted object of the kinds this room
@@ -34,7 +34,27 @@ test.each(CASES)('%s matches %s', (install, assert) => {
   expect(assertMismatches(renderInstall(install), assert)).toEqual([]);
 });
 
+test.each([
+  ['e2e/httpRoute/00-install.yaml', 'e2e/httpRoute/00-assert.yaml'],
+  ['e2e/httpRoute/02-minimal.yaml', 'e2e/httpRoute/02-assert.yaml'],
+])('%s matches %s (chainsaw namespace default)', (install, assert) => {
+  expect(assertMismatches(renderInstall(install, 'default'), assert)).toEqual([]);
+});
+
+test('OpenShift routes (e2e-openshift/route) when the cluster serves them', () => {
+  const install = 'e2e-openshift/route/00-install.yaml';
+  expect(assertMismatches(renderInstall(install, 'ns', { openShiftRoutesAvailable: true }), 'e2e-openshift/route/00-assert.yaml')).toEqual([]);
+  expect(renderInstall(install).filter((o) => o.kind === 'Route')).toEqual([]);
+});
+
 test('versioned-configmaps update renders the second ConfigMap name', () => {
   const names = renderInstall('e2e/versioned-configmaps/01-update.yaml').filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name);
   expect(names).toEqual(['simple-collector-dfcfaead']);
+});
+
+test('collector.yaml with a target allocator is byte-identical to upstream (smoke-targetallocator)', () => {
+  const expected = loadDocs('e2e/smoke-collector/smoke-targetallocator/00-assert.yaml').find((d) => d.kind === 'ConfigMap' && d.data?.['collector.yaml']);
+  const cm = renderInstall('e2e/smoke-collector/smoke-targetallocator/00-install.yaml').find((o) => o.kind === 'ConfigMap');
+  expect(cm.metadata.name.startsWith('stateful-collector-')).toBe(true);
+  expect(cm.data['collector.yaml']).toBe(expected.data['collector.yaml']);
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { collectorModelFromCustomResource, renderCollector } from '../../src/collector';
+import { CollectorRenderOptions, collectorModelFromCustomResource, renderCollector } from '../../src/collector';
 
 export const E2E = path.resolve(__dirname, '../../../shared/upstream-e2e');
 export const TEST_IMAGE_VERSION = '0.158.0';
@@ -16,12 +16,12 @@ export function loadDocs(rel: string): any[] {
 }
 
 /** Renders every OpenTelemetryCollector of an install file (namespace from the file or `chainsaw-test`). */
-export function renderInstall(rel: string, namespace = 'chainsaw-test'): any[] {
+export function renderInstall(rel: string, namespace = 'chainsaw-test', options: CollectorRenderOptions = {}): any[] {
   return loadDocs(rel)
     .filter((d) => d.kind === 'OpenTelemetryCollector')
     .flatMap((cr) => {
       cr.metadata.namespace ??= namespace;
-      return renderCollector(collectorModelFromCustomResource(cr));
+      return renderCollector(collectorModelFromCustomResource(cr), options);
     });
 }
 
@@ -62,7 +62,7 @@ export function subsetMismatches(actual: unknown, expected: unknown, at = ''): s
 /** Kinds the collector room creates (asserts on other kinds — pods, CR status, jobs — are not ours). */
 export const COLLECTOR_KINDS = new Set([
   'Deployment', 'DaemonSet', 'StatefulSet', 'Service', 'ConfigMap', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding',
-  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'ServiceMonitor', 'PodMonitor', 'NetworkPolicy',
+  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'ServiceMonitor', 'PodMonitor', 'NetworkPolicy', 'Route', 'HTTPRoute',
 ]);
 
 /** Compares each asserted object of our kinds with the rendered object of the same kind and name. */

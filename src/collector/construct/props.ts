@@ -21,6 +21,32 @@ export enum IngressRuleType {
   SUBDOMAIN = 'subdomain',
 }
 
+/** What exposes the collector's receiver ports outside the cluster. */
+export enum IngressType {
+  /** a networking.k8s.io Ingress */
+  INGRESS = 'ingress',
+  /** OpenShift Routes, one per port */
+  ROUTE = 'route',
+}
+
+/** TLS termination of OpenShift Routes. */
+export enum RouteTermination {
+  INSECURE = 'insecure',
+  EDGE = 'edge',
+  PASSTHROUGH = 'passthrough',
+  REENCRYPT = 'reencrypt',
+}
+
+/** Gateway API HTTPRoutes for the collector's non-gRPC receiver ports. */
+export interface CollectorHttpRouteProps {
+  /** name of the Gateway */
+  readonly gateway: string;
+  /** @default - the collector's namespace */
+  readonly gatewayNamespace?: string;
+  /** @default - any host */
+  readonly hostnames?: string[];
+}
+
 /** A port opened on the collector's Service and container in addition to the inferred ones. */
 export interface CollectorPort {
   /** port name (at most 15 characters, a DNS label) */
@@ -64,6 +90,10 @@ export interface CollectorDisruptionBudgetProps {
 
 /** An Ingress for the collector's receiver ports. */
 export interface CollectorIngressProps {
+  /** @default IngressType.INGRESS */
+  readonly type?: IngressType;
+  /** OpenShift Route TLS termination (type ROUTE) @default RouteTermination.EDGE */
+  readonly routeTermination?: RouteTermination;
   /** @default - no host restriction (path rules only) */
   readonly hostname?: string;
   /** @default IngressRuleType.PATH */
@@ -219,6 +249,8 @@ export interface OtelCollectorProps {
   readonly podDisruptionBudget?: CollectorDisruptionBudgetProps;
   /** @default - no Ingress */
   readonly ingress?: CollectorIngressProps;
+  /** @default - no HTTPRoutes */
+  readonly httpRoute?: CollectorHttpRouteProps;
   /** @default - Prometheus annotations on, no monitors */
   readonly observability?: CollectorObservabilityProps;
   /** @default - none */

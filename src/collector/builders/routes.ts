@@ -1,0 +1,78 @@
+import { collectorName, dnsName, portName, truncateName } from '../names';
+import { clean, inferPorts, mergeServicePorts } from '../ports';
+import { ResolvedCollector } from '../resolve';
+import { Json } from '../spec';
+
+/** Receiver ports (and `spec.ports`) as the base Service exposes them: what routes and ingresses point at. */
+function exposedPorts(c: ResolvedCollector): Json[] {
+  return mergeServicePorts(c.spec.ports, inferPorts(c.config, c.enabled, ['receivers'], c.resource));
+}
+
+const routeName = (cr: string, port: string) => dnsName(truncateName('%s-%s-route', port, cr));
+const httpRouteName = (cr: string, port: string) => dnsName(truncateName('%s-%s-httproute', cr, port));
+
+const ROUTE_TLS: Record<string, Json | undefined> = {
+  insecure: undefined,
+  edge: { termination: 'edge' },
+  passthrough: { termination: 'passthrough' },
+  reencrypt: { termination: 'reencrypt' },
+};
+
+/**
+ * OpenShift Routes `<port>-<name>-route`, one per exposed port, when `ingress.type` is `route` and the cluster
+ * serves route.openshift.io. Termination `edge` unless `ingress.route.termination` says otherwise.
+ */
+export function buildCollectorRoutes(c: ResolvedCollector): Json[] {
+  const ing = c.spec.ingress;
+  if (c.mode === 'sidecar' || ing?.type !== 'route' || !c.options.openShiftRoutesAvailable) return [];
+  const termination = ing.route?.termination ?? 'edge';
+  return exposedPorts(c).map((p) => {
+    const name = routeName(c.name, p.name);
+    const port = portName(p.name, p.port);
+    return {
+      apiVersion: 'route.openshift.io/v1',
+      kind: 'Route',
+      metadata: clean({
+        name,
+        namespace: c.namespace,
+        labels: c.labelsFor(name),
+        annotations: ing.annotations && Object.keys(ing.annotations).length ? ing.annotations : undefined,
+      }),
+      spec: clean({
+        host: ing.hostname ? `${port}.${ing.hostname}` : undefined,
+        to: { kind: 'Service', name: collectorName(c.name) },
+        port: { targetPort: port },
+        wildcardPolicy: 'None',
+        tls: ROUTE_TLS[termination],
+      }),
+    };
+  });
+}
+
+/**
+ * Gateway API HTTPRoutes `<name>-<port>-httproute`, one per exposed non-gRPC port, when `httpRoute.enabled` names a
+ * gateway: prefix `/<port name>` rewritten to `/`, forwarded to `<name>-collector`.
+ */
+export function buildCollectorHttpRoutes(c: ResolvedCollector): Json[] {
+  const hr = c.spec.httpRoute as Json | undefined;
+  if (c.mode === 'sidecar' || !hr?.enabled || !hr.gateway || c.options.gatewayApiAvailable === false) return [];
+  return exposedPorts(c)
+    .filter((p) => String(p.appProtocol ?? '').toLowerCase() !== 'grpc')
+    .map((p) => {
+      const name = httpRouteName(c.name, p.name);
+      return {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: clean({ name, namespace: c.namespace, labels: c.labelsFor(name) }),
+        spec: clean({
+          parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: hr.gateway, namespace: hr.gatewayNamespace || c.namespace }],
+          hostnames: hr.hostnames?.length ? hr.hostnames : undefined,
+          rules: [{
+            matches: [{ path: { type: 'PathPrefix', value: `/${p.name}` } }],
+            filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+            backendRefs: [{ group: '', kind: 'Service', name: collectorName(c.name), port: p.port, weight: 1 }],
+          }],
+        }),
+      };
+    });
+}
