@@ -216,3 +216,66 @@ describe('runTest', () => {
     expect(r.steps[0].operations.map((o) => o.outcome)).toEqual(['PASS', 'PASS', 'PASS']);
   });
 });
+
+describe('simulated API server and runtime', () => {
+  test('a v1 List stands for its items; rendered objects get a controller reference to their CR', () => {
+    const r = run(steps(`
+  - try:
+    - apply: {file: install.yaml}
+    - assert: {file: list.yaml}
+`), {
+      'install.yaml': collector('c', ''),
+      'list.yaml': [
+        'apiVersion: v1', 'kind: List', 'items:',
+        '- apiVersion: v1', '  kind: Service', '  metadata:', '    name: c-collector',
+        '    ownerReferences: [{apiVersion: opentelemetry.io/v1beta1, kind: OpenTelemetryCollector, name: c, controller: true, blockOwnerDeletion: true}]',
+        '  spec: {sessionAffinity: None, ipFamilies: [IPv4], ports: [{name: otlp-grpc, port: 4317, protocol: TCP, targetPort: 4317}]}',
+        '- apiVersion: apps/v1', '  kind: Deployment', '  metadata: {name: c-collector}', '',
+      ].join('\n'),
+    }, {
+      // a reconciler that leaves owner references to the runtime, as a renderer may
+      reconciler: (crs, ctx) => fakeReconciler(crs, ctx).map((o) => ({ ...o, metadata: { ...o.metadata, ownerReferences: undefined } })),
+    });
+    expect(r.steps[0]).toMatchObject({ outcome: 'PASS' });
+  });
+
+  test('CRs are stored in the storage version and read back converted', () => {
+    const conversion = {
+      storageVersion: (kind: string) => (kind === 'OpenTelemetryCollector' ? 'opentelemetry.io/v1beta1' : undefined),
+      convert: (obj: KubeObject, apiVersion: string) => {
+        const spec = { ...(obj.spec as Record<string, unknown>) };
+        if (apiVersion.endsWith('v1alpha1')) spec.config = YAML.stringify(spec.config);
+        else spec.config = typeof spec.config === 'string' ? YAML.parse(spec.config) : spec.config;
+        return { ...obj, apiVersion, spec };
+      },
+    };
+    const r = run(steps(`
+  - try:
+    - apply: {resource: {apiVersion: opentelemetry.io/v1alpha1, kind: OpenTelemetryCollector, metadata: {name: old}, spec: {config: "receivers: {otlp: {}}\\n"}}}
+    - assert: {resource: {apiVersion: opentelemetry.io/v1beta1, kind: OpenTelemetryCollector, metadata: {name: old}, spec: {config: {receivers: {otlp: {}}}}}}
+    - assert: {resource: {apiVersion: opentelemetry.io/v1alpha1, kind: OpenTelemetryCollector, metadata: {name: old}, spec: {config: "receivers:\\n  otlp: {}\\n"}}}
+    - assert: {resource: {apiVersion: apps/v1, kind: Deployment, metadata: {name: old-collector}}}
+`), {}, { conversion });
+    expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ', 'PASS ', 'PASS ']);
+  });
+
+  test('HPA behavior and Service fields get the API server defaults', () => {
+    const r = run(steps(`
+  - try:
+    - apply: {resource: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, metadata: {name: h}, spec: {maxReplicas: 2, behavior: {scaleUp: {stabilizationWindowSeconds: 10}}}}}
+    - assert:
+        resource:
+          apiVersion: autoscaling/v2
+          kind: HorizontalPodAutoscaler
+          metadata: {name: h}
+          spec:
+            minReplicas: 1
+            behavior:
+              scaleUp: {stabilizationWindowSeconds: 10, selectPolicy: Max, policies: [{type: Pods, value: 4, periodSeconds: 15}, {type: Percent, value: 100, periodSeconds: 15}]}
+              scaleDown: {selectPolicy: Max, policies: [{type: Percent, value: 100, periodSeconds: 15}]}
+    - apply: {resource: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {clusterIP: None, ports: [{port: 80}]}}}
+    - assert: {resource: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {clusterIPs: [None], internalTrafficPolicy: Cluster, ports: [{port: 80, targetPort: 80, protocol: TCP}]}}}
+`), {});
+    expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ', 'PASS ', 'PASS ']);
+  });
+});
