@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../common/errors';
 import { InferredPort } from './components/types';
-import { applyConfigDefaults, EnabledComponents, enabledComponents, metricsEndpoint } from './config/defaults';
+import { applyConfigDefaults, ComponentConfigError, EnabledComponents, enabledComponents, metricsEndpoint } from './config/defaults';
 import { cloneJson, CollectorConfigJson, configHash } from './config/model';
 import { validateConfig } from './config/validate';
 import { MetadataFilters, objectAnnotations, objectLabels } from './labels';
@@ -82,7 +82,11 @@ export function resolveCollector(model: CollectorModel, options: CollectorRender
     config = applyConfigDefaults(rawConfig);
     metricsPort = metricsEndpoint(config).port;
   } catch (e) {
-    throw new InvalidInputError(resource, 'spec.config', (e as Error).message, 'correct the component settings named in the message');
+    if (e instanceof ComponentConfigError) {
+      throw new InvalidInputError(resource, `spec.config.${e.path}`, e.message, 'use only the protocols this component supports');
+    }
+    throw new InvalidInputError(resource, 'spec.config.service.telemetry.metrics', (e as Error).message,
+      'set the metrics address as host:port or a Prometheus reader with a numeric port');
   }
   const enabled = enabledComponents(config);
   const servicePorts = inferPorts(config, enabled, ['receivers', 'exporters'], resource);

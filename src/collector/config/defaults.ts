@@ -81,12 +81,25 @@ function applyTelemetryDefaults(config: CollectorConfigJson): void {
   telemetry.metrics = { ...(metrics ?? {}), readers: [prometheusReader(host, port)] };
 }
 
-function defaultSection(section: Record<string, unknown> | null | undefined, ids: string[], parserFor: (t: string) => ComponentParser): void {
+/** A component's settings cannot be defaulted (e.g. an unknown protocol); `path` is relative to the config. */
+export class ComponentConfigError extends Error {
+  constructor(public readonly path: string, message: string) {
+    super(message);
+    this.name = 'ComponentConfigError';
+  }
+}
+
+function defaultSection(sectionName: string, section: Record<string, unknown> | null | undefined, ids: string[], parserFor: (t: string) => ComponentParser): void {
   if (!section) return;
   for (const id of ids) {
     const parser = parserFor(componentType(id));
     if (!parser.defaults || !(id in section)) continue;
-    const defaulted = parser.defaults(section[id]) as Record<string, unknown>;
+    let defaulted: Record<string, unknown>;
+    try {
+      defaulted = parser.defaults(section[id]) as Record<string, unknown>;
+    } catch (e) {
+      throw new ComponentConfigError(`${sectionName}.${id}`, (e as Error).message);
+    }
     const own = asRecord(section[id]) ?? {};
     section[id] = mergeMissing(defaulted, own);
   }
@@ -102,8 +115,8 @@ export function applyConfigDefaults(input: CollectorConfigJson): CollectorConfig
   const config = cloneJson(input) ?? {};
   applyTelemetryDefaults(config);
   const enabled = enabledComponents(config);
-  defaultSection(config.receivers, enabled.receivers, receiverParser);
-  defaultSection(config.exporters, enabled.exporters, exporterParser);
-  defaultSection(config.extensions, enabled.extensions, extensionParser);
+  defaultSection('receivers', config.receivers, enabled.receivers, receiverParser);
+  defaultSection('exporters', config.exporters, enabled.exporters, exporterParser);
+  defaultSection('extensions', config.extensions, enabled.extensions, extensionParser);
   return config;
 }
