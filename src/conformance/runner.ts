@@ -9,7 +9,7 @@ import * as YAML from 'yaml';
 import { KubeObject, describeObject } from '../common/kube';
 import { Bindings, ExpressionEnv, UnboundVariableError } from './expressions';
 import { Difference, assertTree } from './matcher';
-import { ChainsawTest, ClusterOperation, Operation, ResourceOperation, Step, isResourceOperation } from './model';
+import { ChainsawTest, ResourceOperation, Step, isResourceOperation } from './model';
 import { SimulatedCluster, SimulatorOptions, WriteMode } from './simulator';
 import { isClusterScoped } from './store';
 import { bindingValue, templateResource } from './templating';
@@ -290,4 +290,3 @@ function formatDiff(subject: string, diffs: Difference[]): string {
   return `${subject}: ${first.path || '<root>'}: ${first.message}${more}`;
 }
 
-export type { Operation, ClusterOperation };
