@@ -1,8 +1,8 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { InvalidInputError } from '../../src/common/errors';
 import {
-  CollectorConfig, CollectorMode, IngressRuleType, OtelCollector, OtelCollectorProps,
+  CollectorConfig, CollectorMode, collectorModelFromCustomResource, IngressRuleType, OtelCollector, OtelCollectorProps, renderCollector,
 } from '../../src/collector';
 
 const OTLP = CollectorConfig.fromObject({
@@ -245,4 +245,28 @@ describe('invalid input raises InvalidInputError and creates nothing', () => {
     expect((err as InvalidInputError).fix.length).toBeGreaterThan(0);
     expect(chart.node.children).toHaveLength(0);
   });
+});
+
+test('inside a namespaced chart: the chart namespace is the default and cluster-scoped objects carry none', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'c', { namespace: 'chartns' });
+  new OtelCollector(chart, 'x', {
+    config: CollectorConfig.fromObject({
+      processors: { k8sattributes: {} }, receivers: { otlp: { protocols: { grpc: {} } } }, exporters: { debug: {} },
+      service: { pipelines: { t: { receivers: ['otlp'], processors: ['k8sattributes'], exporters: ['debug'] } } },
+    }),
+  });
+  const objs = Testing.synth(chart);
+  expect(find(objs, 'Deployment').metadata.namespace).toBe('chartns');
+  expect(find(objs, 'ClusterRole').metadata.name).toBe('x-chartns-cluster-role');
+  expect(find(objs, 'ClusterRole').metadata.namespace).toBeUndefined();
+  expect(find(objs, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'x-collector', namespace: 'chartns' }]);
+});
+
+test('fromCustomResource builds the same objects as renderCollector', () => {
+  const chart = Testing.chart();
+  const cr = { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'cr', namespace: 'ns' }, spec: { mode: 'daemonset', config: { receivers: { otlp: { protocols: { grpc: {} } } }, exporters: { debug: {} }, service: { pipelines: { t: { receivers: ['otlp'], exporters: ['debug'] } } } } } };
+  const c = OtelCollector.fromCustomResource(chart, 'cr', cr);
+  expect(c.configMapName).toBe(`cr-collector-${c.configHash.slice(0, 8)}`);
+  expect(kinds(Testing.synth(chart))).toEqual(kinds(renderCollector(collectorModelFromCustomResource(cr))));
 });

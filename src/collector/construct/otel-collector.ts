@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { sidecarPartsFromResolved, SidecarParts } from '../builders/sidecar';
 import { collectorObjects, collectorModelFromCustomResource } from '../render';
@@ -50,7 +50,7 @@ export class OtelCollector extends Construct {
     // everything is resolved (and validated) before the construct joins the tree
     const resolved = carried
       ? resolveCollector(carried.model, carried.options)
-      : resolveCollector(propsToModel(props, id), { strictConfig: true });
+      : resolveCollector(propsToModel(props, id, chartNamespace(scope)), { strictConfig: true });
     super(scope, id);
     this.resolved = resolved;
     this.collectorName = resolved.name;
@@ -58,9 +58,13 @@ export class OtelCollector extends Construct {
     this.configHash = resolved.configHash;
     const manifests = collectorObjects(resolved);
     this.configMapName = manifests.find((m) => m.kind === 'ConfigMap')!.metadata.name;
+    const inNamespacedChart = chartNamespace(this) !== undefined;
     for (const m of manifests) {
       const key = `${m.kind}/${m.metadata.name}`;
-      this.objects[key] = new ApiObject(this, key, m as any);
+      const obj = new ApiObject(this, key, m as any);
+      // cdk8s stamps the chart's namespace on every object; cluster-scoped ones must not carry one
+      if (inNamespacedChart && m.metadata.namespace === undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      this.objects[key] = obj;
     }
   }
 
@@ -72,6 +76,14 @@ export class OtelCollector extends Construct {
   /** What sidecar injection adds to a pod for this collector (sidecar mode). */
   public sidecarParts(): SidecarParts {
     return sidecarPartsFromResolved(this.resolved);
+  }
+}
+
+function chartNamespace(scope: Construct): string | undefined {
+  try {
+    return Chart.of(scope).namespace;
+  } catch {
+    return undefined; // not inside a chart
   }
 }
 

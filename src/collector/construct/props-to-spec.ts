@@ -13,9 +13,9 @@ const intOrString = (v: k8s.IntOrString | undefined) => v?.value;
  * The typed props in the CR's wire form: Kubernetes types go through cdk8s-plus-28's generated `toJson_*`
  * functions, so `Quantity`, `IntOrString` and renamed keys (hostIp → hostIP) come out as the API expects.
  */
-export function propsToModel(props: OtelCollectorProps, fallbackName: string): CollectorModel {
+export function propsToModel(props: OtelCollectorProps, fallbackName: string, defaultNamespace = 'default'): CollectorModel {
   const name = props.name ?? fallbackName.toLowerCase();
-  const namespace = props.namespace ?? 'default';
+  const namespace = props.namespace ?? defaultNamespace;
   const a = props.autoscaler;
   const ing = props.ingress;
   const obs = props.observability;

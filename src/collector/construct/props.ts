@@ -155,7 +155,7 @@ export interface OtelCollectorProps {
   readonly mode?: CollectorMode;
   /** the collector's name (objects are named `<name>-collector...`) @default - the construct id, lower-cased */
   readonly name?: string;
-  /** @default 'default' */
+  /** @default - the chart's namespace, else 'default' */
   readonly namespace?: string;
   /** labels copied to every object @default - none */
   readonly labels?: { [key: string]: string };
