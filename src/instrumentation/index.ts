@@ -9,3 +9,17 @@ export { defaultedInstrumentation } from './defaults';
 export type { ImageOverrides } from './defaults';
 export { serviceVersionFromImage, chooseServiceName } from './resource';
 export type * from './types';
+export {
+  Instrumentation, Propagator, SamplerType,
+} from './instrumentation';
+export type {
+  InstrumentationProps, InstrumentationEnvVar, ExporterTlsProps, LanguageInstrumentationProps, JavaInstrumentationProps,
+  JavaExtension, GoInstrumentationProps, WebServerInstrumentationProps, ApacheHttpdInstrumentationProps,
+  NginxInstrumentationProps, InjectInstrumentationOptions,
+} from './instrumentation';
+export { validateInstrumentation, upgradeBlockedMessage } from './validate';
+export type { InstrumentationValidation } from './validate';
+export { upgradeInstrumentation } from './upgrade';
+export type { InstrumentationUpgrade } from './upgrade';
+export { podForWorkload, podTemplateHash, POD_WORKLOAD_KINDS } from './workloads';
+export type { WorkloadPod } from './workloads';

@@ -2,3 +2,5 @@ export { mutatePodSidecar, SIDECAR_INJECT_ANNOTATION, SIDECAR_INJECTED_LABEL } f
 export type { SidecarMutatorOptions, SidecarMutationResult } from './mutator';
 export { buildSidecarParts, SIDECAR_CONTAINER_NAME } from './builder';
 export type { SidecarBuilder, SidecarParts } from './builder';
+export { injectCollectorSidecar } from './inject';
+export type { ISidecarCollector, InjectCollectorSidecarOptions } from './inject';

@@ -1,0 +1,163 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { KubeObject } from '../common/kube';
+import { mutatePod } from '../webhook/pod-mutator';
+import { languageDefinition, Language } from './languages';
+import { MutationLookup } from './lookup';
+import { InstrumentationResource, MetaObject, Pod } from './types';
+import type { SidecarBuilder } from '../sidecar/builder';
+
+/**
+ * Build-time injection: the pod mutators applied to a workload's pod template when the cdk8s app is
+ * synthesized, so a cluster without the operator's webhook runs the same pods. Every request on one workload
+ * is collected and applied in a single mutation (the webhook also sees all annotations at once; a second pass
+ * would find the pod already instrumented and skip it).
+ */
+
+export interface InstrumentationRequest {
+  readonly language: Language;
+  readonly instrumentation: InstrumentationResource;
+  readonly containerNames: readonly string[];
+}
+
+export interface SidecarRequest {
+  /** The collector CR (for names and the sidecar-mode check). */
+  readonly collector: MetaObject;
+  /** Builds the container (the collector construct's own parts). */
+  readonly build: SidecarBuilder;
+}
+
+interface WorkloadRequests {
+  readonly instrumentations: InstrumentationRequest[];
+  sidecar?: SidecarRequest;
+  nativeSidecars?: boolean;
+}
+
+const REQUESTS = new WeakMap<ApiObject, WorkloadRequests>();
+
+/** JSON pointer of the pod template inside each workload kind ('' for a Pod). */
+const TEMPLATE_PATH: { [kind: string]: string } = {
+  Pod: '',
+  Deployment: '/spec/template',
+  StatefulSet: '/spec/template',
+  DaemonSet: '/spec/template',
+  ReplicaSet: '/spec/template',
+  Job: '/spec/template',
+  CronJob: '/spec/jobTemplate/spec/template',
+  PodTemplate: '/template',
+};
+
+export function requestInstrumentation(workload: IConstruct, request: InstrumentationRequest): void {
+  const reqs = requestsFor(workload);
+  if (reqs.instrumentations.some((r) => r.language === request.language)) {
+    throw new Error(`${workload.node.path}: ${request.language} instrumentation is already injected into this workload `
+      + '(inject each language once; list all its containers in containerNames)');
+  }
+  reqs.instrumentations.push(request);
+}
+
+export function requestSidecar(workload: IConstruct, request: SidecarRequest, nativeSidecars: boolean): void {
+  const reqs = requestsFor(workload);
+  if (reqs.sidecar) {
+    throw new Error(`${workload.node.path}: a collector sidecar is already injected into this workload (a pod gets one otc-container)`);
+  }
+  reqs.sidecar = request;
+  reqs.nativeSidecars = nativeSidecars;
+}
+
+function requestsFor(workload: IConstruct): WorkloadRequests {
+  const apiObject = ApiObject.of(workload);
+  const existing = REQUESTS.get(apiObject);
+  if (existing) return existing;
+  const base = TEMPLATE_PATH[apiObject.kind];
+  if (base === undefined) {
+    throw new Error(`${workload.node.path}: cannot inject into a ${apiObject.kind} (use a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob)`);
+  }
+  const reqs: WorkloadRequests = { instrumentations: [] };
+  REQUESTS.set(apiObject, reqs);
+
+  // Two lazy patches (template metadata, template spec) computed from one mutation per toJson() call.
+  // Computing needs the object's JSON, i.e. a nested toJson(), during which our patches must be no-ops.
+  let busy = false;
+  let pending: Pod | undefined;
+  const noop = { op: 'test', path: '/kind', value: apiObject.kind };
+  const compute = (): Pod => {
+    busy = true;
+    try {
+      const json = apiObject.toJson() as { [k: string]: unknown };
+      return mutateTemplate(workload.node.path, apiObject.kind, json, base, reqs);
+    } finally {
+      busy = false;
+    }
+  };
+  const metadataPatch = { _toJson: () => {
+    if (busy) return noop;
+    pending = compute();
+    return { op: 'add', path: `${base}/metadata`, value: pending.metadata };
+  } };
+  const specPatch = { _toJson: () => {
+    if (busy) return noop;
+    const pod = pending ?? compute();
+    pending = undefined;
+    return { op: 'add', path: `${base}/spec`, value: pod.spec };
+  } };
+  apiObject.addJsonPatch(metadataPatch as unknown as JsonPatch, specPatch as unknown as JsonPatch);
+  return reqs;
+}
+
+function pointerGet(obj: unknown, pointer: string): unknown {
+  if (pointer === '') return obj;
+  return pointer.split('/').slice(1).reduce<unknown>((o, k) => (o as { [k: string]: unknown } | undefined)?.[k], obj);
+}
+
+function mutateTemplate(path: string, kind: string, json: { [k: string]: unknown }, base: string, reqs: WorkloadRequests): Pod {
+  const meta = (json.metadata ?? {}) as { name?: string; namespace?: string; uid?: string };
+  const namespace = meta.namespace ?? 'default';
+  const template = JSON.parse(JSON.stringify(pointerGet(json, base) ?? {})) as { metadata?: Pod['metadata']; spec?: Pod['spec'] };
+  const annotations: { [k: string]: string } = { ...(template.metadata?.annotations ?? {}) };
+  const instrumentations: InstrumentationResource[] = [];
+  for (const r of reqs.instrumentations) {
+    const def = languageDefinition(r.language);
+    const inst = { ...r.instrumentation, metadata: { ...r.instrumentation.metadata, namespace: r.instrumentation.metadata.namespace ?? namespace } };
+    instrumentations.push(inst);
+    annotations[def.injectAnnotation] = `${inst.metadata.namespace}/${inst.metadata.name}`;
+    if (r.containerNames.length > 0) annotations[def.containerNamesAnnotation] = r.containerNames.join(',');
+  }
+  const collector = reqs.sidecar?.collector;
+  if (collector) {
+    annotations['sidecar.opentelemetry.io/inject'] = `${collector.metadata?.namespace ?? namespace}/${collector.metadata?.name}`;
+  }
+  // The pod the controller would create, as far as it is known at synth time: the workload is the owner
+  // (so OTEL_SERVICE_NAME is the workload's name); generated names and the ReplicaSet are not known yet.
+  const pod: Pod = {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { ...(template.metadata ?? {}), namespace, annotations,
+      ...(kind === 'Pod' ? {} : { ownerReferences: [{ apiVersion: String(json.apiVersion ?? ''), kind, name: meta.name ?? '' }] }) },
+    spec: template.spec ?? { containers: [] },
+  };
+  const find = (ns: string, name: string) => instrumentations.find((i) => i.metadata.namespace === ns && i.metadata.name === name);
+  const lookup: MutationLookup = {
+    namespace: () => undefined,
+    instrumentation: find,
+    instrumentations: (ns) => instrumentations.filter((i) => i.metadata.namespace === ns),
+    collector: (ns, name) => (collector && (collector.metadata?.namespace ?? namespace) === ns && collector.metadata?.name === name
+      ? collector : undefined),
+    collectors: (ns) => (collector && (collector.metadata?.namespace ?? namespace) === ns ? [collector] : []),
+    owner: () => undefined,
+  };
+  const result = mutatePod(pod as unknown as KubeObject, lookup, {
+    enabledLanguages: { java: true, nodejs: true, python: true, dotnet: true, go: true, 'apache-httpd': true, nginx: true },
+    nativeSidecars: reqs.nativeSidecars,
+    buildSidecar: reqs.sidecar?.build,
+  });
+  if (result.errors.length > 0) throw new Error(`${path}: cannot inject: ${result.errors.join('; ')}`);
+  const out = JSON.parse(JSON.stringify(result.pod)) as Pod;
+  // A pod template carries neither a namespace nor owners; those were only for the derivations above.
+  if (kind !== 'Pod') {
+    delete out.metadata.namespace;
+    delete out.metadata.ownerReferences;
+  } else if (meta.namespace === undefined) {
+    delete out.metadata.namespace;
+  }
+  return out;
+}

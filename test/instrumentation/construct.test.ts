@@ -1,0 +1,153 @@
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { InvalidInputError } from '../../src/common/errors';
+import { CollectorConfig } from '../../src/collector/construct/collector-config';
+import { OtelCollector } from '../../src/collector/construct/otel-collector';
+import { CollectorMode } from '../../src/collector/construct/props';
+import { Instrumentation, Propagator, SamplerType } from '../../src/instrumentation/instrumentation';
+import { Language } from '../../src/instrumentation/languages';
+import { injectCollectorSidecar } from '../../src/sidecar/inject';
+
+type Json = { [k: string]: any };
+const envOf = (c: Json) => Object.fromEntries((c.env ?? []).map((e: Json) => [e.name, e.value ?? e.valueFrom]));
+
+function chart() {
+  return new Chart(Testing.app(), 'test', { namespace: 'shop' });
+}
+
+describe('Instrumentation construct', () => {
+  test('synthesizes the v1alpha1 CR from typed props', () => {
+    const c = chart();
+    new Instrumentation(c, 'inst', {
+      metadata: { name: 'java' },
+      endpoint: 'http://collector:4318',
+      propagators: [Propagator.TRACECONTEXT, Propagator.BAGGAGE],
+      samplerType: SamplerType.PARENT_BASED_TRACE_ID_RATIO,
+      samplerArgument: '0.25',
+      java: { env: [{ name: 'OTEL_JAVAAGENT_DEBUG', value: 'true' }], extensions: [{ image: 'ext:1', dir: '/ext' }] },
+      tls: { secretName: 'certs', caFile: 'ca.crt' },
+    });
+    const [cr] = Testing.synth(c);
+    expect(cr).toEqual({
+      apiVersion: 'opentelemetry.io/v1alpha1', kind: 'Instrumentation', metadata: { name: 'java', namespace: 'shop' },
+      spec: {
+        exporter: { endpoint: 'http://collector:4318', tls: { secretName: 'certs', ca_file: 'ca.crt' } },
+        propagators: ['tracecontext', 'baggage'],
+        sampler: { type: 'parentbased_traceidratio', argument: '0.25' },
+        java: { env: [{ name: 'OTEL_JAVAAGENT_DEBUG', value: 'true' }], extensions: [{ image: 'ext:1', dir: '/ext' }] },
+      },
+    });
+  });
+
+  test('an invalid sampler argument is rejected naming the field', () => {
+    expect(() => new Instrumentation(chart(), 'inst', { samplerType: SamplerType.TRACE_ID_RATIO, samplerArgument: '1.5' }))
+      .toThrow(InvalidInputError);
+    expect(() => new Instrumentation(chart(), 'inst', { samplerType: SamplerType.TRACE_ID_RATIO, samplerArgument: '1.5' }))
+      .toThrow(/spec.sampler.argument: '1.5' is not a number between 0 and 1/);
+  });
+
+  test('warnings of the validating webhook are kept', () => {
+    const inst = new Instrumentation(chart(), 'inst', { endpoint: 'https://collector:4318' });
+    expect(inst.warnings).toEqual(expect.arrayContaining(['sampler type not set', expect.stringContaining('uses https:// but spec.exporter.tls is not set')]));
+  });
+
+  test('inject() instruments a cdk8s-plus Deployment at synth time, named after the Deployment', () => {
+    const c = chart();
+    const inst = new Instrumentation(c, 'inst', { metadata: { name: 'java' }, endpoint: 'http://collector:4318' });
+    const deploy = new kplus.Deployment(c, 'cart', {
+      metadata: { name: 'cart' },
+      containers: [{ name: 'app', image: 'registry.example.com/cart:1.4.2', portNumber: 8080 }],
+    });
+    inst.inject(deploy, { language: Language.JAVA });
+    const out = Testing.synth(c).find((o) => o.kind === 'Deployment')!;
+    const template = out.spec.template;
+    expect(template.metadata.annotations['instrumentation.opentelemetry.io/inject-java']).toBe('shop/java');
+    expect(template.metadata.namespace).toBeUndefined();
+    expect(template.metadata.ownerReferences).toBeUndefined();
+    expect(template.spec.initContainers.map((i: Json) => i.name)).toEqual(['opentelemetry-auto-instrumentation-java']);
+    expect(template.spec.initContainers[0].image).toBe('ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.30.0');
+    const env = envOf(template.spec.containers[0]);
+    expect(env.OTEL_SERVICE_NAME).toBe('cart');
+    expect(env.JAVA_TOOL_OPTIONS).toBe(' -javaagent:/otel-auto-instrumentation-java-app/javaagent.jar');
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toBe('k8s.container.name=app,k8s.deployment.name=cart,k8s.namespace.name=shop,'
+      + 'k8s.node.name=$(OTEL_RESOURCE_ATTRIBUTES_NODE_NAME),k8s.pod.name=$(OTEL_RESOURCE_ATTRIBUTES_POD_NAME),'
+      + 'service.instance.id=shop.$(OTEL_RESOURCE_ATTRIBUTES_POD_NAME).app,service.namespace=shop,service.version=1.4.2');
+    expect(template.spec.volumes.map((v: Json) => v.name)).toContain('opentelemetry-auto-instrumentation-java');
+  });
+
+  test('two languages on two containers of one L1 Deployment are applied in one mutation', () => {
+    const c = chart();
+    const inst = new Instrumentation(c, 'inst', { metadata: { name: 'multi' } });
+    const deploy = new k8s.KubeDeployment(c, 'd', {
+      metadata: { name: 'shop' },
+      spec: { selector: { matchLabels: { app: 'shop' } }, template: { metadata: { labels: { app: 'shop' } }, spec: { containers: [
+        { name: 'java-app', image: 'j:1' }, { name: 'py-app', image: 'p:1' }] } } },
+    });
+    inst.inject(deploy, { language: Language.JAVA, containerNames: ['java-app'] });
+    inst.inject(deploy, { language: Language.PYTHON, containerNames: ['py-app'] });
+    const out = Testing.synth(c).find((o) => o.kind === 'Deployment')!;
+    expect(out.spec.template.spec.initContainers.map((i: Json) => i.name))
+      .toEqual(['opentelemetry-auto-instrumentation-java', 'opentelemetry-auto-instrumentation-python']);
+    expect(envOf(out.spec.template.spec.containers[1]).PYTHONPATH).toContain('/otel-auto-instrumentation-python');
+    expect(envOf(out.spec.template.spec.containers[0]).PYTHONPATH).toBeUndefined();
+    // toJson twice gives the same result (the lazy patch does not accumulate)
+    expect(ApiObject.of(deploy).toJson()).toEqual(ApiObject.of(deploy).toJson());
+  });
+
+  test('injecting the same language twice into one workload is refused', () => {
+    const c = chart();
+    const inst = new Instrumentation(c, 'inst');
+    const pod = new k8s.KubePod(c, 'p', { spec: { containers: [{ name: 'a', image: 'a:1' }] } });
+    inst.inject(pod, { language: Language.NODEJS });
+    expect(() => inst.inject(pod, { language: Language.NODEJS })).toThrow(/nodejs instrumentation is already injected/);
+  });
+
+  test('a construct that is not a workload is refused', () => {
+    const c = chart();
+    const inst = new Instrumentation(c, 'inst');
+    const svc = new k8s.KubeService(c, 's', { spec: { ports: [{ port: 80 }] } });
+    expect(() => inst.inject(svc, { language: Language.JAVA })).toThrow(/cannot inject into a Service/);
+  });
+});
+
+describe('build-time collector sidecar', () => {
+  const config = CollectorConfig.fromYaml(`
+receivers: { otlp: { protocols: { grpc: {} } } }
+exporters: { debug: {} }
+service: { pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
+`);
+
+  test('injectCollectorSidecar adds the otc-container and the injected label', () => {
+    const c = chart();
+    const col = new OtelCollector(c, 'col', { name: 'agent', mode: CollectorMode.SIDECAR, config });
+    const deploy = new kplus.Deployment(c, 'web', { metadata: { name: 'web' }, containers: [{ name: 'app', image: 'web:1' }] });
+    injectCollectorSidecar(deploy, col);
+    const out = Testing.synth(c).find((o) => o.kind === 'Deployment')!;
+    const names = out.spec.template.spec.containers.map((x: Json) => x.name);
+    expect(names).toEqual(['app', 'otc-container']);
+    const sidecar = out.spec.template.spec.containers[1];
+    expect(sidecar.args).toContain('--config=env:OTEL_CONFIG');
+    expect(sidecar.env.map((e: Json) => e.name)).toEqual(['POD_NAME', 'GOMEMLIMIT', 'GOMAXPROCS', 'OTEL_CONFIG',
+      'OTEL_RESOURCE_ATTRIBUTES_POD_NAME', 'OTEL_RESOURCE_ATTRIBUTES_POD_UID', 'OTEL_RESOURCE_ATTRIBUTES_NODE_NAME', 'OTEL_RESOURCE_ATTRIBUTES']);
+    expect(out.spec.template.metadata.labels['sidecar.opentelemetry.io/injected']).toBe('shop.agent');
+  });
+
+  test('native sidecar goes to initContainers with restartPolicy Always', () => {
+    const c = chart();
+    const col = new OtelCollector(c, 'col', { name: 'agent', mode: CollectorMode.SIDECAR, config });
+    const pod = new k8s.KubePod(c, 'p', { metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: 'a:1' }] } });
+    injectCollectorSidecar(pod, col, { nativeSidecar: true });
+    const out = Testing.synth(c).find((o) => o.kind === 'Pod')!;
+    expect(out.spec.containers.map((x: Json) => x.name)).toEqual(['app']);
+    expect(out.spec.initContainers[0]).toMatchObject({ name: 'otc-container', restartPolicy: 'Always' });
+  });
+
+  test('a deployment-mode collector cannot be injected', () => {
+    const c = chart();
+    const col = new OtelCollector(c, 'col', { name: 'gw', config });
+    const pod = new k8s.KubePod(c, 'p', { spec: { containers: [{ name: 'app', image: 'a:1' }] } });
+    expect(() => injectCollectorSidecar(pod, col)).toThrow(/mode is not set to sidecar/);
+  });
+});
