@@ -28,8 +28,21 @@ const CASES: Array<[string, string]> = [
   ['e2e-automatic-rbac/receiver-k8scluster/01-install.yaml', 'e2e-automatic-rbac/receiver-k8scluster/01-assert.yaml'],
   ['e2e-automatic-rbac/receiver-k8scluster/02-install.yaml', 'e2e-automatic-rbac/receiver-k8scluster/02-assert.yaml'],
   ['e2e-automatic-rbac/k8s-leader-elector/01-install.yaml', 'e2e-automatic-rbac/k8s-leader-elector/01-assert.yaml'],
+  ['e2e/label-change-collector/00-install-collectors-with-extra-label.yaml', 'e2e/label-change-collector/00-assert-deployment-with-extra-label.yaml'],
+  ['e2e/label-change-collector/00-install-collectors-with-extra-label.yaml', 'e2e/label-change-collector/00-assert-daemonset-with-extra-label.yaml'],
+  ['e2e/label-change-collector/00-install-collectors-with-extra-label.yaml', 'e2e/label-change-collector/00-assert-statefulset-with-extra-label.yaml'],
+  ['e2e/label-change-collector/01-install-collectors-with-label-change.yaml', 'e2e/label-change-collector/01-assert-deployment-with-label-change.yaml'],
+  ['e2e/label-change-collector/01-install-collectors-with-label-change.yaml', 'e2e/label-change-collector/01-assert-daemonset-with-label-change.yaml'],
+  ['e2e/label-change-collector/01-install-collectors-with-label-change.yaml', 'e2e/label-change-collector/01-assert-statefulset-with-label-change.yaml'],
+  ['e2e/annotation-change-collector/00-install-collectors-with-extra-annotation.yaml', 'e2e/annotation-change-collector/00-assert-deployment-with-extra-annotation.yaml'],
+  ['e2e/annotation-change-collector/00-install-collectors-with-extra-annotation.yaml', 'e2e/annotation-change-collector/00-assert-daemonset-with-extra-annotation.yaml'],
+  ['e2e/annotation-change-collector/00-install-collectors-with-extra-annotation.yaml', 'e2e/annotation-change-collector/00-assert-statefulset-with-extra-annotation.yaml'],
+  ['e2e/annotation-change-collector/01-install-collectors-with-annotation-change.yaml', 'e2e/annotation-change-collector/01-assert-deployment-with-annotation-change.yaml'],
+  ['e2e/annotation-change-collector/01-install-collectors-with-annotation-change.yaml', 'e2e/annotation-change-collector/01-assert-daemonset-with-annotation-change.yaml'],
+  ['e2e/annotation-change-collector/01-install-collectors-with-annotation-change.yaml', 'e2e/annotation-change-collector/01-assert-statefulset-with-annotation-change.yaml'],
 ];
 
+// Step 02 of label/annotation-change asserts that labels set by hand survive reconciles: runtime (apply) behaviour.
 test.each(CASES)('%s matches %s', (install, assert) => {
   expect(assertMismatches(renderInstall(install), assert)).toEqual([]);
 });

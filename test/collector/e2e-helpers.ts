@@ -71,6 +71,13 @@ export function assertMismatches(rendered: any[], assertFile: string): string[] 
   for (const expected of loadDocs(assertFile)) {
     if (!COLLECTOR_KINDS.has(expected.kind)) continue;
     const name = expected.metadata?.name;
+    if (name === undefined) {
+      // chainsaw matches unnamed asserts against every object of the kind; one must match
+      const candidates = rendered.filter((o) => o.kind === expected.kind);
+      const results = candidates.map((o) => subsetMismatches(o, expected, `${expected.kind}/${o.metadata.name}`));
+      if (!results.some((r) => r.length === 0)) problems.push(`${expected.kind} (unnamed): no object matches: ${results.map((r) => r[0]).join(' | ')}`);
+      continue;
+    }
     const actual = rendered.find((o) => o.kind === expected.kind && o.metadata.name === name);
     if (!actual) {
       problems.push(`${expected.kind}/${name}: not rendered (have ${rendered.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`);
