@@ -1,0 +1,115 @@
+import { InvalidInputError } from '../../src/common/errors';
+import { parseAllocatorConfig } from '../../src/allocator/config';
+import { scrapeConfigsBody } from '../../src/allocator/scrape-configs';
+
+const base = `
+collectors: [collector-0, {name: collector-1, node_name: node-a}]
+config:
+  scrape_configs:
+  - job_name: app
+    static_configs:
+    - targets: ['10.0.0.1:8080']
+`;
+
+function errorOf(text: string, env = {}): InvalidInputError {
+  try {
+    parseAllocatorConfig(text, 'targetallocator.yaml', env);
+  } catch (err) {
+    return err as InvalidInputError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('targetallocator.yaml', () => {
+  test('defaults as upstream: listen :8080, consistent-hashing, relabel-config, https off, secrets redacted', () => {
+    const c = parseAllocatorConfig(base, 'ta.yaml');
+    expect(c.listenAddr).toBe(':8080');
+    expect(c.allocationStrategy).toBe('consistent-hashing');
+    expect(c.allocationFallbackStrategy).toBe('');
+    expect(c.filterStrategy).toBe('relabel-config');
+    expect(c.https).toEqual({ enabled: false, listenAddr: ':8443', caFilePath: '', tlsCertFilePath: '', tlsKeyFilePath: '' });
+    expect(c.allowInsecureAuthSecrets).toBe(false);
+    expect(c.collectorNotReadyGracePeriodMs).toBe(30_000);
+    expect(c.collectors).toEqual([{ name: 'collector-0' }, { name: 'collector-1', nodeName: 'node-a' }]);
+  });
+
+  test('scrape config defaults from Prometheus and the seed labels', () => {
+    const c = parseAllocatorConfig(`${base}
+  - job_name: other
+    scrape_interval: 90s
+    params: {module: [http_2xx, x]}
+  global:
+    scrape_interval: 30s
+`, 'ta.yaml');
+    const [app, other] = c.scrapeConfigs;
+    expect(app.seedLabels).toEqual([['job', 'app'], ['__scrape_interval__', '30s'], ['__scrape_timeout__', '10s'], ['__metrics_path__', '/metrics'], ['__scheme__', 'http']]);
+    expect(other.seedLabels).toContainEqual(['__scrape_interval__', '1m30s']);
+    expect(other.seedLabels).toContainEqual(['__param_module', 'http_2xx']);
+    expect(app.staticGroups).toEqual([{ targets: [{ __address__: '10.0.0.1:8080' }], labels: {}, source: '0' }]);
+    expect(app.served).toMatchObject({ job_name: 'app', scrape_interval: '30s', scrape_timeout: '10s', metrics_path: '/metrics', scheme: 'http', honor_timestamps: true });
+  });
+
+  test('scrape timeout defaults to the interval when the interval is shorter', () => {
+    const c = parseAllocatorConfig(base.replace('job_name: app', 'job_name: app\n    scrape_interval: 5s'), 'ta.yaml');
+    expect(c.scrapeConfigs[0].served.scrape_timeout).toBe('5s');
+  });
+
+  test('env overrides: OTELCOL_NAMESPACE and ALLOW_INSECURE_AUTH_SECRETS', () => {
+    const c = parseAllocatorConfig(base, 'ta.yaml', { OTELCOL_NAMESPACE: 'obs', ALLOW_INSECURE_AUTH_SECRETS: 'true' });
+    expect(c.collectorNamespace).toBe('obs');
+    expect(c.allowInsecureAuthSecrets).toBe(true);
+  });
+
+  const invalid: Array<[string, string, string]> = [
+    ['unknown key', `${base}\nallocation_stratgy: x\n`, 'allocation_stratgy: unknown key'],
+    ['unknown strategy', `${base}\nallocation_strategy: random\n`, 'allocation_strategy: unknown strategy "random"'],
+    ['unknown filter', `${base}\nfilter_strategy: none\n`, 'filter_strategy: unknown filter strategy'],
+    ['bad relabel rule', base.replace("- targets: ['10.0.0.1:8080']", "- targets: ['10.0.0.1:8080']\n    relabel_configs: [{action: hashmod, target_label: x, source_labels: [a]}]").replace('    static_configs:\n', '    static_configs:\n'),
+      'relabel_configs[0].modulus: hashmod requires a non-zero modulus'],
+    ['duplicate job', `${base}  - job_name: app\n`, 'config.scrape_configs[1].job_name: found multiple scrape configs with job name "app"'],
+    ['timeout above interval', base.replace('job_name: app', 'job_name: app\n    scrape_interval: 5s\n    scrape_timeout: 10s'), 'scrape timeout 10s is greater than scrape interval 5s'],
+    ['no scrape configs', 'collectors: [a]\n', 'config.scrape_configs: at least one scrape config is required'],
+    ['https without files', `${base}\nhttps: {enabled: true}\n`, 'https.ca_file_path: required when https.enabled is true'],
+    ['prometheus CR', `${base}\nprometheus_cr: {enabled: true}\n`, 'prometheus_cr.enabled: Prometheus CR discovery is not supported'],
+    ['no collectors', base.replace(/^collectors:.*$/m, 'collector_namespace: obs'), 'collectors: collector discovery from Kubernetes pods is not supported'],
+    ['bad duration', `${base}\ncollector_not_ready_grace_period: soon\n`, 'collector_not_ready_grace_period: "soon" is not a duration'],
+    ['bad static label', base.replace("- targets: ['10.0.0.1:8080']", "- targets: ['10.0.0.1:8080']\n      labels: {'a-b': x}"), 'static_configs[0].labels.a-b'],
+    ['YAML syntax', 'collectors: [a\n', 'not valid YAML'],
+  ];
+  test.each(invalid)('%s fails with the key path and the reason', (_n, text, message) => {
+    const err = errorOf(text);
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.message).toContain('targetallocator.yaml: ');
+    expect(err.message).toContain(message);
+  });
+});
+
+describe('/scrape_configs body', () => {
+  const text = `${base}
+  - job_name: secret
+    basic_auth: {username: u, password: p}
+    authorization: {credentials: c}
+    tls_config: {key: k, cert_file: /c}
+    oauth2: {client_id: i, client_secret: s}
+    relabel_configs:
+    - {action: keepequal, source_labels: [a], target_label: b}
+    - {action: keep, source_labels: [a], regex: x}
+`;
+  test('secrets are redacted when asked, and served otherwise', () => {
+    const jobs = parseAllocatorConfig(text, 'ta.yaml').scrapeConfigs;
+    const redacted = scrapeConfigsBody(jobs, true).secret as Record<string, Record<string, unknown>>;
+    expect(redacted.basic_auth).toEqual({ username: 'u', password: '<secret>' });
+    expect(redacted.authorization).toEqual({ credentials: '<secret>' });
+    expect(redacted.tls_config).toEqual({ key: '<secret>', cert_file: '/c' });
+    expect(redacted.oauth2).toEqual({ client_id: 'i', client_secret: '<secret>' });
+    const plain = scrapeConfigsBody(jobs, false).secret as Record<string, Record<string, unknown>>;
+    expect(plain.basic_auth).toEqual({ username: 'u', password: 'p' });
+  });
+
+  test('keepequal/dropequal rules are served without regex (prometheus#12534); others keep it', () => {
+    const jobs = parseAllocatorConfig(text, 'ta.yaml').scrapeConfigs;
+    const rules = (scrapeConfigsBody(jobs, true).secret as Record<string, unknown>).relabel_configs as Array<Record<string, unknown>>;
+    expect(rules[0]).toEqual({ action: 'keepequal', source_labels: ['a'], target_label: 'b' });
+    expect(rules[1].regex).toBe('x');
+  });
+});
