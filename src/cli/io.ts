@@ -1,4 +1,10 @@
 import * as fs from 'node:fs';
+import { stringify } from 'yaml';
+
+/** Exit codes shared by every command: 0 success, 1 invalid input, 2 wrong usage. */
+export const EXIT_OK = 0;
+export const EXIT_INVALID_INPUT = 1;
+export const EXIT_USAGE = 2;
 
 /** Where a command reads and writes; tests pass their own. */
 export interface CliIo {
@@ -42,4 +48,12 @@ export function parseOutputFormat(value: string | undefined): OutputFormat {
     throw new UsageError(`-o/--output must be one of ${OUTPUT_FORMATS.join(', ')}, got '${v}'`);
   }
   return v as OutputFormat;
+}
+
+/**
+ * Objects as `kubectl get -o yaml|json` prints several: YAML documents separated by `---`, or one `v1 List`.
+ */
+export function formatObjects(objects: readonly object[], format: OutputFormat): string {
+  if (format === 'json') return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2) + '\n';
+  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
 }

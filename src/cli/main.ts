@@ -1,31 +1,76 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { runDevCluster } from './dev-cluster';
+import { runInject } from './inject';
+import { CliIo, EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, processIo } from './io';
+import { runRender } from './render';
+import { runTargetAllocator } from './target-allocator';
 
-/** Exit codes shared by every command: 0 success, 1 invalid input, 2 wrong usage. */
-export const EXIT_OK = 0;
-export const EXIT_INVALID_INPUT = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE } from './io';
 
 /**
  * Entry point of the `cdk8s-otel` command. Returns the process exit code instead of exiting, so tests can
- * call it in-process.
+ * call it in-process with their own `io`.
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let exitCode = EXIT_OK;
   const program = new Command('cdk8s-otel')
-    .description('OpenTelemetry Operator for Kubernetes, as cdk8s constructs')
+    .description('The OpenTelemetry Operator for Kubernetes, as cdk8s constructs: render, inject, target allocator')
     .exitOverride()
-    .showHelpAfterError();
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program.command('render')
+    .description('print the objects the operator would create for the custom resources in FILE')
+    .requiredOption('-f, --file <file>', 'multi-document YAML with OpenTelemetryCollector resources, or - for stdin')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('-n, --namespace <namespace>', 'namespace of resources that name none', 'default')
+    .option('--collector-image <image>', 'collector image where spec.image is empty (the operator\'s --collector-image)')
+    .action(async (opts) => {
+      exitCode = await runRender({ file: opts.file, output: opts.output, namespace: opts.namespace, collectorImage: opts.collectorImage }, io);
+    });
+
+  program.command('inject')
+    .description('print the pods of the workloads in FILE as the pod admission webhook would admit them')
+    .requiredOption('-f, --file <file>', 'multi-document YAML with workloads/pods and the Instrumentations, collectors and Namespaces they use, or - for stdin')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('-n, --namespace <namespace>', 'namespace of objects that name none', 'default')
+    .option('--enable <lang...>', 'enable languages beyond the defaults, e.g. go nginx apache-httpd, or lang=false to disable one')
+    .option('--native-sidecars', 'inject the collector as a native sidecar (init container with restartPolicy Always)', false)
+    .action(async (opts) => {
+      exitCode = await runInject({
+        file: opts.file, output: opts.output, namespace: opts.namespace, enable: opts.enable, nativeSidecars: opts.nativeSidecars,
+      }, io);
+    });
+
+  program.command('target-allocator')
+    .description('run the target allocator with static_configs and file_sd_configs discovery (no cluster needed)')
+    .requiredOption('-c, --config <file>', 'config file in the format of upstream\'s targetallocator.yaml')
+    .option('--listen <addr>', 'listen address, overrides listen_addr (e.g. 127.0.0.1:8080)')
+    .action(async (opts) => {
+      exitCode = await runTargetAllocator({ config: opts.config, listen: opts.listen });
+    });
+
+  program.command('dev-cluster')
+    .description('run a local kube-apiserver + etcd (optionally controllers and kwok fake nodes) until Ctrl-C; no Docker needed')
+    .option('--nodes <n>', 'kwok fake nodes to create', '0')
+    .option('--with-controllers', 'run kube-controller-manager and kube-scheduler', false)
+    .option('--bin-dir <dir>', 'folder with the binaries (default: $KUBEBUILDER_ASSETS, then the build cache)')
+    .option('--keep-dir', 'keep certificates, kubeconfig and logs after stopping', false)
+    .action(async (opts) => {
+      exitCode = await runDevCluster({
+        nodes: opts.nodes, withControllers: opts.withControllers, binDir: opts.binDir, keepDir: opts.keepDir,
+        out: (l) => io.stdout(l + '\n'), err: (l) => io.stderr(l + '\n'),
+      });
+    });
 
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
-        return EXIT_OK;
-      }
-      return EXIT_USAGE;
+      // --help and --version exit 0; a missing command or a bad option is wrong usage
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    process.stderr.write(`cdk8s-otel: ${(err as Error).message}\n`);
+    io.stderr(`cdk8s-otel: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT_INVALID_INPUT;
   }
   return exitCode;

@@ -1,0 +1,122 @@
+/**
+ * "What will the operator create?": the objects the operator writes for a set of custom resources, as pure
+ * code. The `render` command prints them; the conformance runner and (later) the runtime reconciler call the
+ * same function, so they cannot disagree.
+ */
+import {
+  convertCollectorV1alpha1ToV1beta1,
+  defaultCollector,
+  isOurCustomResource,
+  parseCustomResources,
+  validateCollectorSemantics,
+  validateCustomResource,
+} from './apis';
+import type { OpenTelemetryCollector } from './apis';
+import { applyConfigDefaults, collectorModelFromCustomResource, renderCollector } from './collector';
+import type { CollectorRenderOptions } from './collector';
+import { InvalidInputError } from './common/errors';
+import { describeObject, KubeObject } from './common/kube';
+
+export interface RenderOptions extends CollectorRenderOptions {
+  /** namespace of CRs that name none, as `kubectl apply` does with the current context @default 'default' */
+  readonly namespace?: string;
+}
+
+export interface RenderResult {
+  /** the objects, in a stable order: by kind (what others reference first), then namespace and name */
+  readonly objects: KubeObject[];
+  /** things the user should know that did not stop rendering (skipped kinds, deprecations) */
+  readonly warnings: string[];
+}
+
+const COLLECTOR_V1ALPHA1 = 'opentelemetry.io/v1alpha1';
+const COLLECTOR_V1BETA1 = 'opentelemetry.io/v1beta1';
+
+/**
+ * Renders custom resources. Validates all of them before producing anything: the first invalid one throws
+ * `InvalidInputError` (resource, field path, fix) and nothing is returned.
+ */
+export function render(crs: readonly KubeObject[], options: RenderOptions = {}): RenderResult {
+  const warnings: string[] = [];
+  const perResource: KubeObject[][] = [];
+  for (const cr of crs) {
+    const withNamespace = { ...cr, metadata: { ...cr.metadata, namespace: cr.metadata?.namespace || options.namespace || 'default' } };
+    perResource.push(renderOne(withNamespace, options, warnings));
+  }
+  return { objects: sortObjects(perResource.flat()), warnings };
+}
+
+/** The conformance runner's and the integration tests' view: objects only. */
+export function renderObjects(crs: readonly KubeObject[], options: RenderOptions = {}): KubeObject[] {
+  return render(crs, options).objects;
+}
+
+/** Parses multi-document YAML and renders every custom resource in it. */
+export function renderYaml(text: string, source: string, options: RenderOptions = {}): RenderResult {
+  return render(parseCustomResources(text, source), options);
+}
+
+function renderOne(cr: KubeObject, options: RenderOptions, warnings: string[]): KubeObject[] {
+  if (!isOurCustomResource(cr)) {
+    warnings.push(`${describeObject(cr)} (${cr.apiVersion}): not an opentelemetry.io custom resource; the operator creates nothing for it, skipped`);
+    return [];
+  }
+  validateCustomResource(cr);
+  switch (cr.kind) {
+    case 'OpenTelemetryCollector':
+      return renderCollectorResource(cr, options, warnings);
+    case 'Instrumentation':
+      // An Instrumentation is read by the pod webhook; the operator creates no object for it.
+      return [];
+    default:
+      throw new InvalidInputError(
+        describeObject(cr), 'kind',
+        `rendering ${cr.apiVersion} ${cr.kind} is not supported yet`,
+        'render OpenTelemetryCollector and Instrumentation resources; TargetAllocator rendering comes with the target allocator construct',
+      );
+  }
+}
+
+function renderCollectorResource(cr: KubeObject, options: RenderOptions, warnings: string[]): KubeObject[] {
+  let v1beta1 = cr as unknown as OpenTelemetryCollector;
+  if (cr.apiVersion === COLLECTOR_V1ALPHA1) {
+    warnings.push(`${describeObject(cr)}: opentelemetry.io/v1alpha1 OpenTelemetryCollector is deprecated; converted to ${COLLECTOR_V1BETA1}`);
+    v1beta1 = convertCollectorV1alpha1ToV1beta1(cr as never) as OpenTelemetryCollector;
+  }
+  const defaulted = defaultCollector(v1beta1, {
+    applyConfigDefaults: applyConfigDefaults as never,
+    networkPolicyGate: options.networkPolicy,
+  });
+  const { warnings: semanticWarnings } = validateCollectorSemantics(defaulted);
+  warnings.push(...semanticWarnings.map((w) => `${describeObject(cr)}: ${w}`));
+  const model = collectorModelFromCustomResource(defaulted);
+  return renderCollector(model, { strictConfig: true, ...options }) as unknown as KubeObject[];
+}
+
+/** Order in which `kubectl apply` of the output works in one pass: what others reference comes first. */
+const KIND_ORDER = [
+  'Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'Secret', 'ConfigMap',
+  'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
+  'Service', 'Deployment', 'DaemonSet', 'StatefulSet',
+  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'Route', 'HTTPRoute', 'NetworkPolicy',
+  'ServiceMonitor', 'PodMonitor',
+];
+
+function kindRank(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i === -1 ? KIND_ORDER.length : i;
+}
+
+/** Stable order: kind rank, then kind, namespace, name. */
+export function sortObjects(objects: KubeObject[]): KubeObject[] {
+  const key = (o: KubeObject) => [kindRank(o.kind), o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''] as const;
+  return [...objects].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < ka.length; i++) {
+      if (ka[i] < kb[i]) return -1;
+      if (ka[i] > kb[i]) return 1;
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,159 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { parseAllDocuments } from 'yaml';
+import { main } from '../../src/cli/main';
+
+const E2E = path.resolve(__dirname, '../../../shared/upstream-e2e');
+
+async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'cdk8s-otel', ...args], {
+    stdin: Readable.from([stdin]),
+    stdout: (t) => { out += t; },
+    stderr: (t) => { err += t; },
+  });
+  return { code, out, err };
+}
+
+function tmpFile(content: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'render-test-'));
+  const file = path.join(dir, 'cr.yaml');
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+const collector = (name: string, extra = '') => `apiVersion: opentelemetry.io/v1beta1
+kind: OpenTelemetryCollector
+metadata:
+  name: ${name}
+spec:
+${extra}  config:
+    receivers:
+      otlp:
+        protocols: { grpc: {}, http: {} }
+    exporters:
+      debug: {}
+    service:
+      pipelines:
+        traces: { receivers: [otlp], exporters: [debug] }
+`;
+
+describe('cdk8s-otel render', () => {
+  test('e2e versioned-configmaps install gives ConfigMap simple-collector-5723ff27', async () => {
+    const r = await run(['render', '-f', path.join(E2E, 'e2e/versioned-configmaps/00-install.yaml')]);
+    expect(r.code).toBe(0);
+    const kinds = parseAllDocuments(r.out).map((d) => d.toJS());
+    const cm = kinds.find((o) => o.kind === 'ConfigMap');
+    expect(cm.metadata.name).toBe('simple-collector-5723ff27');
+    expect(kinds.find((o) => o.kind === 'Deployment').metadata.name).toBe('simple-collector');
+  });
+
+  test('the update of versioned-configmaps gives simple-collector-dfcfaead', async () => {
+    const r = await run(['render', '-f', path.join(E2E, 'e2e/versioned-configmaps/01-update.yaml'), '-o', 'json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.out);
+    expect(list.kind).toBe('List');
+    expect(list.items.filter((o: any) => o.kind === 'ConfigMap').map((o: any) => o.metadata.name)).toEqual(['simple-collector-dfcfaead']);
+  });
+
+  test('output order is stable and puts what others reference first', async () => {
+    const file = tmpFile(collector('b') + '---\n' + collector('a'));
+    const first = await run(['render', '-f', file]);
+    const second = await run(['render', '-f', file]);
+    expect(first.out).toBe(second.out);
+    const objs = parseAllDocuments(first.out).map((d) => d.toJS());
+    const idx = (kind: string, name: string) => objs.findIndex((o) => o.kind === kind && o.metadata.name === name);
+    expect(idx('ServiceAccount', 'a-collector')).toBeLessThan(idx('Deployment', 'a-collector'));
+    expect(idx('Deployment', 'a-collector')).toBeLessThan(idx('Deployment', 'b-collector'));
+  });
+
+  test('reads standard input with -f - and honours --namespace', async () => {
+    const r = await run(['render', '-f', '-', '-n', 'observability'], collector('gw'));
+    expect(r.code).toBe(0);
+    const objs = parseAllDocuments(r.out).map((d) => d.toJS());
+    expect(objs.length).toBeGreaterThan(3);
+    expect(new Set(objs.filter((o) => o.kind !== 'ClusterRole' && o.kind !== 'ClusterRoleBinding').map((o) => o.metadata.namespace))).toEqual(new Set(['observability']));
+  });
+
+  test('daemonset mode renders a DaemonSet and no Deployment', async () => {
+    const r = await run(['render', '-f', '-', '-o', 'json'], collector('agent', '  mode: daemonset\n'));
+    const kinds = JSON.parse(r.out).items.map((o: any) => o.kind);
+    expect(kinds).toContain('DaemonSet');
+    expect(kinds).not.toContain('Deployment');
+  });
+
+  test('a pipeline naming an undefined receiver exits 1 naming the field path and the fix, and prints nothing', async () => {
+    const bad = collector('bad').replace('receivers: [otlp]', 'receivers: [otlp, jaeger]');
+    const r = await run(['render', '-f', '-'], bad);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('OpenTelemetryCollector default/bad');
+    expect(r.err).toContain('spec.config.service.pipelines.traces.receivers[1]');
+    expect(r.err).toContain('define "jaeger"');
+  });
+
+  test('one invalid resource among valid ones prints nothing at all', async () => {
+    const r = await run(['render', '-f', '-'], collector('good') + '---\n' + collector('bad', '  mode: sideways\n'));
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('spec.mode');
+  });
+
+  test('YAML syntax errors exit 1 with the document and line', async () => {
+    const r = await run(['render', '-f', '-'], 'a: [\n');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/<stdin> document 1: line \d+/);
+  });
+
+  test('wrong usage exits 2', async () => {
+    expect((await run(['render'])).code).toBe(2);
+    expect((await run(['render', '-f', '-', '-o', 'xml'])).code).toBe(2);
+    expect((await run(['render', '-f', '/does/not/exist.yaml'])).code).toBe(2);
+    expect((await run([])).code).toBe(2);
+    expect((await run(['no-such-command'])).code).toBe(2);
+  });
+
+  test('--help exits 0', async () => {
+    const r = await run(['render', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('--file');
+  });
+
+  test('non-operator objects are skipped with a warning', async () => {
+    const r = await run(['render', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n' + collector('gw'));
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('ConfigMap default/x');
+    expect(r.err).toContain('skipped');
+  });
+
+  test('a v1alpha1 collector renders like its v1beta1 conversion, with a deprecation warning', async () => {
+    const v1alpha1 = `apiVersion: opentelemetry.io/v1alpha1
+kind: OpenTelemetryCollector
+metadata:
+  name: old
+spec:
+  config: |
+    receivers:
+      otlp:
+        protocols:
+          grpc: {}
+          http: {}
+    exporters:
+      debug: {}
+    service:
+      pipelines:
+        traces:
+          receivers: [otlp]
+          exporters: [debug]
+`;
+    const a = await run(['render', '-f', '-', '-o', 'json'], v1alpha1);
+    const b = await run(['render', '-f', '-', '-o', 'json'], collector('old'));
+    expect(a.code).toBe(0);
+    expect(a.err).toContain('deprecated');
+    const cm = (out: string) => JSON.parse(out).items.find((o: any) => o.kind === 'ConfigMap').metadata.name;
+    expect(cm(a.out)).toBe(cm(b.out));
+  });
+});
