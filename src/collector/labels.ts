@@ -42,9 +42,10 @@ export interface MetadataFilters {
   readonly annotations?: string[];
 }
 
-function filtered(source: Record<string, string> | undefined, patterns: string[]): Record<string, string> {
+export function filtered(source: Record<string, string> | undefined, patterns: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  const regexes = patterns.map((p) => new RegExp(`^(?:${p})$`));
+  // unanchored, like Go's regexp.MatchString in upstream's filter
+  const regexes = patterns.map((p) => new RegExp(p));
   for (const [k, v] of Object.entries(source ?? {})) {
     if (!regexes.some((r) => r.test(k))) out[k] = v;
   }

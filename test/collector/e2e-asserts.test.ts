@@ -15,7 +15,12 @@ const CASES: Array<[string, string]> = [
   ['e2e-pdb/pdb/00-install.yaml', 'e2e-pdb/pdb/00-assert.yaml'],
   ['e2e-pdb/pdb/01-install.yaml', 'e2e-pdb/pdb/01-assert.yaml'],
   ['e2e-autoscale/autoscale/00-install.yaml', 'e2e-autoscale/autoscale/00-assert.yaml'],
+  ['e2e-prometheuscr/create-pm-prometheus-exporters/00-install.yaml', 'e2e-prometheuscr/create-pm-prometheus-exporters/01-assert.yaml'],
   ['e2e-prometheuscr/create-sm-prometheus-exporters/01-install.yaml', 'e2e-prometheuscr/create-sm-prometheus-exporters/01-assert.yaml'],
+  ['e2e-prometheuscr/create-sm-prometheus-exporters/06-install.yaml', 'e2e-prometheuscr/create-sm-prometheus-exporters/06-assert.yaml'],
+  ['e2e-prometheuscr/create-sm-prometheus-exporters/05-install.yaml', 'e2e-prometheuscr/create-sm-prometheus-exporters/05-assert.yaml'],
+  ['e2e-prometheuscr/create-sm-prometheus-exporters/03-install.yaml', 'e2e-prometheuscr/create-sm-prometheus-exporters/03-assert.yaml'],
+  ['e2e-prometheuscr/create-sm-prometheus-exporters/02-install.yaml', 'e2e-prometheuscr/create-sm-prometheus-exporters/02-assert.yaml'],
   ['e2e-automatic-rbac/processor-k8sattributes/01-install.yaml', 'e2e-automatic-rbac/processor-k8sattributes/01-assert.yaml'],
   ['e2e-automatic-rbac/processor-k8sattributes/02-install.yaml', 'e2e-automatic-rbac/processor-k8sattributes/02-assert.yaml'],
   ['e2e-automatic-rbac/processor-resourcedetection/01-install.yaml', 'e2e-automatic-rbac/processor-resourcedetection/01-assert.yaml'],
@@ -70,4 +75,25 @@ test('collector.yaml with a target allocator is byte-identical to upstream (smok
   const cm = renderInstall('e2e/smoke-collector/smoke-targetallocator/00-install.yaml').find((o) => o.kind === 'ConfigMap');
   expect(cm.metadata.name.startsWith('stateful-collector-')).toBe(true);
   expect(cm.data['collector.yaml']).toBe(expected.data['collector.yaml']);
+});
+
+test.each([
+  ['e2e-metadata-filters/annotations/00-install.yaml', 'annotations'],
+  ['e2e-metadata-filters/labels/00-install.yaml', 'labels'],
+])('%s: filtered %s appear on no object (operator flags of the e2e run)', (install, field) => {
+  const objs = renderInstall(install, 'ns', { annotationsFilter: ['.*filter.out', 'config.*.gke.io.*'], labelsFilter: ['.*filter.out'] });
+  const keys = objs.flatMap((o) => [
+    ...Object.keys(o.metadata[field] ?? {}),
+    ...Object.keys(o.spec?.template?.metadata?.[field] ?? {}),
+  ]);
+  expect(keys.length).toBeGreaterThan(0);
+  expect(keys.filter((k) => /filter\.out|gke\.io/.test(k))).toEqual([]);
+});
+
+test('create-sm step 04: enableMetrics false removes the ServiceMonitors (04-error.yaml)', () => {
+  const objs = renderInstall('e2e-prometheuscr/create-sm-prometheus-exporters/04-install.yaml');
+  for (const absent of loadDocs('e2e-prometheuscr/create-sm-prometheus-exporters/04-error.yaml')) {
+    expect(objs.find((o) => o.kind === absent.kind && o.metadata.name === absent.metadata.name)).toBeUndefined();
+  }
+  expect(objs.find((o) => o.kind === 'Service' && o.metadata.name === 'simplest-collector')).toBeDefined();
 });

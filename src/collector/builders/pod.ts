@@ -1,5 +1,5 @@
 import { buildCollectorContainer, CONFIG_MAP_KEY, CONFIG_VOLUME_NAME } from '../container';
-import { CONFIG_HASH_ANNOTATION, selectorLabels } from '../labels';
+import { CONFIG_HASH_ANNOTATION, filtered, selectorLabels } from '../labels';
 import { collectorName, configMapName, extraConfigMapVolumeName } from '../names';
 import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
@@ -26,7 +26,7 @@ export function extraConfigMapVolumes(c: ResolvedCollector): Json[] {
  * (unless disabled; never overriding), then the config hash, so a config change rolls the pods.
  */
 export function podAnnotations(c: ResolvedCollector): Record<string, string> {
-  const out: Record<string, string> = { ...(c.spec.podAnnotations ?? {}) };
+  const out: Record<string, string> = filtered(c.spec.podAnnotations, c.filters.annotations ?? []);
   for (const [k, v] of Object.entries(c.annotations)) if (!(k in out)) out[k] = v;
   if (!c.spec.observability?.metrics?.disablePrometheusAnnotations) {
     const hints: Record<string, string> = {
