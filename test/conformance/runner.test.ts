@@ -279,3 +279,30 @@ describe('simulated API server and runtime', () => {
     expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ', 'PASS ', 'PASS ']);
   });
 });
+
+describe('simulated commands and test-level settings', () => {
+  test('kubectl get <kind> <name> -o jsonpath reads the store; server version bindings evaluate; spec.namespace is used', () => {
+    const t = `apiVersion: chainsaw.kyverno.io/v1alpha1
+kind: Test
+metadata: {name: t}
+spec:
+  namespace: default
+  bindings:
+    - {name: version, value: (x_k8s_server_version($config))}
+    - {name: minorVersion, value: (to_number($version.minor))}
+  steps:
+  - try:
+    - apply: {resource: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {trafficDistribution: PreferClose, ports: [{port: 1}]}}}
+    - script:
+        content: kubectl get svc s -n $NAMESPACE -o jsonpath='{.spec.trafficDistribution}' || echo ""
+        outputs: [{name: td, value: ($stdout)}]
+    - assert:
+        resource:
+          (($minorVersion >= \`31\` && $td == 'PreferClose')): true
+    - assert: {resource: {apiVersion: v1, kind: Service, metadata: {name: s, namespace: default}}}
+`;
+    const r = run(t, {});
+    expect(r.steps[0].operations.map((o) => o.outcome)).toEqual(['PASS', 'PASS', 'PASS', 'PASS']);
+    expect(run(t, {}, { serverVersion: { major: '1', minor: '30' } }).steps[0].operations[2].outcome).toBe('FAIL');
+  });
+});
