@@ -18,6 +18,8 @@ import { InvalidInputError } from './common/errors';
 import { describeObject, KubeObject } from './common/kube';
 
 export interface RenderOptions extends CollectorRenderOptions {
+  // strictConfig (from CollectorRenderOptions) defaults to true here: a pipeline naming an undefined component,
+  // or no pipeline at all, is an error, since the collector would fail or do nothing.
   /** namespace of CRs that name none, as `kubectl apply` does with the current context @default 'default' */
   readonly namespace?: string;
 }
@@ -46,9 +48,18 @@ export function render(crs: readonly KubeObject[], options: RenderOptions = {}):
   return { objects: sortObjects(perResource.flat()), warnings };
 }
 
-/** The conformance runner's and the integration tests' view: objects only. */
+/** The objects only, checked as strictly as `render` (the integration tests' view). */
 export function renderObjects(crs: readonly KubeObject[], options: RenderOptions = {}): KubeObject[] {
   return render(crs, options).objects;
+}
+
+/**
+ * The objects the operator writes. The operator accepts every config the upstream operator accepts (a
+ * collector with no pipelines still deploys, as upstream's e2e conversion-webhook-invalid-config expects), so the
+ * strict pipeline checks of `render` are off here; the conformance runner and the reconciler use this.
+ */
+export function reconcileObjects(crs: readonly KubeObject[], options: RenderOptions = {}): KubeObject[] {
+  return render(crs, { strictConfig: false, ...options }).objects;
 }
 
 /** Parses multi-document YAML and renders every custom resource in it. */
