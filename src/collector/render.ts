@@ -3,7 +3,7 @@ import { buildCollectorConfigMap, buildCollectorServiceAccount } from './builder
 import { buildCollectorIngress } from './builders/ingress';
 import { buildCollectorPodMonitor, buildCollectorServiceMonitors } from './builders/monitoring';
 import { buildCollectorNetworkPolicy } from './builders/network-policy';
-import { buildCollectorRbac } from './builders/rbac';
+import { buildCollectorPrometheusRoles, buildCollectorRbac } from './builders/rbac';
 import { buildCollectorHttpRoutes, buildCollectorRoutes } from './builders/routes';
 import { buildCollectorHpa, buildCollectorPdb } from './builders/scaling';
 import {
@@ -20,6 +20,7 @@ export function collectorObjects(c: ResolvedCollector): Json[] {
     buildCollectorConfigMap(c),
     buildCollectorServiceAccount(c),
     ...buildCollectorRbac(c),
+    ...buildCollectorPrometheusRoles(c),
     buildCollectorService(c),
     buildCollectorHeadlessService(c),
     buildCollectorMonitoringService(c),

@@ -270,3 +270,17 @@ test('fromCustomResource builds the same objects as renderCollector', () => {
   expect(c.configMapName).toBe(`cr-collector-${c.configHash.slice(0, 8)}`);
   expect(kinds(Testing.synth(chart))).toEqual(kinds(renderCollector(collectorModelFromCustomResource(cr))));
 });
+
+test('prometheus kubernetes_sd_configs namespaces get a Role and RoleBinding each', () => {
+  const objs = renderCollector({
+    name: 'p', namespace: 'obs', spec: { config: {
+      receivers: { prometheus: { config: { scrape_configs: [{ job_name: 'pods', kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: ['a', 'b'] } }] }] } } },
+      exporters: { debug: {} }, service: { pipelines: { metrics: { receivers: ['prometheus'], exporters: ['debug'] } } },
+    } },
+  });
+  const roles = objs.filter((o) => o.kind === 'Role');
+  expect(roles.map((r) => `${r.metadata.namespace}/${r.metadata.name}`)).toEqual(['a/p-pods-prometheus-role', 'b/p-pods-prometheus-role']);
+  expect(roles[0].rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'watch', 'list'] }]);
+  const binding = objs.find((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'b');
+  expect(binding!.subjects).toEqual([{ kind: 'ServiceAccount', name: 'p-collector', namespace: 'obs' }]);
+});

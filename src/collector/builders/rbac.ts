@@ -1,7 +1,8 @@
 import { receiverParser } from '../components/receivers';
 import { exporterParser, extensionParser, processorParser } from '../components/others';
 import { ComponentParser, componentType, PolicyRule } from '../components/types';
-import { clusterRoleBindingName, clusterRoleName } from '../names';
+import { asRecord } from '../components/types';
+import { clusterRoleBindingName, clusterRoleName, dnsName, truncateName } from '../names';
 import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
 import { Json } from '../spec';
@@ -61,4 +62,52 @@ export function buildCollectorRbac(c: ResolvedCollector): Json[] {
       subjects: [{ kind: 'ServiceAccount', name: c.serviceAccountName, namespace: c.namespace }],
     },
   ];
+}
+
+const SD_ROLE_RULES: Record<string, PolicyRule> = {
+  pod: { apiGroups: [''], resources: ['pods'], verbs: ['get', 'watch', 'list'] },
+  node: { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'watch', 'list'] },
+  service: { apiGroups: [''], resources: ['services'], verbs: ['get', 'watch', 'list'] },
+  endpoints: { apiGroups: [''], resources: ['endpoints', 'services'], verbs: ['get', 'watch', 'list'] },
+  ingress: { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'watch', 'list'] },
+};
+
+/**
+ * Namespaced Roles/RoleBindings for prometheus receivers whose `kubernetes_sd_configs` name namespaces: one pair
+ * per (job, namespace), named `<name>-<job>-prometheus-role` / `-role-binding` in the scraped namespace.
+ */
+export function buildCollectorPrometheusRoles(c: ResolvedCollector): Json[] {
+  if (c.options.createRbac === false) return [];
+  const receivers = (c.config.receivers ?? {}) as Record<string, unknown>;
+  const out: Json[] = [];
+  for (const id of c.enabled.receivers.filter((r) => componentType(r) === 'prometheus')) {
+    const scrapeConfigs = asRecord(asRecord(receivers[id])?.config)?.scrape_configs;
+    if (!Array.isArray(scrapeConfigs)) continue;
+    for (const sc of scrapeConfigs) {
+      const job = String(asRecord(sc)?.job_name ?? '');
+      const sds = asRecord(sc)?.kubernetes_sd_configs;
+      for (const sd of Array.isArray(sds) ? sds : []) {
+        const rule = SD_ROLE_RULES[String(asRecord(sd)?.role ?? '')];
+        const names = asRecord(asRecord(sd)?.namespaces)?.names;
+        if (!rule || !Array.isArray(names)) continue;
+        const roleName = dnsName(truncateName('%s-%s-role', c.name, `${job}-prometheus`));
+        const bindingName = dnsName(truncateName('%s-%s-role-binding', c.name, `${job}-prometheus`));
+        for (const ns of names.map(String)) {
+          out.push({
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'Role',
+            metadata: { name: roleName, namespace: ns, labels: c.labelsFor(roleName) },
+            rules: [{ ...rule }],
+          }, {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'RoleBinding',
+            metadata: { name: bindingName, namespace: ns, labels: c.labelsFor(bindingName) },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
+            subjects: [{ kind: 'ServiceAccount', name: c.serviceAccountName, namespace: c.namespace }],
+          });
+        }
+      }
+    }
+  }
+  return out;
 }
