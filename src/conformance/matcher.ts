@@ -86,8 +86,9 @@ function visitMap(expected: Record<string, unknown>, actual: unknown, path: stri
       out.push({ path: childPath, message: 'missing' });
       continue;
     } else if (!isMap(actual)) {
+      // one difference for the node, not one per expected key
       out.push({ path, message: `expected a map, got ${describe(actual)}` });
-      continue;
+      return;
     } else if (!Object.prototype.hasOwnProperty.call(actual, key.field)) {
       out.push({ path: childPath, message: 'missing' });
       continue;

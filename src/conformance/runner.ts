@@ -179,26 +179,31 @@ function loadDocuments(op: ResourceOperation, readFile: (p: string) => string): 
 
 function write(op: ResourceOperation, docs: unknown[], label: string, cluster: SimulatedCluster, bindings: Bindings,
   env: ExpressionEnv, namespace: string): OperationResult {
-  let lastError: string | null = null;
   for (const doc of docs) {
     const obj = (op.template ? templateResource(doc, bindings, env) : doc) as KubeObject;
     if (!obj?.apiVersion || !obj.kind || !obj.metadata?.name) {
       throw new Error('a resource to write needs apiVersion, kind and metadata.name');
     }
+    let error: string | null = null;
     try {
       cluster.write(obj, op.type as WriteMode, namespace);
     } catch (e) {
       const shown = isClusterScoped(obj.kind) || obj.metadata.namespace ? obj : { ...obj, metadata: { ...obj.metadata, namespace } };
-      lastError = `${describeObject(shown)} rejected: ${(e as Error).message}`;
-      if (!op.expect) return { type: op.type, outcome: 'FAIL', detail: lastError };
+      error = `${describeObject(shown)} rejected: ${(e as Error).message}`;
+      if (!op.expect) return { type: op.type, outcome: 'FAIL', detail: error };
     }
-  }
-  if (op.expect) {
-    // `expect` asserts on the outcome, usually `($error != null): true` for a webhook rejection
-    const checks = (Array.isArray(op.expect) ? op.expect : [op.expect]) as Array<Record<string, unknown>>;
-    for (const c of checks) {
-      const diffs = assertTree(c.check ?? {}, {}, { bindings: { ...bindings, error: lastError }, env });
-      if (diffs.length) return { type: op.type, outcome: 'FAIL', detail: `${label}: expect ${diffs[0].path}: ${diffs[0].message}` };
+    if (op.expect) {
+      // chainsaw: each `expect` whose `match` selects this resource asserts `check` on it, with `$error` bound
+      // (usually `($error != null): true` for a webhook rejection)
+      const ctx = { bindings: { ...bindings, error }, env };
+      const checks = (Array.isArray(op.expect) ? op.expect : [op.expect]) as Array<Record<string, unknown>>;
+      for (const c of checks) {
+        if (c.match !== undefined && assertTree(c.match, obj, ctx).length > 0) continue;
+        const diffs = assertTree(c.check ?? {}, obj, ctx);
+        if (diffs.length) {
+          return { type: op.type, outcome: 'FAIL', detail: `${label}: expect ${diffs[0].path}: ${diffs[0].message}${error ? ` (${error})` : ''}` };
+        }
+      }
     }
   }
   return { type: op.type, outcome: 'PASS', detail: '' };

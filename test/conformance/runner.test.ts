@@ -166,6 +166,15 @@ describe('runTest', () => {
     expect(r.steps[0].outcome).toBe('FAIL');
     expect(r.steps[0].detail).toContain('OpenTelemetryCollector chainsaw-test/bad rejected: bad: spec.mode: unknown mode "invalid"');
     expect(r.steps[1].outcome).toBe('PASS');
+    const accepted = run(steps(`
+  - try:
+    - apply:
+        file: good.yaml
+        expect:
+        - check:
+            ($error != null): true
+`), { 'good.yaml': collector('good', '') });
+    expect(accepted.steps[0]).toMatchObject({ outcome: 'FAIL', detail: 'good.yaml: expect ($error != null): expected true, got false' });
   });
 
   test('chainsaw stops at the first failing step unless asked to keep going', () => {
