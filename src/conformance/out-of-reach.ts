@@ -48,6 +48,7 @@ export const OUT_OF_REACH: Readonly<Record<string, OutOfReach>> = {
   'e2e-instrumentation/instrumentation-nodejs-multicontainer': { reach: Reach.REAL_CONTAINERS, reason: TELEMETRY },
   'e2e-instrumentation/instrumentation-nodejs-volume': { reach: Reach.REAL_CONTAINERS, reason: TELEMETRY },
   'e2e-instrumentation/instrumentation-python': { reach: Reach.REAL_CONTAINERS, reason: TELEMETRY },
+  'e2e-instrumentation/instrumentation-python-oldest': { reach: Reach.REAL_CONTAINERS, reason: `${TELEMETRY}, with the oldest supported Python agent image` },
   'e2e-instrumentation/instrumentation-python-multicontainer': { reach: Reach.REAL_CONTAINERS, reason: TELEMETRY },
   'e2e-instrumentation/instrumentation-python-musl': { reach: Reach.REAL_CONTAINERS, reason: TELEMETRY },
   'e2e-instrumentation/instrumentation-go': { reach: Reach.REAL_CONTAINERS, reason: `${TELEMETRY}; the Go agent is a privileged eBPF sidecar` },

@@ -34,4 +34,11 @@ describe('upstream e2e suites', () => {
     const ids = new Set(cases.map((c) => `${c.suite}/${c.name}`));
     expect(Object.keys(OUT_OF_REACH).filter((id) => !ids.has(id))).toEqual([]);
   });
+
+  test('every case that checks telemetry through the shared step templates is classified out of reach', () => {
+    const { cases } = loadCases(root, SUITES);
+    const telemetry = cases.filter((c) => !c.test.skip && c.test.steps.some((s) => /app-http-request|wait-for-telemetry|validate-collector/.test(s.template ?? '')));
+    expect(telemetry.length).toBeGreaterThan(10);
+    expect(telemetry.map((c) => `${c.suite}/${c.name}`).filter((id) => !OUT_OF_REACH[id])).toEqual([]);
+  });
 });
