@@ -213,10 +213,17 @@ function remove(op: ResourceOperation, docs: unknown[], cluster: SimulatedCluste
   env: ExpressionEnv, namespace: string): OperationResult {
   const refs = op.ref ? [templateResource(op.ref, bindings, env) as Record<string, any>]
     : docs.map((d) => templateResource(d, bindings, env) as Record<string, any>).map((d) => ({
-      apiVersion: d.apiVersion, kind: d.kind, name: d.metadata?.name, namespace: d.metadata?.namespace,
+      apiVersion: d.apiVersion, kind: d.kind, name: d.metadata?.name, namespace: d.metadata?.namespace, labels: d.metadata?.labels,
     }));
   for (const r of refs) {
-    cluster.delete(String(r.apiVersion), String(r.kind), r.namespace ?? namespace, String(r.name));
+    const kind = String(r.kind);
+    const ns = isClusterScoped(kind) ? undefined : r.namespace ?? namespace;
+    // by name, or every object of the kind whose labels include the given ones (chainsaw's label selector)
+    const names = r.name !== undefined ? [String(r.name)]
+      : cluster.view(String(r.apiVersion), kind, ns)
+        .filter((o) => Object.entries((r.labels ?? {}) as Record<string, string>).every(([k, v]) => o.metadata.labels?.[k] === v))
+        .map((o) => o.metadata.name ?? '');
+    for (const name of names) cluster.delete(String(r.apiVersion), kind, ns, name);
   }
   return { type: op.type, outcome: 'PASS', detail: '' };
 }

@@ -289,6 +289,25 @@ describe('simulated API server and runtime', () => {
   });
 });
 
+describe('delete', () => {
+  test('by name, or by labels; the operator prunes what a deleted CR owned', () => {
+    const r = run(steps(`
+  - try:
+    - apply: {file: install.yaml}
+    - apply: {resource: {apiVersion: v1, kind: ConfigMap, metadata: {name: a, labels: {x: "1"}}}}
+    - apply: {resource: {apiVersion: v1, kind: ConfigMap, metadata: {name: b, labels: {x: "2"}}}}
+    - delete: {ref: {apiVersion: v1, kind: ConfigMap, labels: {x: "1"}}}
+    - error: {resource: {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}}
+    - assert: {resource: {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}}
+    - delete: {ref: {apiVersion: opentelemetry.io/v1beta1, kind: OpenTelemetryCollector, name: c}}
+    - error: {resource: {apiVersion: apps/v1, kind: Deployment, metadata: {name: c-collector}}}
+    - error: {resource: {apiVersion: v1, kind: Pod, metadata: {labels: {app.kubernetes.io/instance: chainsaw-test.c}}}}
+`), { 'install.yaml': collector('c', '') });
+    expect(r.steps[0].operations.map((o) => `${o.type}:${o.outcome}`)).toEqual([
+      'apply:PASS', 'apply:PASS', 'apply:PASS', 'delete:PASS', 'error:PASS', 'assert:PASS', 'delete:PASS', 'error:PASS', 'error:PASS']);
+  });
+});
+
 describe('simulated commands and test-level settings', () => {
   test('kubectl get <kind> <name> -o jsonpath reads the store; server version bindings evaluate; spec.namespace is used', () => {
     const t = `apiVersion: chainsaw.kyverno.io/v1alpha1
