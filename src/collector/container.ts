@@ -2,6 +2,7 @@ import { EnvVarJson, ProbeJson } from './components/types';
 import { receiverParser } from './components/receivers';
 import { extensionParser } from './components/others';
 import { componentType } from './components/types';
+import { taMtlsMount } from './builders/ta-mtls';
 import { extraConfigMapVolumeName } from './names';
 import { clean, containerPorts } from './ports';
 import { ResolvedCollector } from './resolve';
@@ -88,7 +89,10 @@ function joinPath(...parts: string[]): string {
 
 /** The `otc-container` of a Deployment/DaemonSet/StatefulSet (config mounted from the ConfigMap at /conf). */
 export function buildCollectorContainer(c: ResolvedCollector): Json {
-  const mounts: Json[] = [{ name: CONFIG_VOLUME_NAME, mountPath: '/conf' }, ...(c.spec.volumeMounts ?? []), ...extraConfigMapMounts(c)];
+  const taMount = taMtlsMount(c);
+  const mounts: Json[] = [
+    { name: CONFIG_VOLUME_NAME, mountPath: '/conf' }, ...(taMount ? [taMount] : []), ...(c.spec.volumeMounts ?? []), ...extraConfigMapMounts(c),
+  ];
   return baseContainer(c, collectorArgs(c, `--config=/conf/${CONFIG_MAP_KEY}`), mounts, collectorEnv(c));
 }
 

@@ -25,6 +25,7 @@ export * from './builders/monitoring';
 export * from './builders/rbac';
 export * from './builders/network-policy';
 export * from './builders/sidecar';
+export * from './builders/ta-mtls';
 export * from './render';
 export * from './config-versions';
 export * from './construct/collector-config';

@@ -97,3 +97,24 @@ test('create-sm step 04: enableMetrics false removes the ServiceMonitors (04-err
   }
   expect(objs.find((o) => o.kind === 'Service' && o.metadata.name === 'simplest-collector')).toBeDefined();
 });
+
+test('target allocator over mTLS: collector.yaml identical to upstream, client certificate mounted at /tls', () => {
+  const dir = 'e2e-ta-collector-mtls/ta-collector-mtls';
+  const expected = loadDocs(`${dir}/00-assert.yaml`).find((d) => d.kind === 'ConfigMap' && d.data?.['collector.yaml']);
+  const objs = renderInstall(`${dir}/00-install.yaml`);
+  expect(objs.find((o) => o.kind === 'ConfigMap').data['collector.yaml']).toBe(expected.data['collector.yaml']);
+  const spec = objs.find((o) => o.kind === 'StatefulSet').spec.template.spec;
+  expect(spec.volumes[1]).toEqual({ name: 'prometheus-cr-ta-client-cert', secret: { secretName: 'prometheus-cr-ta-client-cert' } });
+  expect(spec.containers[0].volumeMounts[1]).toEqual({ name: 'prometheus-cr-ta-client-cert', mountPath: '/tls' });
+  expect(spec.containers[0].env.map((e: any) => e.name)).toContain('SHARD');
+});
+
+test('user-provided mTLS material is projected into the same file names', () => {
+  const objs = renderInstall('e2e-ta-collector-mtls/ta-collector-mtls-user-provided/00-install.yaml');
+  const vol = objs.find((o) => o.kind === 'StatefulSet').spec.template.spec.volumes[1];
+  expect(vol.projected.sources).toEqual([
+    { configMap: { name: 'mtls-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+    { secret: { name: 'ta-client-cert', items: [{ key: 'tls.crt', path: 'tls.crt' }] } },
+    { secret: { name: 'ta-client-cert', items: [{ key: 'tls.key', path: 'tls.key' }] } },
+  ]);
+});

@@ -4,13 +4,14 @@ import { collectorName, configMapName } from '../names';
 import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
 import { Json } from '../spec';
+import { TA_TLS_DIR, taMtlsEnabled } from './ta-mtls';
 import { nonEmpty } from './workload';
 
 /** The collector.yaml content: the defaulted config, wired to the target allocator when one is enabled. */
 export function collectorConfigYaml(c: ResolvedCollector): string {
   const ta = c.spec.targetAllocator;
   const config = ta?.enabled
-    ? wireTargetAllocator(c.config, { collectorName: c.name, interval: ta.collectorTargetReloadInterval })
+    ? wireTargetAllocator(c.config, { collectorName: c.name, interval: ta.collectorTargetReloadInterval, mtls: taMtlsEnabled(c), tlsDir: TA_TLS_DIR })
     : c.config;
   return renderConfigYaml(config);
 }

@@ -3,15 +3,18 @@ import { CONFIG_HASH_ANNOTATION, filtered, selectorLabels } from '../labels';
 import { collectorName, configMapName, extraConfigMapVolumeName } from '../names';
 import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
+import { taMtlsVolume } from './ta-mtls';
 import { Json } from '../spec';
 
 /** Volumes of the collector pod: the config ConfigMap, `spec.volumes`, then the extra ConfigMaps. */
 export function collectorVolumes(c: ResolvedCollector): Json[] {
+  const taVolume = taMtlsVolume(c);
   return [
     {
       name: CONFIG_VOLUME_NAME,
       configMap: { name: configMapName(c.name, c.configHash), items: [{ key: CONFIG_MAP_KEY, path: CONFIG_MAP_KEY }] },
     },
+    ...(taVolume ? [taVolume] : []),
     ...(c.spec.volumes ?? []),
     ...extraConfigMapVolumes(c),
   ];

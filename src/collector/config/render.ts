@@ -8,6 +8,10 @@ export interface TargetAllocatorWiring {
   readonly collectorName: string;
   /** how often the collector re-reads the allocator's scrape configs @default 30s */
   readonly interval?: string;
+  /** talk to the allocator over mTLS (https on 443, client certificate files under `tlsDir`) */
+  readonly mtls?: boolean;
+  /** @default /tls */
+  readonly tlsDir?: string;
 }
 
 /**
@@ -24,10 +28,12 @@ export function wireTargetAllocator(config: CollectorConfigJson, ta: TargetAlloc
     const receiver = asRecord(settings) ?? {};
     const promConfig = asRecord(receiver.config);
     if (promConfig) delete promConfig.scrape_configs;
+    const dir = ta.tlsDir ?? '/tls';
     receiver.target_allocator = {
-      endpoint: `http://${targetAllocatorName(ta.collectorName)}:80`,
+      endpoint: ta.mtls ? `https://${targetAllocatorName(ta.collectorName)}:443` : `http://${targetAllocatorName(ta.collectorName)}:80`,
       interval: ta.interval ?? '30s',
       collector_id: '${POD_NAME}',
+      ...(ta.mtls ? { tls: { ca_file: `${dir}/ca.crt`, cert_file: `${dir}/tls.crt`, key_file: `${dir}/tls.key`, reload_interval: '5m' } } : {}),
     };
     receivers[id] = receiver;
   }
