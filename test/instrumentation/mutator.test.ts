@@ -6,8 +6,9 @@ import { validateInstrumentation } from '../../src/instrumentation/validate';
 import { container, deploymentPod, envMap, envNames, instrumentation, mutate, NS, P } from './support/fixtures';
 
 const KEY = `${P}inject-java`;
-const ns = (v?: string) => ({ metadata: { name: NS, annotations: v === undefined ? {} : { [KEY]: v } } });
-const pod = (v?: string) => ({ annotations: v === undefined ? {} : { [KEY]: v } });
+const annotations = (v?: string): { [k: string]: string } => (v === undefined ? {} : { [KEY]: v });
+const ns = (v?: string) => ({ metadata: { name: NS, annotations: annotations(v) } });
+const pod = (v?: string) => ({ annotations: annotations(v) });
 
 describe('effective annotation value (pod vs namespace)', () => {
   test.each([
@@ -38,7 +39,7 @@ describe('pod mutation', () => {
   });
 
   test('missing annotation and "false" leave the pod unchanged', () => {
-    for (const a of [{}, { [KEY]: 'false' }, { [KEY]: 'FALSE' }]) {
+    for (const a of [annotations(), annotations('false'), annotations('FALSE')]) {
       const p = deploymentPod(a, [container('app')]);
       expect(mutate(p, [instrumentation('x')])).toMatchObject({ pod: p, error: undefined });
     }

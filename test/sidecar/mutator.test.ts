@@ -12,7 +12,7 @@ const owners: MetaObject[] = [
   { kind: 'ReplicaSet', metadata: { name: 'web-7c9', namespace: NS, uid: 'rs-1', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }] } },
   { kind: 'Deployment', metadata: { name: 'web', namespace: NS, uid: 'dep-1' } },
 ];
-const pod = (annotations: { [k: string]: string }, containers = [{ name: 'app', image: 'app:1' }]): Pod => ({
+const pod = (annotations: { [k: string]: string }, containers: Array<{ name: string; image?: string }> = [{ name: 'app', image: 'app:1' }]): Pod => ({
   apiVersion: 'v1', kind: 'Pod',
   metadata: { generateName: 'web-7c9-', namespace: NS, annotations, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7c9' }] },
   spec: { containers },
