@@ -19,7 +19,7 @@ const resourceMetric = (name: string, averageUtilization: number): Json => ({
  */
 export function buildCollectorHpa(c: ResolvedCollector): Json | undefined {
   const a = c.spec.autoscaler;
-  if (c.mode === 'sidecar' || c.mode === 'daemonset' || !a || a.maxReplicas === undefined) return undefined;
+  if (c.mode === 'sidecar' || !a || a.maxReplicas === undefined) return undefined;
   const metrics: Json[] = [];
   let cpu = a.targetCPUUtilization;
   const memory = a.targetMemoryUtilization;
