@@ -61,15 +61,21 @@ export class LabelHasher {
 
   /** `pairs` must already be sorted by name. */
   hash(pairs: ReadonlyArray<readonly [string, string]>): bigint {
+    // Encode once with NUL separators, then turn them into 0xFF: one encodeInto call instead of two per label.
+    // A label that itself contains NUL takes the exact, slower path so ids stay exact.
+    let text = '';
+    for (const [name, value] of pairs) text += `${name}\u0000${value}\u0000`;
+    if (text.length * 3 > this.buf.length) this.buf = new Uint8Array(text.length * 3 + 64);
+    if (pairs.some(([n, v]) => n.includes('\u0000') || v.includes('\u0000'))) return this.hashExact(pairs);
+    const written = this.encoder.encodeInto(text, this.buf).written;
+    const bytes = this.buf.subarray(0, written);
+    for (let i = 0; i < written; i++) if (bytes[i] === 0) bytes[i] = 0xff;
+    return this.hasher.h64Raw(bytes);
+  }
+
+  private hashExact(pairs: ReadonlyArray<readonly [string, string]>): bigint {
     let pos = 0;
     for (const [name, value] of pairs) {
-      // worst case 3 bytes per UTF-16 unit, plus two separators
-      const need = pos + (name.length + value.length) * 3 + 2;
-      if (need > this.buf.length) {
-        const bigger = new Uint8Array(Math.max(need, this.buf.length * 2));
-        bigger.set(this.buf.subarray(0, pos));
-        this.buf = bigger;
-      }
       pos += this.encoder.encodeInto(name, this.buf.subarray(pos)).written;
       this.buf[pos++] = 0xff;
       pos += this.encoder.encodeInto(value, this.buf.subarray(pos)).written;

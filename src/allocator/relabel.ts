@@ -157,6 +157,7 @@ export class LabelsBuilder {
     const added = this.add.get(name);
     if (added !== undefined) return added;
     if (this.del.has(name)) return '';
+    // own properties only: a label may be called `constructor`
     return Object.prototype.hasOwnProperty.call(this.base, name) ? this.base[name] : '';
   }
 
@@ -177,8 +178,9 @@ export class LabelsBuilder {
   /** Snapshot of the current labels in Prometheus' iteration order. */
   entries(): Array<[string, string]> {
     const out: Array<[string, string]> = [];
-    for (const name of Object.keys(this.base)) {
-      if (!this.del.has(name) && !this.add.has(name)) out.push([name, this.base[name]]);
+    const untouched = this.del.size === 0 && this.add.size === 0;
+    for (const name in this.base) {
+      if (untouched || (!this.del.has(name) && !this.add.has(name))) out.push([name, this.base[name]]);
     }
     for (const e of this.add) out.push(e);
     return out;

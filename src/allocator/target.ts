@@ -18,28 +18,52 @@ export class TargetItem {
   /** the key hash modulo 1061: the consistent-hashing partition, computed once */
   public readonly partition: number;
 
+  /**
+   * The discovered labels are kept as the discovery output's own objects (the group's labels and the target's),
+   * not as a merged copy: at 100k+ targets a per-target copy of ~40 labels would dominate the heap.
+   */
   constructor(
     public readonly jobName: string,
     public readonly targetURL: string,
-    public readonly labels: Labels,
+    /** the target's own discovered labels (they win over the group's) */
+    public readonly ownLabels: Labels,
     /** id: job + URL + xxHash64 of the post-relabel non-`__meta_` labels, as upstream builds it */
     public readonly hash: string,
     /** xxHash64 of the target URL: the key every hashing strategy places by */
     public readonly keyHash: bigint,
+    /** the group's labels and their names in sorted order (shared by every target of the group) */
+    private readonly group: GroupLabels = NO_GROUP,
   ) {
     this.key32 = (Number(keyHash >> 32n) ^ Number(keyHash & 0xffffffffn)) | 0;
     this.partition = Number(keyHash % CONSISTENT_HASHING_PARTITIONS);
   }
 
+  /** The discovered labels (group merged with target, target wins), sorted: what collectors receive. */
+  get labels(): Labels {
+    return mergeLabels(this.group.labels, this.group.sortedNames, this.ownLabels);
+  }
+
+  private label(name: string): string | undefined {
+    return this.ownLabels[name] ?? this.group.labels[name];
+  }
+
   /** The node a target runs on, for the per-node strategy (upstream's label order). */
   nodeName(): string {
-    const l = this.labels;
-    const direct = l.__meta_kubernetes_pod_node_name || l.__meta_kubernetes_node_name || l.__meta_kubernetes_endpoint_node_name;
+    const direct = this.label('__meta_kubernetes_pod_node_name') || this.label('__meta_kubernetes_node_name') ||
+      this.label('__meta_kubernetes_endpoint_node_name');
     if (direct) return direct;
-    if (l.__meta_kubernetes_endpointslice_address_target_kind !== 'Node') return '';
-    return l.__meta_kubernetes_endpointslice_address_target_name ?? '';
+    if (this.label('__meta_kubernetes_endpointslice_address_target_kind') !== 'Node') return '';
+    return this.label('__meta_kubernetes_endpointslice_address_target_name') ?? '';
   }
 }
+
+/** A group's labels with their names sorted once. */
+export interface GroupLabels {
+  readonly labels: Labels;
+  readonly sortedNames: readonly string[];
+}
+
+const NO_GROUP: GroupLabels = { labels: {}, sortedNames: [] };
 
 /** A discovered target group, as Prometheus service discovery produces it. */
 export interface TargetGroup {
@@ -97,9 +121,9 @@ export class TargetBuilder {
     const hashPairs: Array<[string, string]> = [];
     for (const group of groups) {
       const groupLabels = group.labels ?? {};
-      const groupKeys = Object.keys(groupLabels).sort();
+      const shared: GroupLabels = { labels: groupLabels, sortedNames: Object.keys(groupLabels).sort() };
       for (const t of group.targets) {
-        const labels = mergeLabels(groupLabels, groupKeys, t);
+        const labels = mergeLabels(groupLabels, shared.sortedNames, t);
         const address = labels[ADDRESS_LABEL];
         if (!address) continue;
         hashPairs.length = 0;
@@ -112,7 +136,7 @@ export class TargetBuilder {
           for (const name in labels) if (!name.startsWith(META_LABEL_PREFIX)) hashPairs.push([name, labels[name]]);
         }
         const id = `${job.jobName}${address}${this.labelHasher.hash(hashPairs)}`;
-        out.push(new TargetItem(job.jobName, address, labels, id, this.hasher.h64(address)));
+        out.push(new TargetItem(job.jobName, address, t, id, this.hasher.h64(address), shared));
       }
     }
     return out;

@@ -1,6 +1,6 @@
 import { Hasher } from '../../src/allocator/hasher';
 import { parseRelabelRules } from '../../src/allocator/relabel';
-import { dedupeTargets, JobFilterSettings, TargetBuilder } from '../../src/allocator/target';
+import { dedupeTargets, JobFilterSettings, TargetBuilder, TargetGroup } from '../../src/allocator/target';
 import { loadHasher } from './helpers';
 
 let hasher: Hasher;
@@ -12,7 +12,7 @@ const seeds: Array<[string, string]> = [['job', 'app'], ['__scrape_interval__', 
 const job = (rules: unknown[]): JobFilterSettings => ({ jobName: 'app', relabelRules: parseRelabelRules(rules, 't', 'r'), seedLabels: seeds });
 
 describe('target items and the relabel-config filter', () => {
-  const groups = [{
+  const groups: TargetGroup[] = [{
     labels: { __meta_kubernetes_namespace: 'default', team: 'a' },
     targets: [{ __address__: '10.0.0.1:80', __meta_kubernetes_pod_name: 'p1' }, { __address__: '10.0.0.2:80', team: 'b' }],
   }];
