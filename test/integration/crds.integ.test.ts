@@ -14,7 +14,7 @@ if (!crds.ok) {
 } else {
   const cluster = useControlPlane({}, 'apiserver + etcd');
   // Without the operator's webhook server, ask for CRDs without a conversion webhook (see below).
-  const allCrds = () => (crds.value as (o?: { conversionWebhook?: boolean }) => KubeObject[])({ conversionWebhook: false });
+  const allCrds = () => crds.value({ conversionWebhook: false });
 
   /**
    * Conversion webhooks need the operator's webhook server, which this test does not run; with strategy None the

@@ -1,14 +1,18 @@
 /**
- * The one place where the integration tests reach into the library. Entry points that other rooms are
- * still building are looked up at run time, so a missing one turns into a named, skipped test instead of a
- * compile error everywhere. Once they exist, replace the look-ups with plain imports.
+ * The one place where the integration tests reach into the library (CRDs and render), so that a change of
+ * those entry points changes this file only. `Entry` lets a test skip, with a named reason, when an entry
+ * point is unavailable.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { allCrds } from '../../src/apis';
+import type { CrdOptions } from '../../src/apis';
 import type { KubeObject } from '../../src/devcluster';
+import { renderObjects as renderObjectsOfLibrary } from '../../src/render';
 
 const ROOT = path.resolve(__dirname, '../..');
+
 
 /** The reference data of the upstream e2e suite (shared, read-only). */
 export const UPSTREAM_E2E = process.env.UPSTREAM_E2E_DIR ?? path.resolve(ROOT, '../shared/upstream-e2e');
@@ -16,69 +20,21 @@ export const UPSTREAM_E2E = process.env.UPSTREAM_E2E_DIR ?? path.resolve(ROOT, '
 /** A library entry point, or the reason it is not there. */
 export type Entry<T> = { ok: true; value: T; from: string } | { ok: false; missing: string };
 
-function lookup<T>(candidates: { module: string; exports: string[] }[], describe: string): Entry<T> {
-  const tried: string[] = [];
-  for (const c of candidates) {
-    let mod: Record<string, unknown>;
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      mod = require(path.join(ROOT, c.module));
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      // A module that exists but fails to load is a real error, not a missing entry point.
-      if (err.code !== 'MODULE_NOT_FOUND' || !String(err.message).includes(c.module.replace(/^src\//, ''))) throw e;
-      tried.push(`${c.module} (module not found)`);
-      continue;
-    }
-    for (const name of c.exports) {
-      if (typeof mod[name] === 'function') return { ok: true, value: mod[name] as T, from: `${c.module}#${name}` };
-    }
-    tried.push(`${c.module} (no export ${c.exports.join(' / ')})`);
-  }
-  return { ok: false, missing: `${describe}; tried ${tried.join(', ')}` };
-}
-
-/** Our CustomResourceDefinitions as plain JSON objects. */
-export function crdEntry(): Entry<() => KubeObject[]> {
-  return lookup<() => KubeObject[]>(
-    [
-      { module: 'src/apis', exports: ['allCrds', 'crds', 'allCustomResourceDefinitions', 'customResourceDefinitions'] },
-      { module: 'src/apis/crds', exports: ['allCrds', 'crds'] },
-      { module: 'src', exports: ['allCrds'] },
-    ],
-    'TODO: export allCrds(): KubeObject[] (the CRD objects as plain JSON) from src/apis',
-  );
+/** Our CustomResourceDefinitions as plain JSON objects (src/apis#allCrds). */
+export function crdEntry(): Entry<(options?: CrdOptions) => KubeObject[]> {
+  return { ok: true, value: (options?: CrdOptions) => allCrds(options) as KubeObject[], from: 'src/apis#allCrds' };
 }
 
 /** Renders one custom resource (collector, instrumentation, target allocator) to the objects the operator creates. */
 export type RenderFn = (cr: KubeObject) => KubeObject[] | { objects: KubeObject[] } | Promise<KubeObject[]>;
 
+/**
+ * src/render#renderObjects for one resource. The test cluster has no prometheus-operator CRDs, so ServiceMonitors
+ * and PodMonitors are not asked for.
+ */
 export function renderEntry(): Entry<RenderFn> {
-  const top = lookup<RenderFn>(
-    [
-      { module: 'src/render', exports: ['render', 'renderObjects', 'renderCustomResource'] },
-      { module: 'src/cli/render', exports: ['render', 'renderObjects', 'renderCustomResource'] },
-      { module: 'src', exports: ['render'] },
-    ],
-    'TODO: export render(cr): KubeObject[] (pure, the objects the operator would create) from src/render.ts',
-  );
-  if (top.ok) return top;
-  // Until a top-level render exists: the collector room's pieces, composed as the operator does
-  // (convert v1alpha1, default, build). Prometheus-operator CRDs are absent from the test cluster.
-  const renderCollector = lookup<(model: unknown, options?: object) => KubeObject[]>(
-    [{ module: 'src/collector/render', exports: ['renderCollector'] }], 'renderCollector');
-  const modelFromCr = lookup<(cr: unknown) => unknown>(
-    [{ module: 'src/collector/render', exports: ['collectorModelFromCustomResource'] }], 'collectorModelFromCustomResource');
-  const defaults = lookup<(cr: KubeObject) => KubeObject>([{ module: 'src/apis', exports: ['defaultCollector'] }], 'defaultCollector');
-  const convert = lookup<(cr: KubeObject) => KubeObject>(
-    [{ module: 'src/apis', exports: ['convertCollectorV1alpha1ToV1beta1'] }], 'convertCollectorV1alpha1ToV1beta1');
-  if (!renderCollector.ok || !modelFromCr.ok || !defaults.ok || !convert.ok) return top;
-  const fn: RenderFn = (cr) => {
-    if (cr.kind !== 'OpenTelemetryCollector') return [];
-    const v1beta1 = cr.apiVersion.endsWith('/v1alpha1') ? convert.value(cr) : cr;
-    return renderCollector.value(modelFromCr.value(defaults.value(v1beta1)), { prometheusCrdsAvailable: false });
-  };
-  return { ok: true, value: fn, from: 'src/collector/render#renderCollector + src/apis#defaultCollector' };
+  const fn: RenderFn = (cr) => renderObjectsOfLibrary([cr], { prometheusCrdsAvailable: false }) as KubeObject[];
+  return { ok: true, value: fn, from: 'src/render#renderObjects' };
 }
 
 /** Calls render and normalises its result to a list of objects. */

@@ -1,19 +1,31 @@
 /**
  * Everything `render` produces is accepted by the real API server with server-side apply, and applying the
  * same objects again is a no-op (every resourceVersion unchanged): what the operator's apply loop relies on
- * to not fight itself. Examples: the OpenTelemetryCollectors of the upstream e2e install steps and the
- * custom resources in examples/**.yaml.
+ * to not fight itself. Examples: the OpenTelemetryCollectors of the upstream e2e install/update steps (each
+ * merged into the previous state on the server, as chainsaw does) and those in examples/**.yaml.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { CR_KINDS, renderEntry, renderObjects, upstreamCustomResources } from './fixtures';
+import { CR_KINDS, crdEntry, renderEntry, renderObjects, upstreamCustomResources } from './fixtures';
 import { ensureNamespace, KubeObject, namespaceName, useControlPlane } from './harness/control-plane';
 
 const render = renderEntry();
+const crds = crdEntry();
 
 /** Groups of kinds that need CRDs this cluster does not have (prometheus-operator, OpenShift, Gateway API). */
 const FOREIGN_GROUPS = ['monitoring.coreos.com/', 'route.openshift.io/', 'gateway.networking.k8s.io/', 'autoscaling.k8s.io/'];
+
+/**
+ * Upstream cases where our render still differs from the upstream operator: run with `test.failing`, so the
+ * suite turns red the day they pass and the entry can go. Each names the owner's problem.
+ */
+const KNOWN_DIVERGENCES: Record<string, string> = {
+  // Upstream renders it (its 05-assert expects the objects); the exporter is mis-indented in the upstream file,
+  // so the pipeline names an exporter that is not defined. Our render rejects the CR (src/collector/config/validate.ts).
+  'e2e-prometheuscr/create-sm-prometheus-exporters/05-install.yaml simplest':
+    'render rejects a pipeline naming an undefined exporter that upstream accepts',
+};
 
 interface Example {
   readonly label: string;
@@ -39,7 +51,7 @@ function examples(): Example[] {
   for (const file of walk(dir).sort()) {
     for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
       const obj = doc.toJS() as KubeObject | null;
-      if (obj && CR_KINDS.includes(obj.kind) && obj.kind !== 'Instrumentation') {
+      if (obj && obj.kind === 'OpenTelemetryCollector') {
         const rel = path.relative(dir, file);
         out.push({ label: `examples/${rel} ${obj.metadata?.name}`, cr: obj, namespace: namespaceName(`examples/${rel}`) });
       }
@@ -48,24 +60,41 @@ function examples(): Example[] {
   return out;
 }
 
-if (!render.ok) {
-  test.skip(`server-side apply of rendered objects is accepted and idempotent — ${render.missing}`, () => undefined);
+if (!render.ok || !crds.ok) {
+  const missing = [render, crds].map((e) => (e.ok ? '' : e.missing)).filter(Boolean).join('; ');
+  test.skip(`server-side apply of rendered objects is accepted and idempotent — ${missing}`, () => undefined);
 } else {
   const cluster = useControlPlane({}, 'apiserver + etcd');
   const renderFn = render.value;
+  const crdsFn = crds.value;
   const all = examples();
   const foreign: string[] = [];
+
+  // The operator renders the CR as it reads it from the API server (schema defaults applied, and for the
+  // upstream update steps merged into the existing object), so the examples go through the server first.
+  beforeAll(async () => {
+    const client = cluster.client;
+    for (const crd of crdsFn({ conversionWebhook: false })) await client.apply(crd, { fieldManager: 'cdk8s-otel-install' });
+    for (const crd of crdsFn({ conversionWebhook: false })) {
+      await client.waitFor(`CRD ${crd.metadata.name} Established`, async () => {
+        const got = await client.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
+          'apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name!);
+        return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+      });
+    }
+  });
 
   test('there are examples to render', () => {
     expect(all.length).toBeGreaterThan(50);
   });
 
-  test.each(all.map((e) => [e.label, e] as const))('%s: rendered objects apply, and re-apply is a no-op', async (_l, ex) => {
+  const checkExample = async (ex: Example) => {
     const client = cluster.client;
     const namespace = ex.cr.metadata.namespace ?? ex.namespace;
     await ensureNamespace(client, namespace);
-    const cr = { ...ex.cr, metadata: { ...ex.cr.metadata, namespace } };
-    const objects = (await renderObjects(renderFn, cr)).filter((o) => {
+    // As chainsaw applies the step: create, else merge patch into what the earlier steps left.
+    const stored = await client.createOrMergePatch({ ...ex.cr, metadata: { ...ex.cr.metadata, namespace } });
+    const objects = (await renderObjects(renderFn, stored)).filter((o) => {
       if (CR_KINDS.includes(o.kind)) return false;
       if (FOREIGN_GROUPS.some((g) => o.apiVersion.startsWith(g))) {
         foreign.push(`${o.apiVersion} ${o.kind}`);
@@ -73,7 +102,9 @@ if (!render.ok) {
       }
       return true;
     });
-    expect(objects.length).toBeGreaterThan(0);
+    if ((stored.spec as { managementState?: string }).managementState !== 'unmanaged') {
+      expect(objects.length).toBeGreaterThan(0);
+    }
     const first = new Map<string, string | undefined>();
     for (const o of objects) {
       const ns = o.metadata.namespace;
@@ -88,7 +119,13 @@ if (!render.ok) {
       if (again.metadata.resourceVersion !== first.get(key)) changed.push(key);
     }
     expect(changed).toEqual([]);
-  });
+  };
+  // In file order, so that the update steps of a case follow its install steps.
+  for (const ex of all) {
+    const divergence = KNOWN_DIVERGENCES[ex.label];
+    if (divergence) test.failing(`KNOWN DIVERGENCE ${ex.label} (${divergence})`, () => checkExample(ex));
+    else test(`${ex.label}: rendered objects apply, and re-apply is a no-op`, () => checkExample(ex));
+  }
 
   afterAll(() => {
     if (foreign.length > 0) {
