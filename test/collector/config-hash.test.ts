@@ -65,3 +65,18 @@ describe('applyConfigDefaults', () => {
       .toThrow('unknown protocol set: websocket');
   });
 });
+
+describe('defaulting merges like mergo', () => {
+  test('null user values are dropped, nested maps merged, defaults win on scalars', () => {
+    const cfg = applyConfigDefaults({
+      receivers: { otlp: { include_metadata: null, protocols: { grpc: null, http: { endpoint: '', cors: { allowed_origins: ['*'] } } } } },
+      service: { pipelines: { t: { receivers: ['otlp'] } } },
+    });
+    expect(cfg.receivers).toEqual({ otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318', cors: { allowed_origins: ['*'] } } } } });
+  });
+  test('defaulting is idempotent (the apis room may default before the collector room does)', () => {
+    const once = applyConfigDefaults({ receivers: { zipkin: null, jaeger: { protocols: { thrift_http: {} } } }, exporters: { 'prometheus': {} }, service: { pipelines: { t: { receivers: ['zipkin', 'jaeger'], exporters: ['prometheus'] } } } });
+    expect(applyConfigDefaults(once)).toEqual(once);
+    expect(configHash(applyConfigDefaults(once))).toBe(configHash(once));
+  });
+});

@@ -33,6 +33,8 @@ export function enabledComponents(config: CollectorConfigJson): EnabledComponent
  */
 function mergeMissing(dst: Record<string, unknown>, src: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(src)) {
+    // mergo skips nil source values, so a user's `key: null` disappears unless the defaults set the key
+    if (v === null || v === undefined) continue;
     const d = dst[k];
     if (d === undefined || d === null || d === '') {
       dst[k] = v;
