@@ -2,7 +2,8 @@ import { buildSidecar } from '../collector/builders/sidecar';
 import { collectorModelFromCustomResource } from '../collector/render';
 import { Container, MetaObject, Volume } from '../instrumentation/types';
 
-export const SIDECAR_CONTAINER_NAME = 'otc-container';
+/** The sidecar's container name, `otc-container` (one home: the collector room). */
+export { COLLECTOR_CONTAINER_NAME as SIDECAR_CONTAINER_NAME } from '../collector/container';
 
 /** What a sidecar-mode collector adds to a pod. */
 export interface SidecarParts {

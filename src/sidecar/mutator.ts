@@ -2,10 +2,10 @@ import { effectiveAnnotationValue, isFalse, isTrue, parseInstanceRef } from '../
 import { MutationLookup } from '../instrumentation/lookup';
 import { clone } from '../instrumentation/pod-utils';
 import { Container, EnvVar, MetaObject, Pod } from '../instrumentation/types';
+import { SIDECAR_INJECTED_LABEL } from '../collector/builders/sidecar';
 import { buildSidecarParts, SIDECAR_CONTAINER_NAME, SidecarBuilder } from './builder';
 
 export const SIDECAR_INJECT_ANNOTATION = 'sidecar.opentelemetry.io/inject';
-export const SIDECAR_INJECTED_LABEL = 'sidecar.opentelemetry.io/injected';
 
 export interface SidecarMutatorOptions {
   /**
