@@ -65,6 +65,12 @@ test('OpenShift routes (e2e-openshift/route) when the cluster serves them', () =
   expect(renderInstall(install).filter((o) => o.kind === 'Route')).toEqual([]);
 });
 
+test('must-gather: ConfigMap name stateful-collector-95bef721 (jaeger + prometheus receivers, target allocator)', () => {
+  const objs = renderInstall('e2e-openshift/must-gather/install-target-allocator.yaml', 'chainsaw-must-gather');
+  expect(assertMismatches(objs, 'e2e-openshift/must-gather/assert-install-target-allocator.yaml').filter((m) => m.startsWith('ConfigMap/stateful-collector'))).toEqual([]);
+  expect(objs.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name)).toEqual(['stateful-collector-95bef721']);
+});
+
 test('versioned-configmaps update renders the second ConfigMap name', () => {
   const names = renderInstall('e2e/versioned-configmaps/01-update.yaml').filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name);
   expect(names).toEqual(['simple-collector-dfcfaead']);
