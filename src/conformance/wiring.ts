@@ -14,8 +14,8 @@ interface Wire {
 }
 
 export const WIRING = {
-  /** `renderObjects(crs, { namespace }) => KubeObject[]`: the operator's output for the CRs of a namespace */
-  reconciler: { module: '../render', exportName: 'renderObjects' },
+  /** `reconcileObjects(crs, { namespace }) => KubeObject[]`: the operator's output for the CRs of a namespace */
+  reconciler: { module: '../render', exportName: 'reconcileObjects' },
   /** `mutatePod(pod, lookup, options) => { pod, errors, warnings }`: the pod webhook */
   podMutator: { module: '../webhook/pod-mutator', exportName: 'mutatePod' },
   /** `lookupFromObjects(objects, defaultNamespace) => MutationLookup`: the mutator's view of the cluster */
