@@ -1,2 +1,41 @@
-// Public API of the cdk8s-otel library: constructs, their props and the pure functions behind them.
-export {};
+// Public API of the cdk8s-otel library. Every export is named here, so internal modules stay private.
+
+// ---- constructs ----------------------------------------------------------------------------------------
+export {
+  OtelCollector, collectorFromCustomResource, CollectorMode, IngressRuleType, IngressType, RouteTermination,
+  CollectorConfig, CollectorConfigBuilder, typedCollectorConfig,
+} from './collector';
+export type {
+  OtelCollectorProps, PipelineProps, CollectorHttpRouteProps, CollectorPort, CollectorAutoscalerProps,
+  CollectorDisruptionBudgetProps, CollectorIngressProps, CollectorObservabilityProps, CollectorConfigMapMount,
+  CollectorProbeProps, CollectorTargetAllocatorProps, CollectorRenderOptions,
+} from './collector';
+export { Instrumentation, Propagator, SamplerType } from './instrumentation';
+export type {
+  InstrumentationProps, InstrumentationEnvVar, ExporterTlsProps, LanguageInstrumentationProps, JavaInstrumentationProps,
+  JavaExtension, GoInstrumentationProps, WebServerInstrumentationProps, ApacheHttpdInstrumentationProps,
+  NginxInstrumentationProps, InjectInstrumentationOptions,
+} from './instrumentation';
+export { injectCollectorSidecar } from './sidecar';
+export type { ISidecarCollector, InjectCollectorSidecarOptions } from './sidecar';
+
+// ---- what the operator creates, and how it mutates pods (pure functions) --------------------------------
+export { render, renderObjects, renderYaml, reconcileObjects, sortObjects } from './render';
+export type { RenderOptions, RenderResult } from './render';
+export { mutatePod, admissionResponse } from './webhook';
+export type { PodMutationOptions, PodMutationResult, AdmissionReviewRequest, AdmissionReviewResponse } from './webhook';
+export { lookupFromObjects } from './instrumentation';
+export type { MutationLookup } from './instrumentation';
+
+// ---- the opentelemetry.io CRDs: definitions, parsing, validation, defaulting, conversion -----------------
+export {
+  allCrds, openTelemetryCollectorCrd, instrumentationCrd, targetAllocatorCrd, parseCustomResources,
+  validateCustomResource, defaultCollector, defaultInstrumentation, defaultTargetAllocator,
+  convertCollectorV1alpha1ToV1beta1, convertCollectorV1beta1ToV1alpha1,
+} from './apis';
+/** The CR types (plain JSON shapes) of every CRD version. */
+export type * as crd from './apis';
+
+// ---- shared ---------------------------------------------------------------------------------------------
+export { InvalidInputError } from './common/errors';
+export type { KubeObject, ObjectMeta } from './common/kube';
