@@ -96,6 +96,29 @@ describe('Instrumentation construct', () => {
     expect(ApiObject.of(deploy).toJson()).toEqual(ApiObject.of(deploy).toJson());
   });
 
+  test('fromCustomResource keeps the CR spec and metadata, and validates it', () => {
+    const c = chart();
+    const cr = { apiVersion: 'opentelemetry.io/v1alpha1', kind: 'Instrumentation', metadata: { name: 'from-yaml', namespace: 'obs' },
+      spec: { exporter: { endpoint: 'http://c:4317' }, sampler: { type: 'always_on' } } };
+    const inst = Instrumentation.fromCustomResource(c, 'cr', cr);
+    expect(Testing.synth(c)[0]).toEqual(cr);
+    expect(inst.toResource()).toEqual(cr);
+    expect(() => Instrumentation.fromCustomResource(chart(), 'bad', { ...cr, spec: { sampler: { type: 'sometimes' } } }))
+      .toThrow(/Instrumentation from-yaml: spec: spec.sampler.type: unknown sampler type 'sometimes'/);
+  });
+
+  test('a CronJob gets its job template instrumented, named after the CronJob', () => {
+    const c = chart();
+    const inst = new Instrumentation(c, 'inst', { metadata: { name: 'sdk' } });
+    const cron = new k8s.KubeCronJob(c, 'cj', { metadata: { name: 'nightly' }, spec: { schedule: '0 1 * * *', jobTemplate: { spec: { template: {
+      spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'job:3' }] } } } } } });
+    inst.inject(cron, { language: Language.SDK });
+    const out = Testing.synth(c).find((o) => o.kind === 'CronJob')!;
+    const env = envOf(out.spec.jobTemplate.spec.template.spec.containers[0]);
+    expect(env.OTEL_SERVICE_NAME).toBe('nightly');
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toContain('k8s.cronjob.name=nightly');
+  });
+
   test('injecting the same language twice into one workload is refused', () => {
     const c = chart();
     const inst = new Instrumentation(c, 'inst');
