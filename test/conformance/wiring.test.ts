@@ -13,7 +13,7 @@ describe('loadWiring', () => {
     };
     const wired = loadWiring({ nativeSidecars: true }, loader);
     expect(wired.problems).toEqual([
-      '../render (renderObjects): module not found',
+      '../render (reconcileObjects): module not found',
       '../webhook/pod-mutator: no exported function mutatePod',
     ]);
     expect(wired.options.reconciler).toBeUndefined();
