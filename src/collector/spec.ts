@@ -99,6 +99,12 @@ export interface CollectorRenderOptions {
   readonly openShiftRoutesAvailable?: boolean;
   /** the Gateway API CRDs exist, so `httpRoute` creates HTTPRoutes @default true */
   readonly gatewayApiAvailable?: boolean;
+  /**
+   * name of a standalone TargetAllocator serving this collector (the collector carries the label
+   * `opentelemetry.io/target-allocator: <name>` and that TargetAllocator exists); its prometheus receivers are
+   * rewritten to use it @default - none
+   */
+  readonly linkedTargetAllocator?: string;
   /** HTTP(S)_PROXY/NO_PROXY variables of the operator, passed to the collector container */
   readonly proxyEnv?: Json[];
 }

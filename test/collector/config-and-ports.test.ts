@@ -1,6 +1,6 @@
 import {
   applyConfigDefaults, CollectorConfig, collectorModelFromCustomResource, enabledComponents, inferPorts, portName,
-  renderCollector, renderConfigYaml, truncateName, typedCollectorConfig, versionLabel, wireTargetAllocator,
+  renderCollector, renderConfigYaml, renderRewrittenConfigYaml, truncateName, typedCollectorConfig, versionLabel, wireTargetAllocator,
 } from '../../src/collector';
 import { InvalidInputError } from '../../src/common/errors';
 
@@ -72,12 +72,16 @@ describe('names', () => {
 });
 
 describe('collector.yaml', () => {
-  test('sorted keys, 4-space indent, indented sequences', () => {
-    expect(renderConfigYaml({ service: { pipelines: { t: { receivers: ['otlp'] } } }, exporters: { debug: {} } }))
+  test('without a target allocator: Go struct order, sorted component settings, 2-space indent', () => {
+    expect(renderConfigYaml({ service: { pipelines: { t: { receivers: ['otlp'], exporters: ['debug'] } } }, exporters: { debug: { z: 1, a: [{ y: 1, b: 2 }] } }, receivers: { otlp: {} } }))
+      .toBe('receivers:\n  otlp: {}\nexporters:\n  debug:\n    a:\n      - b: 2\n        y: 1\n    z: 1\nservice:\n  pipelines:\n    t:\n      exporters:\n        - debug\n      receivers:\n        - otlp\n');
+  });
+  test('after the target-allocator rewrite: sorted keys everywhere, 4-space indent', () => {
+    expect(renderRewrittenConfigYaml({ service: { pipelines: { t: { receivers: ['otlp'] } } }, exporters: { debug: {} } }))
       .toBe('exporters:\n    debug: {}\nservice:\n    pipelines:\n        t:\n            receivers:\n                - otlp\n');
   });
   test('target allocator wiring drops scrape_configs and points at the allocator', () => {
-    const out = wireTargetAllocator({ receivers: { prometheus: { config: { global: { scrape_interval: '1m' }, scrape_configs: [{ job_name: 'x' }] } } } }, { collectorName: 'c' });
+    const out = wireTargetAllocator({ receivers: { prometheus: { config: { global: { scrape_interval: '1m' }, scrape_configs: [{ job_name: 'x' }] } } } }, { targetAllocatorName: 'c' });
     expect(out.receivers).toEqual({ prometheus: { config: { global: { scrape_interval: '1m' } }, target_allocator: { endpoint: 'http://c-targetallocator:80', interval: '30s', collector_id: '${POD_NAME}' } } });
   });
 });

@@ -124,3 +124,16 @@ test('user-provided mTLS material is projected into the same file names', () => 
     { secret: { name: 'ta-client-cert', items: [{ key: 'tls.key', path: 'tls.key' }] } },
   ]);
 });
+
+describe('collector.yaml text (e2e-targetallocator-cr/targetallocator-label)', () => {
+  const dir = 'e2e-targetallocator-cr/targetallocator-label';
+  const expectedText = (file: string) => loadDocs(`${dir}/${file}`).find((d) => d.kind === 'ConfigMap' && d.data?.['collector.yaml']).data['collector.yaml'];
+  const collectorYaml = (objs: any[]) => objs.find((o) => o.kind === 'ConfigMap').data['collector.yaml'];
+  test('no target allocator: the Go struct marshalled by upstream', () => {
+    expect(collectorYaml(renderInstall(`${dir}/00-install.yaml`))).toBe(expectedText('00-assert.yaml'));
+  });
+  test('linked to a standalone TargetAllocator by label: rewritten config', () => {
+    const objs = renderInstall(`${dir}/01-add-ta-label.yaml`, 'chainsaw-test', { linkedTargetAllocator: 'ta' });
+    expect(collectorYaml(objs)).toBe(expectedText('01-assert.yaml'));
+  });
+});

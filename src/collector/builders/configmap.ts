@@ -1,4 +1,4 @@
-import { renderConfigYaml, wireTargetAllocator } from '../config/render';
+import { renderConfigYaml, renderRewrittenConfigYaml, wireTargetAllocator } from '../config/render';
 import { CONFIG_MAP_KEY } from '../container';
 import { collectorName, configMapName } from '../names';
 import { clean } from '../ports';
@@ -7,13 +7,27 @@ import { Json } from '../spec';
 import { TA_TLS_DIR, taMtlsEnabled } from './ta-mtls';
 import { nonEmpty } from './workload';
 
-/** The collector.yaml content: the defaulted config, wired to the target allocator when one is enabled. */
+/**
+ * The target allocator serving this collector: the embedded one (`spec.targetAllocator.enabled`, named like the
+ * collector) or a standalone TargetAllocator the collector is linked to (label `opentelemetry.io/target-allocator`,
+ * passed in by the caller that looked it up).
+ */
+export function linkedTargetAllocatorName(c: ResolvedCollector): string | undefined {
+  if (c.spec.targetAllocator?.enabled) return c.name;
+  return c.options.linkedTargetAllocator || undefined;
+}
+
+/** The collector.yaml content: the defaulted config, wired to the target allocator when there is one. */
 export function collectorConfigYaml(c: ResolvedCollector): string {
+  const taName = linkedTargetAllocatorName(c);
+  if (!taName) return renderConfigYaml(c.config);
   const ta = c.spec.targetAllocator;
-  const config = ta?.enabled
-    ? wireTargetAllocator(c.config, { collectorName: c.name, interval: ta.collectorTargetReloadInterval, mtls: taMtlsEnabled(c), tlsDir: TA_TLS_DIR })
-    : c.config;
-  return renderConfigYaml(config);
+  return renderRewrittenConfigYaml(wireTargetAllocator(c.config, {
+    targetAllocatorName: taName,
+    interval: ta?.enabled ? ta.collectorTargetReloadInterval : undefined,
+    mtls: taMtlsEnabled(c),
+    tlsDir: TA_TLS_DIR,
+  }));
 }
 
 /** ConfigMap `<name>-collector-<hash8>` with key collector.yaml (all modes, sidecar included). */
