@@ -12,6 +12,13 @@ const AGENT_VOLUME = 'otel-nginx-agent';
 const DEFAULT_CONFIG_FILE = '/etc/nginx/nginx.conf';
 const LD_LIBRARY_PATH = 'LD_LIBRARY_PATH';
 
+/** The clone script: copies the config directory (`$1`) and records the nginx version for the attach script. */
+const CLONE_SCRIPT = [
+  `cp -r "$1"/. ${SOURCE_CONF_DIR}`,
+  'NGINX_VERSION="$( { nginx -v ; } 2>&1 )"',
+  `echo "\${NGINX_VERSION##*/}" > ${SOURCE_CONF_DIR}/version.txt`,
+].join(' && ');
+
 /**
  * The attach script: copies the module matching the nginx version the clone recorded, writes the module
  * config (pod name as instance id) into conf.d, and loads the module first in the main config file (`$1`).
@@ -50,9 +57,11 @@ export function injectNginx(ctx: LanguageContext): void {
     const inits = (pod.spec.initContainers ??= []);
     if (!inits.some((i) => i.name === CLONE)) {
       (pod.spec.volumes ??= []).push({ name: CONF_VOLUME, emptyDir: {} });
-      const script = `cp -r ${confDir}/. ${SOURCE_CONF_DIR} && export NGINX_VERSION="$( { nginx -v ; } 2>&1 )" `
-        + `&& echo \${NGINX_VERSION##*/} > ${SOURCE_CONF_DIR}/version.txt`;
-      inits.push(cloneContainer(c, CLONE, ['/bin/sh', '-c', script], CONF_VOLUME, spec?.resourceRequirements));
+// `sh -c SCRIPT -- DIR`: the configured directory reaches the script as $1, never parsed by the shell.
+      const clone = cloneContainer(c, CLONE, ['/bin/sh', '-c'], CONF_VOLUME, spec?.resourceRequirements);
+      clone.args = [CLONE_SCRIPT, '--', confDir];
+      withOptional(clone, { securityContext: ctx.inst.spec.initContainerSecurityContext });
+      inits.push(clone);
       dropConfigMount(c, confDir);
       c.volumeMounts = [...(c.volumeMounts ?? []),
         { name: AGENT_VOLUME, mountPath: AGENT_DIR },
