@@ -30,7 +30,8 @@ const GROUPS_PER_JOB = 20;
 interface StrategyRow {
   strategy: string; targets: number; collectors: number;
   allocateMs: number; joinMs: number; leaveMs: number;
-  P: number; joinR: number; joinCross: number; leaveR: number; leaveCross: number;
+  P: number; joinMoved: number; joinMin: number; joinR: number; joinCross: number;
+  leaveMoved: number; leaveMin: number; leaveR: number; leaveCross: number;
 }
 interface SizeRow { targets: number; processMs: number; heapBytesPerTarget: number; heapMiB: number; p50Ms: number; p99Ms: number; requests: number }
 
@@ -137,7 +138,8 @@ function strategyRow(hasher: Hasher, name: string, items: TargetItem[], m: numbe
   const leave = churnOf(before, ownersOf(items), { left: leaver }, m - 1);
   return {
     strategy: name, targets: items.length, collectors: m, allocateMs, joinMs, leaveMs,
-    P, joinR: join.ratio, joinCross: join.crossMoves, leaveR: leave.ratio, leaveCross: leave.crossMoves,
+    P, joinMoved: join.moved, joinMin: join.minimum, joinR: join.ratio, joinCross: join.crossMoves,
+    leaveMoved: leave.moved, leaveMin: leave.minimum, leaveR: leave.ratio, leaveCross: leave.crossMoves,
   };
 }
 
@@ -194,8 +196,8 @@ export async function runAllocatorBench(ctx: BenchContext): Promise<unknown> {
   const collectorCounts = ctx.quick ? [100] : [100, 1000];
 
   ctx.log('\n### strategies (light items; times in ms; R = moves / minimum; cross = moves between collectors that both stay)\n');
-  ctx.log('| strategy | targets | collectors | allocate | join | leave | P | R join | cross join | R leave | cross leave |');
-  ctx.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  ctx.log('| strategy | targets | collectors | allocate | join | leave | P | join moved/min | R join | cross join | leave moved/min | R leave | cross leave |');
+  ctx.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const strategyRows: StrategyRow[] = [];
   for (const n of sizes) {
     const items = lightItems(hasher, n);
@@ -203,7 +205,9 @@ export async function runAllocatorBench(ctx: BenchContext): Promise<unknown> {
       for (const name of STRATEGIES) {
         const r = strategyRow(hasher, name, items, m);
         strategyRows.push(r);
-        ctx.log(`| ${name} | ${n} | ${m} | ${f(r.allocateMs)} | ${f(r.joinMs)} | ${f(r.leaveMs)} | ${f(r.P, 3)} | ${f(r.joinR, 3)} | ${r.joinCross} | ${f(r.leaveR, 3)} | ${r.leaveCross} |`);
+        const ratio = (x: number, min: number) => (min === 0 ? 'n/a' : f(x, 3));
+        ctx.log(`| ${name} | ${n} | ${m} | ${f(r.allocateMs)} | ${f(r.joinMs)} | ${f(r.leaveMs)} | ${f(r.P, 3)} | ${r.joinMoved}/${r.joinMin} | ` +
+          `${ratio(r.joinR, r.joinMin)} | ${r.joinCross} | ${r.leaveMoved}/${r.leaveMin} | ${ratio(r.leaveR, r.leaveMin)} | ${r.leaveCross} |`);
       }
     }
   }

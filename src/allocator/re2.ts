@@ -121,7 +121,9 @@ export function translateRe2(pattern: string): TranslatedRe2 {
           i = end + 1;
           const neg = name.startsWith('^');
           const n = neg ? name.slice(1) : name;
-          return `\\${(c === 'P') !== neg ? 'P' : 'p'}{${n}}`;
+          // RE2 names general categories (L, Lu) and scripts (Greek); JavaScript needs Script= for the latter
+          const jsName = /^[A-Z][a-z]?$/.test(n) ? n : `Script=${n}`;
+          return `\\${(c === 'P') !== neg ? 'P' : 'p'}{${jsName}}`;
         }
         const one = pattern[i];
         if (one === undefined) fail('missing class name after \\p');

@@ -126,10 +126,25 @@ describe('bounded-rendezvous (the new strategy): exact counts', () => {
     base = owners(items);
   });
 
-  test('cap: P <= 1.05 whenever floor(1.05 n/m) >= ceil(n/m), else the optimum ceil(n/m)', () => {
-    expect(boundedLoadCap(100_000, 100, 0.05)).toBe(1050);
-    expect(boundedLoadCap(10, 3, 0.05)).toBe(4);
-    expect(boundedLoadCap(100_000, 101, 0.05)).toBe(1039);
+  test('cap: floor(1.05 mean) from 1000 targets per collector up, ceil(mean + 1.4 sqrt(mean)) below', () => {
+    expect(boundedLoadCap(100_000, 100)).toBe(1050);
+    expect(boundedLoadCap(100_000, 101)).toBe(1039);
+    expect(boundedLoadCap(10_000, 100)).toBe(114);
+    expect(boundedLoadCap(10, 3)).toBe(6);
+    expect(boundedLoadCap(10, 3, 0.05, 0)).toBe(4); // never below ceil(mean)
+  });
+
+  test('100 targets per collector (10k on 100): P <= 1.15 and R <= 1.2 on join and leave', () => {
+    const few = makeTargets(hasher, 10_000);
+    s().assign(few, makeCollectors(100));
+    const before = owners(few);
+    expect(peakToMean(loadsOf(before.values(), makeCollectors(100).map((c) => c.name)))).toBeLessThanOrEqual(1.15);
+    const joined = copy(few);
+    s().assign(joined, makeCollectors(101));
+    expect(churnOf(before, owners(joined), { joined: 'collector-100' }, 101).ratio).toBeLessThanOrEqual(1.2);
+    const left = copy(few);
+    s().assign(left, makeCollectors(100).filter((c) => c.name !== 'collector-40'));
+    expect(churnOf(before, owners(left), { left: 'collector-40' }, 99).ratio).toBeLessThanOrEqual(1.2);
   });
 
   test(`${K} targets on ${N} collectors: peak-to-mean P <= 1.05`, () => {

@@ -2,16 +2,24 @@ import { Hasher } from '../hasher';
 import { TargetItem } from '../target';
 import { AllocationStrategy, Collector } from './strategy';
 
-/** Default slack over the mean: caps a collector at 5% above the mean (see {@link boundedLoadCap}). */
+/** Default relative slack ε over the mean: a collector may hold 5% more than the mean. */
 export const DEFAULT_LOAD_SLACK = 0.05;
+/** Default slack in standard deviations of the rendezvous load (√mean), which governs small means. */
+export const DEFAULT_DEVIATION_SLACK = 1.4;
 
 /**
- * The most targets one collector may hold: ⌊(1+ε)·n/m⌋, but never less than ⌈n/m⌉ (so everything fits).
- * Hence the peak-to-mean ratio is at most 1+ε whenever ⌊(1+ε)·n/m⌋ ≥ ⌈n/m⌉, and ⌈n/m⌉/(n/m) (the optimum)
- * otherwise.
+ * The most targets one collector may hold, with mean μ = n/m: the larger of ⌊(1+ε)·μ⌋ and ⌈μ + k·√μ⌉.
+ *
+ * Under plain rendezvous hashing a collector's load is Binomial(n, 1/m), with standard deviation ≈ √μ. A cap
+ * inside that noise binds on many collectors at once, and every join or leave then reshuffles the evictions of
+ * all of them (at μ = 10 and a cap of ⌈μ⌉, a leave moved 80× the minimum). So the cap never goes below k
+ * standard deviations above the mean, where it binds on a few percent of collectors only. For μ ≥ (k/ε)² (1000
+ * targets per collector with the defaults) the ε term is the larger one and P ≤ 1+ε; below that P ≤ 1 + k/√μ
+ * plus rounding, still far below consistent hashing's spread at the same sizes.
  */
-export function boundedLoadCap(targets: number, collectors: number, slack: number): number {
-  return Math.max(Math.ceil(targets / collectors), Math.floor(((1 + slack) * targets) / collectors));
+export function boundedLoadCap(targets: number, collectors: number, slack = DEFAULT_LOAD_SLACK, deviations = DEFAULT_DEVIATION_SLACK): number {
+  const mean = targets / collectors;
+  return Math.max(Math.ceil(mean), Math.floor((1 + slack) * mean), Math.ceil(mean + deviations * Math.sqrt(mean) - 1e-9));
 }
 
 // Bound once: a global lookup of `Math` inside the hot loop is ~50x slower in a vm context (as under jest).
@@ -45,8 +53,12 @@ export class BoundedRendezvousStrategy implements AllocationStrategy {
   public readonly name = 'bounded-rendezvous';
   private readonly seeds = new Map<string, number>();
 
-  constructor(private readonly hasher: Hasher, private readonly slack: number = DEFAULT_LOAD_SLACK) {
-    if (!(slack >= 0)) throw new Error(`bounded-rendezvous: load slack must be ≥ 0, got ${slack}`);
+  constructor(
+    private readonly hasher: Hasher,
+    private readonly slack: number = DEFAULT_LOAD_SLACK,
+    private readonly deviations: number = DEFAULT_DEVIATION_SLACK,
+  ) {
+    if (!(slack >= 0) || !(deviations >= 0)) throw new Error(`bounded-rendezvous: slacks must be ≥ 0, got ${slack} and ${deviations}`);
   }
 
   assign(items: readonly TargetItem[], collectors: readonly Collector[]): void {
@@ -74,7 +86,7 @@ export class BoundedRendezvousStrategy implements AllocationStrategy {
       load[top]++;
     }
 
-    const cap = boundedLoadCap(n, m, this.slack);
+    const cap = boundedLoadCap(n, m, this.slack, this.deviations);
     const over: number[][] = [];
     for (let c = 0; c < m; c++) if (load[c] > cap) over[c] = [];
     const evicted: number[] = [];
