@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { InvalidInputError } from '../../src/common/errors';
 import {
-  CollectorConfig, CollectorMode, collectorModelFromCustomResource, IngressRuleType, OtelCollector, OtelCollectorProps, renderCollector,
+  CollectorConfig, CollectorMode, collectorModelFromCustomResource, IngressRuleType, IngressType, OtelCollector, OtelCollectorProps, renderCollector, RouteTermination,
 } from '../../src/collector';
 
 const OTLP = CollectorConfig.fromObject({
@@ -283,4 +283,50 @@ test('prometheus kubernetes_sd_configs namespaces get a Role and RoleBinding eac
   expect(roles[0].rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'watch', 'list'] }]);
   const binding = objs.find((o) => o.kind === 'RoleBinding' && o.metadata.namespace === 'b');
   expect(binding!.subjects).toEqual([{ kind: 'ServiceAccount', name: 'p-collector', namespace: 'obs' }]);
+});
+
+describe('more pass-through fields', () => {
+  test('hostAliases, explicit dnsPolicy, podDnsConfig nameservers ⇒ None', () => {
+    const p1 = pod(synth({ hostAliases: [{ ip: '10.0.0.1', hostnames: ['a'] }], dnsPolicy: 'Default' }));
+    expect(p1.hostAliases).toEqual([{ ip: '10.0.0.1', hostnames: ['a'] }]);
+    expect(p1.dnsPolicy).toBe('Default');
+    expect(pod(synth({ podDnsConfig: { nameservers: ['1.1.1.1'] } })).dnsPolicy).toBe('None');
+    expect(pod(synth()).dnsPolicy).toBe('ClusterFirst');
+  });
+  test('ingress class, TLS and annotations; the CR annotations are not copied to the Ingress', () => {
+    const ing = find(synth({
+      annotations: { cr: 'x' },
+      ingress: { hostname: 'h.example', ingressClassName: 'nginx', tls: [{ hosts: ['h.example'], secretName: 's' }], annotations: { a: 'b' } },
+    }), 'Ingress');
+    expect(ing.spec.ingressClassName).toBe('nginx');
+    expect(ing.spec.tls).toEqual([{ hosts: ['h.example'], secretName: 's' }]);
+    expect(ing.metadata.annotations).toEqual({ a: 'b' });
+    expect(ing.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/otlp-grpc', '/otlp-http']);
+  });
+  test('autoscaler behavior and Pods metrics pass through; CPU target defaults to 90', () => {
+    const hpa = find(synth({
+      autoscaler: {
+        maxReplicas: 4,
+        behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+        metrics: [{ type: 'Pods', pods: { metric: { name: 'queue' }, target: { type: 'AverageValue', averageValue: k8s.Quantity.fromString('10') } } }],
+      },
+    }), 'HorizontalPodAutoscaler');
+    expect(hpa.spec.behavior).toEqual({ scaleDown: { stabilizationWindowSeconds: 60 } });
+    expect(hpa.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 90 } } },
+      { type: 'Pods', pods: { metric: { name: 'queue' }, target: { type: 'AverageValue', averageValue: '10' } } },
+    ]);
+    expect(hpa.spec.minReplicas).toBe(1);
+  });
+  test('OpenShift route props reach the spec', () => {
+    const chart = Testing.chart();
+    const c = new OtelCollector(chart, 'r', { config: OTLP, name: 'r', namespace: 'obs', ingress: { type: IngressType.ROUTE, routeTermination: RouteTermination.PASSTHROUGH } });
+    expect(Testing.synth(chart).find((o: any) => o.kind === 'Ingress')).toBeUndefined();
+    expect(c.objects['Deployment/r-collector']).toBeDefined();
+  });
+  test('httpRoute props create HTTPRoutes for non-gRPC ports only', () => {
+    const routes = synth({ httpRoute: { gateway: 'gw' } }).filter((o) => o.kind === 'HTTPRoute');
+    expect(routes.map((r) => r.metadata.name)).toEqual(['otel-otlp-http-httproute']);
+    expect(routes[0].spec.parentRefs[0]).toEqual({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'obs' });
+  });
 });
