@@ -51,6 +51,22 @@ export function validateSpec(spec: CollectorSpecJson, mode: string, resource: st
     if (typeof v !== 'string') add(`spec.args.${k}`, 'must be a string', 'quote the value');
   }
 
+  const oneOf = (field: keyof CollectorSpecJson, allowed: string[]) => {
+    const v = spec[field];
+    if (v !== undefined && v !== null && v !== '' && !allowed.includes(String(v))) {
+      add(`spec.${String(field)}`, `unknown value "${String(v)}"`, `use one of ${allowed.join(', ')}`);
+    }
+  };
+  oneOf('imagePullPolicy', ['Always', 'IfNotPresent', 'Never']);
+  oneOf('ipFamilyPolicy', ['SingleStack', 'PreferDualStack', 'RequireDualStack']);
+  oneOf('sessionAffinity', ['None', 'ClientIP']);
+  oneOf('podManagementPolicy', ['OrderedReady', 'Parallel']);
+  oneOf('dnsPolicy', ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None']);
+  oneOf('trafficDistribution', ['PreferClose', 'PreferSameZone', 'PreferSameNode']);
+  (spec.ipFamilies ?? []).forEach((f, i) => {
+    if (!['IPv4', 'IPv6'].includes(f)) add(`spec.ipFamilies[${i}]`, `unknown IP family "${f}"`, 'use IPv4 or IPv6');
+  });
+
   validateAutoscaler(spec, add);
   const ingress = spec.ingress;
   if (ingress?.type && !['ingress', 'route'].includes(ingress.type)) add('spec.ingress.type', `unknown ingress type "${ingress.type}"`, 'use ingress or route');

@@ -231,6 +231,9 @@ describe('invalid input raises InvalidInputError and creates nothing', () => {
     ['volumeClaimTemplates outside statefulset', { volumeClaimTemplates: [{ metadata: { name: 'd' } }] }, 'spec.volumeClaimTemplates'],
     ['minReplicas > maxReplicas', { autoscaler: { minReplicas: 5, maxReplicas: 2 } }, 'spec.autoscaler.minReplicas'],
     ['subdomain without hostname', { ingress: { ruleType: IngressRuleType.SUBDOMAIN } }, 'spec.ingress.hostname'],
+    ['unknown imagePullPolicy', { imagePullPolicy: 'Sometimes' }, 'spec.imagePullPolicy'],
+    ['unknown ipFamilyPolicy', { ipFamilyPolicy: 'Both' }, 'spec.ipFamilyPolicy'],
+    ['unknown IP family', { ipFamilies: ['IPv5'] }, 'spec.ipFamilies[0]'],
     ['target allocator in deployment mode', { targetAllocator: { enabled: true } }, 'spec.targetAllocator.enabled'],
   ];
   test.each(cases)('%s', (_what, props, path) => {
