@@ -2,7 +2,7 @@
  * `cdk8s-otel dev-cluster`: a real kube-apiserver + etcd on 127.0.0.1 in the foreground, optionally with
  * kube-controller-manager, kube-scheduler and kwok fake nodes, until Ctrl-C.
  */
-import { ControlPlane, KUBERNETES_VERSION, startControlPlane } from '../devcluster';
+import { ControlPlane, findBinary, KUBERNETES_VERSION, startControlPlane } from '../devcluster';
 
 export interface DevClusterOptions {
   /** Fake kwok nodes to create (0 = no kwok). @default 0 */
@@ -72,7 +72,9 @@ export async function runDevCluster(opts: DevClusterOptions = {}): Promise<numbe
     if (cp.nodeNames.length) out(`  kwok nodes:  ${cp.nodeNames.join(', ')}`);
     out('');
     out(`  export KUBECONFIG=${cp.kubeconfigPath}`);
-    out('  kubectl get --raw /readyz; kubectl get nodes,namespaces');
+    // The kubectl built with the server (a distribution's kubectl may be too old for 1.36).
+    const kubectl = findBinary('kubectl', opts.binDir) ?? 'kubectl';
+    out(`  ${kubectl} get --raw /readyz; ${kubectl} get nodes,namespaces`);
     out('');
     out('Press Ctrl-C to stop.');
     opts.onReady?.(cp);
