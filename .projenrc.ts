@@ -75,6 +75,8 @@ const project = new typescript.TypeScriptProject({
 
 // ts-jest without type-checking per file: `npm run typecheck` checks the whole tree once.
 project.package.addField('engines', { node: '>=20.19.0' });
+// Only test/**/*.test.ts are tests: projen's default patterns would also pick up src files named spec.ts.
+project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
 
 project.addTask('typecheck', { exec: 'tsc --noEmit -p test/tsconfig.json' });
 project.addTask('import', {
