@@ -1,14 +1,16 @@
 /**
- * The one place where the integration tests reach into the library (CRDs and render), so that a change of
+ * The one place where the integration tests reach into the library (CRDs, render, the construct), so that a change of
  * those entry points changes this file only. `Entry` lets a test skip, with a named reason, when an entry
  * point is unavailable.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { allCrds } from '../../src/apis';
 import type { CrdOptions } from '../../src/apis';
 import type { KubeObject } from '../../src/devcluster';
+import { CollectorConfig, OtelCollector } from '../../src';
 import { renderObjects as renderObjectsOfLibrary } from '../../src/render';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -35,6 +37,27 @@ export type RenderFn = (cr: KubeObject) => KubeObject[] | { objects: KubeObject[
 export function renderEntry(): Entry<RenderFn> {
   const fn: RenderFn = (cr) => renderObjectsOfLibrary([cr], { prometheusCrdsAvailable: false }) as KubeObject[];
   return { ok: true, value: fn, from: 'src/render#renderObjects' };
+}
+
+/**
+ * The objects the `OtelCollector` cdk8s construct synthesizes, in memory (`new App()`, a Chart, `toJson()`),
+ * as the runtime does. `config` is the collector config as an object.
+ */
+export function synthesizeOtelCollector(props: {
+  name: string;
+  namespace: string;
+  replicas?: number;
+  config: Record<string, unknown>;
+}): KubeObject[] {
+  const app = new App();
+  const chart = new Chart(app, 'integration');
+  new OtelCollector(chart, props.name, {
+    name: props.name,
+    namespace: props.namespace,
+    replicas: props.replicas,
+    config: CollectorConfig.fromObject(props.config as Parameters<typeof CollectorConfig.fromObject>[0]),
+  });
+  return chart.toJson() as KubeObject[];
 }
 
 /** Calls render and normalises its result to a list of objects. */

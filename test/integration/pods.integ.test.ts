@@ -3,7 +3,7 @@
  * are scheduled onto the fake nodes and kwok marks them Running. kwok's pod IPs (10.244.x.x) are fake and
  * are never dialled.
  */
-import { renderEntry, renderObjects } from './fixtures';
+import { renderEntry, renderObjects, synthesizeOtelCollector } from './fixtures';
 import { ensureNamespace, KubeClient, KubeObject, useControlPlane } from './harness/control-plane';
 
 const NODES = 2;
@@ -109,3 +109,32 @@ if (!render.ok) {
     for (const p of pods) expect(cluster.cp.nodeNames).toContain(p.spec.nodeName);
   });
 }
+
+test('a Deployment synthesized by the OtelCollector construct (cdk8s, in memory) gets Running pods', async () => {
+  const client = cluster.client;
+  const ns = 'synthesized-collector';
+  await ensureNamespace(client, ns);
+  const objects = synthesizeOtelCollector({
+    name: 'synth',
+    namespace: ns,
+    replicas: 3,
+    config: {
+      receivers: { otlp: { protocols: { grpc: {}, http: {} } } },
+      exporters: { debug: {} },
+      service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
+    },
+  });
+  const deployments = objects.filter((o) => o.kind === 'Deployment');
+  expect(deployments.map((d) => d.metadata.name)).toEqual(['synth-collector']);
+  for (const o of objects) await client.apply(o, { fieldManager: 'cdk8s-otel' });
+  const d = deployments[0] as KubeObject & { spec: { selector: { matchLabels: Record<string, string> } } };
+  const selector = Object.entries(d.spec.selector.matchLabels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const pods = await runningPods(client, ns, selector, 3);
+  expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBeGreaterThanOrEqual(1);
+  for (const p of pods) expect(cluster.cp.nodeNames).toContain(p.spec.nodeName);
+  // The ServiceAccount and ConfigMap the pods reference were created alongside.
+  const podSpec = (await client.get<KubeObject & { spec: { serviceAccountName?: string } }>('v1', 'Pod', pods[0].metadata.name!, ns)).spec;
+  expect(await client.tryGet('v1', 'ServiceAccount', podSpec.serviceAccountName!, ns)).toBeDefined();
+});
