@@ -146,3 +146,15 @@ describe('config builders', () => {
     });
   });
 });
+
+test('YAML configs may use anchors and merge keys, as Go YAML decoders allow', () => {
+  const cfg = CollectorConfig.fromYaml(`
+x-common: &common
+  tls: {insecure: true}
+receivers: {otlp: {protocols: {grpc: {}}}}
+exporters:
+  otlp_grpc/a: {<<: *common, endpoint: a:4317}
+service: {pipelines: {traces: {receivers: [otlp], exporters: [otlp_grpc/a]}}}
+`)._toJson('x');
+  expect(cfg.exporters).toEqual({ 'otlp_grpc/a': { tls: { insecure: true }, endpoint: 'a:4317' } });
+});

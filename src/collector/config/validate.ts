@@ -8,7 +8,8 @@ import { CollectorConfigJson, COMPONENT_SECTIONS } from './model';
  * raise `InvalidInputError` with the line and column.
  */
 export function parseConfigYaml(text: string, resource: string, path = 'spec.config'): CollectorConfigJson {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // merge keys (<<) as Go's YAML decoders accept them
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
