@@ -21,7 +21,7 @@ export interface ControlPlaneOptions {
   readonly binDir?: string;
   /** Also run kube-controller-manager and kube-scheduler (Deployments get ReplicaSets, Pods get nodes). @default false */
   readonly withControllers?: boolean;
-  /** Run kwok and create this many fake, Ready nodes. Implies nothing else; pods need the scheduler or spec.nodeName. @default 0 */
+  /** Run kwok and create this many fake, Ready nodes (pods reach them through the scheduler, or spec.nodeName). @default 0 */
   readonly nodes?: number;
   /** Parent folder of the run's temp folder. @default os.tmpdir() */
   readonly baseDir?: string;
