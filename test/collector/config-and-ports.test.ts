@@ -36,7 +36,8 @@ describe('receiver → port table', () => {
     [{ tcplog: { listen_address: '0.0.0.0:54525' } }, ['tcplog:54525/TCP']],
     [{ udplog: { listen_address: '0.0.0.0:54526' } }, ['udplog:54526/UDP']],
     [{ tcplog: {} }, []],
-    [{ syslog: { tcp: { listen_address: '0.0.0.0:514' } } }, []],
+    [{ syslog: { tcp: { listen_address: '0.0.0.0:514' } } }, ['syslog:514/TCP']],
+    [{ syslog: { udp: { listen_address: '0.0.0.0:5140' } } }, ['syslog:5140/UDP']],
     [{ prometheus: { config: {} } }, []],
     [{ kafka: {} }, []],
     [{ kubeletstats: {} }, []],
@@ -45,6 +46,10 @@ describe('receiver → port table', () => {
     [{ myreceiver: { endpoint: '${env:PORT}' } }, []],
   ])('%j', (receivers, expected) => {
     expect(portsOf(receivers)).toEqual(expected);
+  });
+  test('a syslog listener without a port is an error naming the component', () => {
+    expect(() => renderCollector({ name: 's', namespace: 'n', spec: { config: { receivers: { syslog: { tcp: { listen_address: '0.0.0.0' } } }, exporters: { debug: {} }, service: { pipelines: { l: { receivers: ['syslog'], exporters: ['debug'] } } } } } }))
+      .toThrow(/spec\.config\.receivers\.syslog: syslog: tcp\.listen_address must name a port/);
   });
   test('prometheus exporter opens its endpoint port', () => {
     expect(portsOf({ otlp: { protocols: { grpc: {} } } }, { 'prometheus/prod': { endpoint: '0.0.0.0:8884' } }))

@@ -1,3 +1,4 @@
+import { toGoConfigStruct } from '../config/model';
 import { renderConfigYaml, renderRewrittenConfigYaml, wireTargetAllocator } from '../config/render';
 import { CONFIG_MAP_KEY } from '../container';
 import { collectorName, configMapName } from '../names';
@@ -22,7 +23,8 @@ export function collectorConfigYaml(c: ResolvedCollector): string {
   const taName = linkedTargetAllocatorName(c);
   if (!taName) return renderConfigYaml(c.config);
   const ta = c.spec.targetAllocator;
-  return renderRewrittenConfigYaml(wireTargetAllocator(c.config, {
+  // upstream rewrites the YAML of its config struct, so keys outside the struct are gone by then
+  return renderRewrittenConfigYaml(wireTargetAllocator(toGoConfigStruct(c.config), {
     targetAllocatorName: taName,
     interval: ta?.enabled ? ta.collectorTargetReloadInterval : undefined,
     mtls: taMtlsEnabled(c),

@@ -1,4 +1,5 @@
-import { multiPort, singlePort } from './endpoint';
+import { portName } from '../names';
+import { endpointPort, multiPort, singlePort } from './endpoint';
 import { asRecord, ComponentParser, PolicyRule } from './types';
 
 const READ = ['get', 'list', 'watch'];
@@ -64,6 +65,19 @@ function k8sObjectsRules(config: unknown): PolicyRule[] {
   });
 }
 
+/** syslog listens on `tcp.listen_address` or, without tcp, `udp.listen_address`; a listener without a port is an error. */
+const syslog: ComponentParser = {
+  ports(id, config) {
+    const c = asRecord(config);
+    const tcp = asRecord(c?.tcp);
+    const listener = tcp ?? asRecord(c?.udp);
+    if (!listener) return [];
+    const port = endpointPort(listener);
+    if (!port) throw new Error(`${id}: ${tcp ? 'tcp' : 'udp'}.listen_address must name a port`);
+    return [{ name: portName(id, port), port, protocol: tcp ? 'TCP' : 'UDP' }];
+  },
+};
+
 const nodeNameEnv = () => [{ name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }];
 
 /**
@@ -90,6 +104,7 @@ const RECEIVERS: Record<string, ComponentParser> = {
   signalfx: singlePort({ port: 9943, withTargetPort: true }),
   splunk_hec: singlePort({ port: 8088, withTargetPort: true }),
   statsd: singlePort({ port: 8125, protocol: 'UDP', withTargetPort: true }),
+  syslog,
   tcplog: singlePort({ port: 0, protocol: 'TCP' }),
   udplog: singlePort({ port: 0, protocol: 'UDP' }),
   wavefront: singlePort({ port: 2003, withTargetPort: true }),
