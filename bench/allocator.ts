@@ -40,7 +40,7 @@ function ms(start: number): number {
 }
 
 /** Upstream's benchmark shape: 5 targets per group, 20 groups per job, ~40 `__meta_kubernetes_*` labels. */
-function makeGroups(n: number): Map<string, TargetGroup[]> {
+export function makeGroups(n: number): Map<string, TargetGroup[]> {
   const jobs = new Map<string, TargetGroup[]>();
   let t = 0;
   for (let j = 0; t < n; j++) {
@@ -83,7 +83,7 @@ function makeGroups(n: number): Map<string, TargetGroup[]> {
 }
 
 /** A typical ServiceMonitor-style rule set, kept for every job so sizes stay as stated. */
-function jobSettings(job: string): JobFilterSettings {
+export function jobSettings(job: string): JobFilterSettings {
   const rules = parseRelabelRules([
     { source_labels: ['__meta_kubernetes_service_label_app_kubernetes_io_part_of'], regex: 'shop', action: 'keep' },
     { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'metrics', action: 'keep' },

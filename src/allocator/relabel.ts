@@ -188,10 +188,30 @@ export class LabelsBuilder {
 
   /** The current labels, sorted by name. */
   sorted(): Array<[string, string]> {
-    const out = this.entries();
-    out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    // Base label sets we build are already sorted, so merging the (few) sorted edits in is enough; a base in
+    // another order (callers' plain objects) falls back to a full sort.
+    const adds = Array.from(this.add).sort(byName);
+    const out: Array<[string, string]> = [];
+    let ai = 0;
+    let previous = '';
+    for (const name in this.base) {
+      if (name < previous) {
+        const all = this.entries();
+        all.sort(byName);
+        return all;
+      }
+      previous = name;
+      if (this.del.has(name) || this.add.has(name)) continue;
+      while (ai < adds.length && adds[ai][0] < name) out.push(adds[ai++]);
+      out.push([name, this.base[name]]);
+    }
+    while (ai < adds.length) out.push(adds[ai++]);
     return out;
   }
+}
+
+function byName(a: [string, string], b: [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
 function hashMod(value: string, modulus: bigint): string {
