@@ -148,6 +148,13 @@ config:
     expect(await done).toBe(0);
   });
 
+  test('SIGTERM stops it cleanly (exit 0)', async () => {
+    const { addresses, done } = start(writeConfig());
+    await addresses;
+    process.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
   test('a bad config fails at start with the key path and the reason (exit 1)', async () => {
     const file = path.join(dir, 'bad.yaml');
     writeFileSync(file, 'collectors: [a]\nallocation_strategy: nope\nconfig: {scrape_configs: [{job_name: x}]}\n');
