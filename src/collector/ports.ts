@@ -25,7 +25,7 @@ export function inferPorts(config: CollectorConfigJson, enabled: EnabledComponen
         ports.push(...parser.ports(id, defs[id]));
       } catch (e) {
         throw new InvalidInputError(resource, `spec.config.${section}.${id}`, (e as Error).message,
-          'use only the protocols this component supports');
+          'correct the listening settings (protocols, endpoint, listen_address) of this component');
       }
     }
   }

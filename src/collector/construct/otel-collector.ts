@@ -40,7 +40,7 @@ export class OtelCollector extends Construct {
   public readonly configMapName: string;
   /** full SHA-256 of the defaulted config (pod annotation `opentelemetry-operator-config/sha256`) */
   public readonly configHash: string;
-  /** the created objects, by `Kind/name` */
+  /** the created objects, by `Kind/name` (`Kind/namespace/name` outside the collector's namespace) */
   public readonly objects: { [kindAndName: string]: ApiObject } = {};
 
   private readonly resolved: ResolvedCollector;
@@ -60,8 +60,10 @@ export class OtelCollector extends Construct {
     this.configMapName = manifests.find((m) => m.kind === 'ConfigMap')!.metadata.name;
     const inNamespacedChart = chartNamespace(this) !== undefined;
     for (const m of manifests) {
-      const key = `${m.kind}/${m.metadata.name}`;
-      const obj = new ApiObject(this, key, m as any);
+      // objects outside the collector's namespace (prometheus Roles) are keyed with their namespace
+      const ns = m.metadata.namespace;
+      const key = ns && ns !== resolved.namespace ? `${m.kind}/${ns}/${m.metadata.name}` : `${m.kind}/${m.metadata.name}`;
+      const obj = new ApiObject(this, `${m.kind}-${m.metadata.namespace ?? 'cluster'}-${m.metadata.name}`, m as any);
       // cdk8s stamps the chart's namespace on every object; cluster-scoped ones must not carry one
       if (inNamespacedChart && m.metadata.namespace === undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       this.objects[key] = obj;
