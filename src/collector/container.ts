@@ -112,7 +112,6 @@ export function baseContainer(c: ResolvedCollector, args: string[], volumeMounts
     securityContext: c.spec.securityContext,
     livenessProbe: probeWith(probe, c.spec.livenessProbe),
     readinessProbe: probeWith(probe, c.spec.readinessProbe),
-    startupProbe: c.spec.startupProbe ? probeWith(probe, c.spec.startupProbe) : undefined,
     lifecycle: c.spec.lifecycle,
   });
 }
