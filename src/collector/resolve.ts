@@ -115,8 +115,18 @@ export function resolveCollector(model: CollectorModel, options: CollectorRender
     filters,
     options,
     annotations: objectAnnotations(crAnnotations, filters),
-    labelsFor: (objectName: string) => objectLabels({
+    labelsFor: memoize((objectName: string) => objectLabels({
       crName: model.name, crNamespace: model.namespace, crLabels, objectName, image: spec.image, filters,
-    }),
+    })),
+  };
+}
+
+/** Caches per object name; callers get a copy so they can add their own labels. */
+function memoize(f: (name: string) => Record<string, string>): (name: string) => Record<string, string> {
+  const cache = new Map<string, Record<string, string>>();
+  return (name) => {
+    let v = cache.get(name);
+    if (!v) cache.set(name, (v = f(name)));
+    return { ...v };
   };
 }
