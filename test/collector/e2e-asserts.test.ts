@@ -137,3 +137,11 @@ describe('collector.yaml text (e2e-targetallocator-cr/targetallocator-label)', (
     expect(collectorYaml(objs)).toBe(expectedText('01-assert.yaml'));
   });
 });
+
+test.each([
+  ['e2e/smoke-deletion/00-install.yaml', 'e2e/smoke-deletion/00-assert.yaml'],
+  ['e2e/operator-restart/01-install-collector.yaml', 'e2e/operator-restart/01-assert-collector.yaml'],
+  ['e2e-openshift/networkpolicy/01-install-collector.yaml', 'e2e-openshift/networkpolicy/01-assert-collector.yaml'],
+])('%s matches %s (target allocator objects belong to the targetallocator room)', (install, assert) => {
+  expect(assertMismatches(renderInstall(install), assert, /targetallocator/)).toEqual([]);
+});
