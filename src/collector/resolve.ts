@@ -57,6 +57,11 @@ export function resolveCollector(model: CollectorModel, options: CollectorRender
     throw new InvalidInputError(resource, 'metadata.name', `"${model.name}" is not a valid Kubernetes object name`,
       'use lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit');
   }
+  if (!/^[a-z]/.test(model.name)) {
+    // the Services are named after the collector and Service names must be DNS-1035 labels
+    throw new InvalidInputError(resource, 'metadata.name', `"${model.name}" does not start with a letter, so its Services (${model.name}-collector) would be rejected`,
+      'start the name with a lowercase letter');
+  }
   if (!model.namespace || !names.isDnsLabel(model.namespace)) {
     throw new InvalidInputError(resource, 'metadata.namespace', `"${model.namespace}" is not a valid namespace name`,
       'use a DNS label of at most 63 characters');

@@ -231,6 +231,8 @@ describe('invalid input raises InvalidInputError and creates nothing', () => {
     ['volumeClaimTemplates outside statefulset', { volumeClaimTemplates: [{ metadata: { name: 'd' } }] }, 'spec.volumeClaimTemplates'],
     ['minReplicas > maxReplicas', { autoscaler: { minReplicas: 5, maxReplicas: 2 } }, 'spec.autoscaler.minReplicas'],
     ['subdomain without hostname', { ingress: { ruleType: IngressRuleType.SUBDOMAIN } }, 'spec.ingress.hostname'],
+    ['name starting with a digit', { name: '1otel' }, 'metadata.name'],
+    ['name with uppercase letters', { name: 'Otel' }, 'metadata.name'],
     ['unknown imagePullPolicy', { imagePullPolicy: 'Sometimes' }, 'spec.imagePullPolicy'],
     ['unknown ipFamilyPolicy', { ipFamilyPolicy: 'Both' }, 'spec.ipFamilyPolicy'],
     ['unknown IP family', { ipFamilies: ['IPv5'] }, 'spec.ipFamilies[0]'],
