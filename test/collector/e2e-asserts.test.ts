@@ -12,6 +12,7 @@ const CASES: Array<[string, string]> = [
   ['e2e/smoke-collector/smoke-collector-daemonset/00-install.yaml', 'e2e/smoke-collector/smoke-collector-daemonset/00-assert.yaml'],
   ['e2e/versioned-configmaps/00-install.yaml', 'e2e/versioned-configmaps/00-assert.yaml'],
   ['e2e/ingress/00-install.yaml', 'e2e/ingress/00-assert.yaml'],
+  ['e2e/ingress-subdomains/00-install.yaml', 'e2e/ingress-subdomains/00-assert.yaml'],
   ['e2e-pdb/pdb/00-install.yaml', 'e2e-pdb/pdb/00-assert.yaml'],
   ['e2e-pdb/pdb/01-install.yaml', 'e2e-pdb/pdb/01-assert.yaml'],
   ['e2e-autoscale/autoscale/00-install.yaml', 'e2e-autoscale/autoscale/00-assert.yaml'],
