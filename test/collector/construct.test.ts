@@ -335,3 +335,14 @@ describe('more pass-through fields', () => {
     expect(routes[0].spec.parentRefs[0]).toEqual({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'obs' });
   });
 });
+
+test('exposes the names other constructs need', () => {
+  const chart = Testing.chart();
+  const gw = new OtelCollector(chart, 'gw', { config: OTLP, name: 'gw', namespace: 'obs' });
+  expect(gw.serviceName).toBe('gw-collector');
+  expect(gw.serviceAccountName).toBe('gw-collector');
+  const side = new OtelCollector(chart, 'side', { config: OTLP, name: 'side', namespace: 'obs', mode: CollectorMode.SIDECAR, serviceAccount: 'app' });
+  expect(side.serviceName).toBeUndefined();
+  expect(side.serviceAccountName).toBe('app');
+  expect(side.sidecarParts().container.name).toBe('otc-container');
+});

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { sidecarPartsFromResolved, SidecarParts } from '../builders/sidecar';
+import { SERVICE_TYPE_LABEL } from '../labels';
 import { collectorObjects, collectorModelFromCustomResource } from '../render';
 import { resolveCollector, ResolvedCollector } from '../resolve';
 import { CollectorModel, CollectorRenderOptions, Json } from '../spec';
@@ -40,6 +41,10 @@ export class OtelCollector extends Construct {
   public readonly configMapName: string;
   /** full SHA-256 of the defaulted config (pod annotation `opentelemetry-operator-config/sha256`) */
   public readonly configHash: string;
+  /** the ServiceAccount the collector pods run as */
+  public readonly serviceAccountName: string;
+  /** the base Service (`<name>-collector`), when the config opens ports; undefined in sidecar mode or without ports */
+  public readonly serviceName?: string;
   /** the created objects, by `Kind/name` (`Kind/namespace/name` outside the collector's namespace) */
   public readonly objects: { [kindAndName: string]: ApiObject } = {};
 
@@ -56,8 +61,10 @@ export class OtelCollector extends Construct {
     this.collectorName = resolved.name;
     this.namespace = resolved.namespace;
     this.configHash = resolved.configHash;
+    this.serviceAccountName = resolved.serviceAccountName;
     const manifests = collectorObjects(resolved);
     this.configMapName = manifests.find((m) => m.kind === 'ConfigMap')!.metadata.name;
+    this.serviceName = manifests.find((m) => m.kind === 'Service' && m.metadata.labels?.[SERVICE_TYPE_LABEL] === 'base')?.metadata.name;
     const inNamespacedChart = chartNamespace(this) !== undefined;
     for (const m of manifests) {
       // objects outside the collector's namespace (prometheus Roles) are keyed with their namespace
