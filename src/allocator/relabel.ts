@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../common/errors';
-import { isValidLabelName, Labels } from './labels';
+import { indexOfLabel, isValidLabelName, Labels, SortedLabels, toSortedLabels } from './labels';
 import { compileAnchored, expandTemplate } from './re2';
 
 /**
@@ -150,15 +150,17 @@ export function parseRelabelRules(raw: unknown, resource: string, path: string):
 export class LabelsBuilder {
   private readonly add = new Map<string, string>();
   private readonly del = new Set<string>();
+  /** base labels that were set or deleted since (by base index), so iteration skips them without lookups */
+  private shadowed: Uint8Array | undefined;
 
-  constructor(private readonly base: Labels) {}
+  constructor(private readonly base: SortedLabels) {}
 
   get(name: string): string {
     const added = this.add.get(name);
     if (added !== undefined) return added;
-    if (this.del.has(name)) return '';
-    // own properties only: a label may be called `constructor`
-    return Object.prototype.hasOwnProperty.call(this.base, name) ? this.base[name] : '';
+    if (this.del.size > 0 && this.del.has(name)) return '';
+    const i = indexOfLabel(this.base.names, name);
+    return i < 0 ? '' : this.base.values[i];
   }
 
   set(name: string, value: string): void {
@@ -168,45 +170,45 @@ export class LabelsBuilder {
     }
     this.del.delete(name);
     this.add.set(name, value);
+    this.shadow(name);
   }
 
   delete(name: string): void {
     this.add.delete(name);
     this.del.add(name);
+    this.shadow(name);
   }
 
-  /** Snapshot of the current labels in Prometheus' iteration order. */
-  entries(): Array<[string, string]> {
-    const out: Array<[string, string]> = [];
-    const untouched = this.del.size === 0 && this.add.size === 0;
-    for (const name in this.base) {
-      if (untouched || (!this.del.has(name) && !this.add.has(name))) out.push([name, this.base[name]]);
-    }
-    for (const e of this.add) out.push(e);
-    return out;
+  /** Calls `fn` for every current label in Prometheus' iteration order (do not modify the builder meanwhile). */
+  forEach(fn: (name: string, value: string) => void): void {
+    const { names, values } = this.base;
+    const shadowed = this.shadowed;
+    for (let i = 0; i < names.length; i++) if (!shadowed || shadowed[i] === 0) fn(names[i], values[i]);
+    for (const [name, value] of this.add) fn(name, value);
   }
 
-  /** The current labels, sorted by name. */
+  /** The current labels, sorted by name: the base is sorted, so the (few) sorted edits are merged in. */
   sorted(): Array<[string, string]> {
-    // Base label sets we build are already sorted, so merging the (few) sorted edits in is enough; a base in
-    // another order (callers' plain objects) falls back to a full sort.
     const adds = Array.from(this.add).sort(byName);
     const out: Array<[string, string]> = [];
+    const { names, values } = this.base;
+    const shadowed = this.shadowed;
     let ai = 0;
-    let previous = '';
-    for (const name in this.base) {
-      if (name < previous) {
-        const all = this.entries();
-        all.sort(byName);
-        return all;
-      }
-      previous = name;
-      if (this.del.has(name) || this.add.has(name)) continue;
+    for (let i = 0; i < names.length; i++) {
+      if (shadowed && shadowed[i] !== 0) continue;
+      const name = names[i];
       while (ai < adds.length && adds[ai][0] < name) out.push(adds[ai++]);
-      out.push([name, this.base[name]]);
+      out.push([name, values[i]]);
     }
     while (ai < adds.length) out.push(adds[ai++]);
     return out;
+  }
+
+  private shadow(name: string): void {
+    const i = indexOfLabel(this.base.names, name);
+    if (i < 0) return;
+    if (!this.shadowed) this.shadowed = new Uint8Array(this.base.names.length);
+    this.shadowed[i] = 1;
   }
 }
 
@@ -259,18 +261,26 @@ export function applyRule(rule: RelabelRule, lb: LabelsBuilder): boolean {
     case 'hashmod':
       lb.set(rule.targetLabel, hashMod(value, rule.modulus));
       return true;
-    case 'labelmap':
-      for (const [name, v] of lb.entries()) {
+    case 'labelmap': {
+      // Prometheus iterates a snapshot: collect the renames first, then apply them in that order
+      const renames: string[] = [];
+      lb.forEach((name, v) => {
         const m = rule.regex.exec(name);
-        if (m) lb.set(expandTemplate(rule.replacement, m), v);
-      }
+        if (m) renames.push(expandTemplate(rule.replacement, m), v);
+      });
+      for (let i = 0; i < renames.length; i += 2) lb.set(renames[i], renames[i + 1]);
       return true;
+    }
     case 'labeldrop':
-      for (const [name] of lb.entries()) if (rule.regex.test(name)) lb.delete(name);
+    case 'labelkeep': {
+      const drop: string[] = [];
+      const keepMatching = rule.action === 'labelkeep';
+      lb.forEach((name) => {
+        if (rule.regex.test(name) !== keepMatching) drop.push(name);
+      });
+      for (const name of drop) lb.delete(name);
       return true;
-    case 'labelkeep':
-      for (const [name] of lb.entries()) if (!rule.regex.test(name)) lb.delete(name);
-      return true;
+    }
   }
 }
 
@@ -284,7 +294,7 @@ export function applyRules(rules: readonly RelabelRule[], lb: LabelsBuilder): bo
 
 /** Convenience for tests and callers with a plain label set: the relabelled labels (sorted), or undefined if dropped. */
 export function relabel(labels: Labels, rules: readonly RelabelRule[]): Record<string, string> | undefined {
-  const lb = new LabelsBuilder(labels);
+  const lb = new LabelsBuilder(toSortedLabels(labels));
   if (!applyRules(rules, lb)) return undefined;
   return Object.fromEntries(lb.sorted());
 }

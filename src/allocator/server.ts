@@ -38,7 +38,7 @@ function targetGroupJson(items: readonly TargetItem[]): string {
   let out = '[';
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += ',';
-    out += `{"targets":[${JSON.stringify(items[i].targetURL)}],"labels":${JSON.stringify(items[i].labels)}}`;
+    out += `{"targets":[${JSON.stringify(items[i].targetURL)}],"labels":${items[i].labelsJson()}}`;
   }
   return `${out}]`;
 }

@@ -1,5 +1,5 @@
 import { Hasher } from './hasher';
-import { ADDRESS_LABEL, LabelHasher, Labels, mergeLabels, META_LABEL_PREFIX } from './labels';
+import { ADDRESS_LABEL, indexOfLabel, LabelHasher, Labels, labelsJson, labelsObject, mergeLabels, META_LABEL_PREFIX } from './labels';
 import { applyRules, LabelsBuilder, RelabelRule } from './relabel';
 
 /**
@@ -40,7 +40,12 @@ export class TargetItem {
 
   /** The discovered labels (group merged with target, target wins), sorted: what collectors receive. */
   get labels(): Labels {
-    return mergeLabels(this.group.labels, this.group.sortedNames, this.ownLabels);
+    return labelsObject(mergeLabels(this.group.labels, this.group.sortedNames, this.ownLabels));
+  }
+
+  /** {@link labels} as JSON text, keys sorted (what the HTTP API serves). */
+  labelsJson(): string {
+    return labelsJson(mergeLabels(this.group.labels, this.group.sortedNames, this.ownLabels));
   }
 
   private label(name: string): string | undefined {
@@ -124,8 +129,9 @@ export class TargetBuilder {
       const shared: GroupLabels = { labels: groupLabels, sortedNames: Object.keys(groupLabels).sort() };
       for (const t of group.targets) {
         const labels = mergeLabels(groupLabels, shared.sortedNames, t);
-        const address = labels[ADDRESS_LABEL];
-        if (!address) continue;
+        const addressIndex = indexOfLabel(labels.names, ADDRESS_LABEL);
+        if (addressIndex < 0) continue;
+        const address = labels.values[addressIndex];
         hashPairs.length = 0;
         if (filter) {
           const lb = new LabelsBuilder(labels);
@@ -133,7 +139,9 @@ export class TargetBuilder {
           if (!applyRules(rules, lb)) continue;
           for (const pair of lb.sorted()) if (!pair[0].startsWith(META_LABEL_PREFIX)) hashPairs.push(pair);
         } else {
-          for (const name in labels) if (!name.startsWith(META_LABEL_PREFIX)) hashPairs.push([name, labels[name]]);
+          for (let i = 0; i < labels.names.length; i++) {
+            if (!labels.names[i].startsWith(META_LABEL_PREFIX)) hashPairs.push([labels.names[i], labels.values[i]]);
+          }
         }
         const id = `${job.jobName}${address}${this.labelHasher.hash(hashPairs)}`;
         out.push(new TargetItem(job.jobName, address, t, id, this.hasher.h64(address), shared));
