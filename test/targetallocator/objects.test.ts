@@ -138,7 +138,7 @@ describe('collector with an embedded target allocator', () => {
 
   test('the collector ConfigMap name hashes spec.config before the rewrite; collector.yaml is rewritten', () => {
     const c = collector();
-    const rewritten = rewriteCollectorConfigForTargetAllocator(c.spec.config, c);
+    const rewritten: any = rewriteCollectorConfigForTargetAllocator(c.spec.config, c);
     expect(rewritten.receivers.prometheus.config).toEqual({ global: { scrape_interval: '15s' } });
     expect(rewritten.receivers.prometheus.target_allocator).toEqual({ endpoint: 'http://col-targetallocator:80', interval: '30s', collector_id: '${POD_NAME}' });
     expect(c.spec.config.receivers.prometheus.config.scrape_configs).toHaveLength(1); // input untouched
