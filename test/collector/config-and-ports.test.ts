@@ -163,3 +163,21 @@ service: {pipelines: {traces: {receivers: [otlp], exporters: [otlp_grpc/a]}}}
 `)._toJson('x');
   expect(cfg.exporters).toEqual({ 'otlp_grpc/a': { tls: { insecure: true }, endpoint: 'a:4317' } });
 });
+
+describe('extensions', () => {
+  const withExtension = (settings: unknown) => ({
+    receivers: { otlp: { protocols: { grpc: {} } } }, exporters: { debug: {} }, extensions: { health_check: settings },
+    service: { extensions: ['health_check'], pipelines: { t: { receivers: ['otlp'], exporters: ['debug'] } } },
+  });
+  test('health_check is not endpoint-defaulted (upstream has no defaulter for it)', () => {
+    expect(applyConfigDefaults(withExtension({})).extensions).toEqual({ health_check: {} });
+  });
+  test('health_check opens 13133 even with null settings, or its endpoint port', () => {
+    const ports = (settings: unknown) => {
+      const cfg = applyConfigDefaults(withExtension(settings));
+      return inferPorts(cfg, enabledComponents(cfg), ['extensions'], 'x').map((p) => `${p.name}:${p.port}`);
+    };
+    expect(ports(null)).toEqual(['health-check:13133']);
+    expect(ports({ endpoint: '0.0.0.0:14000' })).toEqual(['health-check:14000']);
+  });
+});

@@ -24,8 +24,15 @@ const jaegerQuery: ComponentParser = {
   },
 };
 
+/**
+ * health_check: its settings are a struct upstream, so a port (13133 unless `endpoint` names one) exists even for
+ * `health_check:` with no settings; upstream applies no endpoint defaulting to it.
+ */
 const healthCheck: ComponentParser = {
-  ...singlePort({ port: 13133 }),
+  ports(id, config) {
+    const port = endpointPort(config) ?? 13133;
+    return [{ name: portName(id, port), port, protocol: 'TCP' }];
+  },
   probe(config) {
     const c = asRecord(config) ?? {};
     const path = typeof c.path === 'string' && c.path !== '' ? c.path : '/';
