@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../common/errors';
 import { indexOfLabel, isValidLabelName, Labels, SortedLabels, toSortedLabels } from './labels';
-import { compileAnchored, expandTemplate } from './re2';
+import { expandTemplate } from './expand';
+import { compileAnchored } from './re2';
 
 /**
  * Prometheus relabeling (`model/relabel`), rule for rule:

@@ -1,4 +1,5 @@
-import { compileAnchored, expandTemplate, Re2SyntaxError } from '../../src/allocator/re2';
+import { expandTemplate } from '../../src/allocator/expand';
+import { compileAnchored, Re2SyntaxError } from '../../src/allocator/re2';
 
 describe('RE2 patterns in JavaScript', () => {
   const matches: Array<[string, string, boolean]> = [
