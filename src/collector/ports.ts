@@ -21,12 +21,19 @@ export function inferPorts(config: CollectorConfigJson, enabled: EnabledComponen
     for (const id of enabled[section]) {
       const parser = PARSERS[section](componentType(id));
       if (!parser.ports) continue;
+      let found: InferredPort[];
       try {
-        ports.push(...parser.ports(id, defs[id]));
+        found = parser.ports(id, defs[id]);
       } catch (e) {
         throw new InvalidInputError(resource, `spec.config.${section}.${id}`, (e as Error).message,
           'correct the listening settings (protocols, endpoint, listen_address) of this component');
       }
+      const bad = found.find((p) => !isValidPortNumber(p.port));
+      if (bad) {
+        throw new InvalidInputError(resource, `spec.config.${section}.${id}`, `the port ${bad.port} (${bad.name}) is not between 1 and 65535`,
+          'use a valid port in the endpoint');
+      }
+      ports.push(...found);
     }
   }
   return ports.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
