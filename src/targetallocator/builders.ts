@@ -193,8 +193,16 @@ export function buildTaServiceMonitor(ta: ResolvedTargetAllocator): Json | undef
 }
 
 /**
+ * The API server port the egress rule allows when the operator did not detect one: what the `kubernetes`
+ * Endpoints name on kind and OpenShift (upstream's e2e asserts it). The runtime must pass the detected port
+ * (`kubeApiServer`), since managed clusters differ (443 on GKE).
+ */
+export const DEFAULT_KUBE_API_SERVER_PORT = 6443;
+
+/**
  * NetworkPolicy `<name>-targetallocator-networkpolicy` (gate operand.networkpolicy): ingress only to the
- * allocator's ports; egress only to the API server, unless self-telemetry pushes to an arbitrary endpoint.
+ * allocator's ports; egress only to the API server (its port, and its IPs when known), unless self-telemetry
+ * pushes to an arbitrary endpoint, which no policy can name.
  */
 export function buildTaNetworkPolicy(ta: ResolvedTargetAllocator): Json | undefined {
   const enabled = ta.spec.networkPolicy?.enabled;
@@ -204,9 +212,9 @@ export function buildTaNetworkPolicy(ta: ResolvedTargetAllocator): Json | undefi
     podSelector: { matchLabels: { ...ta.selector } },
     ingress: [{ ports: taContainerPorts(ta).map((p) => ({ protocol: 'TCP', port: p.containerPort })) }],
   };
-  const api = ta.options.kubeApiServer;
   const selfTelemetry = (ta.spec.telemetry?.metrics?.readers ?? []).some((r: Json) => r?.periodic);
-  if (api && !selfTelemetry) {
+  if (!selfTelemetry) {
+    const api = ta.options.kubeApiServer ?? { port: DEFAULT_KUBE_API_SERVER_PORT };
     policyTypes.push('Egress');
     policy.egress = [clean({
       ports: [{ protocol: 'TCP', port: api.port }],

@@ -17,8 +17,8 @@ export interface TargetAllocatorRenderOptions extends CollectorRenderOptions {
   /** cert-manager is installed, so mTLS certificates can be issued @default true */
   readonly certManagerAvailable?: boolean;
   /**
-   * Where the Kubernetes API server listens, for the allocator NetworkPolicy's egress rule (upstream detects it at
-   * start). @default - egress is not restricted
+   * Where the Kubernetes API server listens (the `kubernetes` Endpoints), for the allocator NetworkPolicy's egress
+   * rule; upstream detects it at start. @default - port 6443, any address
    */
   readonly kubeApiServer?: { readonly port: number; readonly ips?: readonly string[] };
   /** gate `operator.targetallocator.fallbackstrategy` (alpha): write `allocation_fallback_strategy` @default false */

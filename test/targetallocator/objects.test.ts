@@ -174,6 +174,9 @@ describe('collector with an embedded target allocator', () => {
     const open = find(buildTargetAllocatorObjects(collector({ spec: { targetAllocator: { enabled: true, telemetry } } }), { kubeApiServer: { port: 6443 } }),
       'NetworkPolicy', 'col-targetallocator-networkpolicy');
     expect(open.spec.policyTypes).toEqual(['Ingress']);
+    // the API server address unknown: its default port, any address
+    const unknown = find(buildTargetAllocatorObjects(collector()), 'NetworkPolicy', 'col-targetallocator-networkpolicy');
+    expect(unknown.spec.egress).toEqual([{ ports: [{ protocol: 'TCP', port: 6443 }] }]);
     const off = buildTargetAllocatorObjects(collector({ spec: { networkPolicy: { enabled: false } } }));
     expect(off.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
