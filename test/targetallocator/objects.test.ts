@@ -71,6 +71,19 @@ describe('collector with an embedded target allocator', () => {
     expect(buildTargetAllocatorObjects(collector({ spec }))).toEqual([]);
   });
 
+  test('the collector must have a receiver named prometheus, and something to allocate', () => {
+    const noReceiver = collector();
+    noReceiver.spec.config.receivers = { otlp: { protocols: { grpc: {} } } };
+    expect(() => buildTargetAllocatorObjects(noReceiver)).toThrow(new InvalidInputError(`OpenTelemetryCollector ${NS}/col`, 'spec.config.receivers.prometheus',
+      'the OpenTelemetry Spec Prometheus configuration is incorrect, no prometheus available as part of the configuration',
+      'add a receiver named exactly "prometheus" (the target allocator serves its scrape configs), or disable spec.targetAllocator'));
+    const empty = collector();
+    empty.spec.config.receivers.prometheus = { config: { scrape_configs: [] } };
+    expect(() => buildTargetAllocatorObjects(empty)).toThrow(/scrape_configs: .*either at least one scrape config needs to be defined or PrometheusCR needs to be enabled/);
+    empty.spec.targetAllocator.prometheusCR.enabled = true;
+    expect(buildTargetAllocatorObjects(empty).length).toBeGreaterThan(0);
+  });
+
   test('config: collector selector, receiver `prometheus` only, $$ unescaped in relabel replacements, collector global', () => {
     const doc = parse(taYaml(buildTargetAllocatorObjects(collector())));
     expect(doc.collector_selector).toEqual({
