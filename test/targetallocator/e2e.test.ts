@@ -18,6 +18,7 @@ describe('upstream e2e asserts on target allocator objects', () => {
     [['e2e-targetallocator/targetallocator-annotations/00-install.yaml'], 'e2e-targetallocator/targetallocator-annotations/00-assert.yaml'],
     [['e2e-openshift/must-gather/install-target-allocator.yaml'], 'e2e-openshift/must-gather/assert-install-target-allocator.yaml'],
     [['e2e-openshift-upgrade/upgrade/otel-target-allocator.yaml'], 'e2e-openshift-upgrade/upgrade/assert-otel-target-allocator.yaml'],
+    [['e2e/operator-restart/01-install-collector.yaml'], 'e2e/operator-restart/01-assert-collector.yaml'],
     [['e2e-openshift/networkpolicy/01-install-collector.yaml'], 'e2e-openshift/networkpolicy/01-assert-collector.yaml'],
     [['e2e-targetallocator/targetallocator-metrics/00-install.yaml'], 'e2e-targetallocator/targetallocator-metrics/00-assert.yaml'],
     [['e2e-targetallocator-cr/targetallocator-label/00-install.yaml'], 'e2e-targetallocator-cr/targetallocator-label/00-assert.yaml'],
