@@ -29,6 +29,8 @@ export interface TargetAllocatorRenderOptions extends CollectorRenderOptions {
 export interface ResolvedTargetAllocator {
   readonly name: string;
   readonly namespace: string;
+  /** the CR's uid when it has one (a live object): owner references then carry it */
+  readonly uid?: string;
   /** `TargetAllocator ns/name` for error messages */
   readonly resource: string;
   readonly spec: Json;
@@ -89,6 +91,7 @@ export function resolveTargetAllocator(cr: Json, collector: Json | undefined, op
   return {
     name,
     namespace,
+    uid: typeof metadata.uid === 'string' && metadata.uid !== '' ? metadata.uid : undefined,
     resource,
     spec,
     collector,
@@ -106,16 +109,22 @@ export function resolveTargetAllocator(cr: Json, collector: Json | undefined, op
   };
 }
 
-/** Owner reference of every object made for the allocator: its TargetAllocator CR. */
-export function taOwnerReference(ta: ResolvedTargetAllocator): Json {
-  return { apiVersion: TARGET_ALLOCATOR_API_VERSION, kind: 'TargetAllocator', name: ta.name, controller: true, blockOwnerDeletion: true };
+/**
+ * The controller reference of every object made for an allocator: its TargetAllocator CR (upstream's ownership:
+ * collector → TargetAllocator → objects). It names the owner without its uid, which only the live object has: the
+ * runtime fills `uid` in before applying (the API server requires it), and output meant for `kubectl apply`
+ * should drop references without one. Kept on the objects because it is what tells an allocator's ConfigMap
+ * from a collector's (retention, pruning, garbage collection), which the shared `instance` label cannot.
+ */
+export function taOwnerReference(taName: string, uid?: string): Json {
+  return { apiVersion: TARGET_ALLOCATOR_API_VERSION, kind: 'TargetAllocator', name: taName, ...(uid ? { uid } : {}), controller: true, blockOwnerDeletion: true };
 }
 
-/** Standard metadata: name, namespace, labels, the CR's annotations, the owner reference. */
+/** Standard metadata: name, namespace, labels, the CR's annotations, the controller reference to the CR. */
 export function taMetadata(ta: ResolvedTargetAllocator, objectName: string, extraLabels?: Record<string, string>): Json {
   const meta: Json = { name: objectName, namespace: ta.namespace, labels: ta.labelsFor(objectName, extraLabels) };
   if (Object.keys(ta.annotations).length > 0) meta.annotations = { ...ta.annotations };
-  meta.ownerReferences = [taOwnerReference(ta)];
+  meta.ownerReferences = [taOwnerReference(ta.name, ta.uid)];
   return meta;
 }
 

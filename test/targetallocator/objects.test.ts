@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../src/common/errors';
 import {
   buildTargetAllocatorCr, buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr, defaultStandaloneTargetAllocator,
   findTargetAllocatorCollector, isGeneratedByCollectorIn, rewriteCollectorConfigForTargetAllocator, TA_CONFIG_HASH_ANNOTATION,
-  targetAllocatorConfigHash,
+  targetAllocatorConfigHash, taOwnerReference,
 } from '../../src/targetallocator';
 import { find, NS, storedCollector } from './helpers';
 
@@ -329,4 +329,14 @@ describe('mTLS', () => {
   ])('invalid mTLS %j is refused', (mtls, options, message) => {
     expect(() => buildTargetAllocatorObjectsFromCr(standalone({ mtls }), [], options)).toThrow(message);
   });
+});
+
+test('every object is controlled by its TargetAllocator (uid when the CR has one); the generated CR by its collector', () => {
+  const objects = buildTargetAllocatorObjects(collector());
+  const [cr, ...rest] = objects;
+  expect(cr.kind).toBe('TargetAllocator');
+  expect(cr.metadata.ownerReferences).toEqual([{ apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', name: 'col', controller: true, blockOwnerDeletion: true }]);
+  for (const o of rest) expect(o.metadata.ownerReferences).toEqual([taOwnerReference('col')]);
+  const live = buildTargetAllocatorObjectsFromCr({ ...standalone({}), metadata: { name: 'ta', namespace: NS, uid: 'u-1' } });
+  expect(live[0].metadata.ownerReferences).toEqual([{ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'TargetAllocator', name: 'ta', uid: 'u-1', controller: true, blockOwnerDeletion: true }]);
 });
