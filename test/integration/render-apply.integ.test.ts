@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CR_KINDS, crdEntry, renderEntry, renderObjects, upstreamCustomResources } from './fixtures';
-import { ensureNamespace, KubeObject, namespaceName, useControlPlane } from './harness/control-plane';
+import { ensureNamespace, KubeClient, KubeObject, namespaceName, useControlPlane } from './harness/control-plane';
 
 const render = renderEntry();
 const crds = crdEntry();
@@ -26,6 +26,22 @@ const KNOWN_DIVERGENCES: Record<string, string> = {
   'e2e-prometheuscr/create-sm-prometheus-exporters/05-install.yaml simplest':
     'render rejects a pipeline naming an undefined exporter that upstream accepts',
 };
+
+/** Fills in the uid of owner references that have none from the live owner (same namespace). */
+async function withOwnerUids(client: KubeClient, obj: KubeObject): Promise<KubeObject> {
+  const refs = obj.metadata.ownerReferences;
+  if (!refs || refs.every((r) => r.uid)) return obj;
+  const filled = [];
+  for (const r of refs) {
+    if (r.uid) {
+      filled.push(r);
+      continue;
+    }
+    const owner = await client.get(r.apiVersion, r.kind, r.name, obj.metadata.namespace);
+    filled.push({ ...r, uid: owner.metadata.uid as string });
+  }
+  return { ...obj, metadata: { ...obj.metadata, ownerReferences: filled } };
+}
 
 interface Example {
   readonly label: string;
@@ -94,8 +110,8 @@ if (!render.ok || !crds.ok) {
     await ensureNamespace(client, namespace);
     // As chainsaw applies the step: create, else merge patch into what the earlier steps left.
     const stored = await client.createOrMergePatch({ ...ex.cr, metadata: { ...ex.cr.metadata, namespace } });
+    // Our own kinds among them (the TargetAllocator CR a collector generates) are applied too: the CRDs are here.
     const objects = (await renderObjects(renderFn, stored)).filter((o) => {
-      if (CR_KINDS.includes(o.kind)) return false;
       if (FOREIGN_GROUPS.some((g) => o.apiVersion.startsWith(g))) {
         foreign.push(`${o.apiVersion} ${o.kind}`);
         return false;
@@ -105,15 +121,21 @@ if (!render.ok || !crds.ok) {
     if ((stored.spec as { managementState?: string }).managementState !== 'unmanaged') {
       expect(objects.length).toBeGreaterThan(0);
     }
+    // As the runtime does: owners that render emits (the generated TargetAllocator CR) are applied first, and
+    // owner references that render leaves without a uid (only the live owner has one) get it before applying.
+    const ordered = [...objects.filter((o) => CR_KINDS.includes(o.kind)), ...objects.filter((o) => !CR_KINDS.includes(o.kind))];
     const first = new Map<string, string | undefined>();
-    for (const o of objects) {
-      const ns = o.metadata.namespace;
+    const ready: KubeObject[] = [];
+    for (const rendered of ordered) {
+      const ns = rendered.metadata.namespace;
       if (ns) await ensureNamespace(client, ns);
+      const o = await withOwnerUids(client, rendered);
+      ready.push(o);
       const applied = await client.apply(o, { fieldManager: 'cdk8s-otel' });
       first.set(`${o.kind}/${ns ?? ''}/${o.metadata.name}`, applied.metadata.resourceVersion as string | undefined);
     }
     const changed: string[] = [];
-    for (const o of objects) {
+    for (const o of ready) {
       const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
       const again = await client.apply(o, { fieldManager: 'cdk8s-otel' });
       if (again.metadata.resourceVersion !== first.get(key)) changed.push(key);
