@@ -12,3 +12,4 @@ export {
 } from './config';
 export { goYamlV2Marshal, goStruct, goFloat, compareGoYamlKeys } from './go-yaml';
 export { parseGoDuration, formatGoDuration } from './duration';
+export * from './construct';

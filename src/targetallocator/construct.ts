@@ -1,0 +1,179 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Json, targetAllocatorName } from '../collector';
+import { InvalidInputError } from '../common/errors';
+import { defaultStandaloneTargetAllocator } from './defaults';
+import { taConfigMapName, TARGET_ALLOCATOR_API_VERSION, TargetAllocatorRenderOptions } from './model';
+import { buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr } from './render';
+
+const PREBUILT = Symbol('target-allocator-objects');
+
+/** Objects built by a factory method, handed to the constructor without widening its public signature. */
+interface PrebuiltCarrier {
+  readonly [PREBUILT]?: { objects: Json[]; name: string };
+}
+
+/** How the allocator spreads targets over the collectors. */
+export enum TargetAllocationStrategy {
+  /** stable assignment by a hash ring of the collectors (upstream's default) */
+  CONSISTENT_HASHING = 'consistent-hashing',
+  /** to the collector with the fewest targets */
+  LEAST_WEIGHTED = 'least-weighted',
+  /** to the collector on the target's node (daemonset collectors) */
+  PER_NODE = 'per-node',
+}
+
+/** Discovery of targets from Prometheus Operator resources. */
+export interface TargetAllocatorPrometheusCrProps {
+  /** read ServiceMonitors, PodMonitors, ScrapeConfigs and Probes @default false */
+  readonly enabled?: boolean;
+  /** scrape interval of jobs made from these resources (Go duration) @default '30s' */
+  readonly scrapeInterval?: string;
+  /** labels a ServiceMonitor must have to be used @default - none is used */
+  readonly serviceMonitorSelector?: { [key: string]: string };
+  /** labels a PodMonitor must have to be used @default - none is used */
+  readonly podMonitorSelector?: { [key: string]: string };
+  /** only watch these namespaces @default - all namespaces */
+  readonly allowNamespaces?: string[];
+  /** never watch these namespaces @default - none */
+  readonly denyNamespaces?: string[];
+}
+
+/** A standalone target allocator (what a `TargetAllocator` custom resource describes). */
+export interface TargetAllocatorProps {
+  /** name of the TargetAllocator; its objects are `<name>-targetallocator` @default - the construct id */
+  readonly name?: string;
+  /** namespace of the objects @default - the chart's namespace, else `default` */
+  readonly namespace?: string;
+  /** Prometheus scrape configs to allocate (as in a Prometheus config file) @default - none */
+  readonly scrapeConfigs?: Array<{ [key: string]: any }>;
+  /** Prometheus `global` settings @default - none */
+  readonly globalConfig?: { [key: string]: any };
+  /** @default TargetAllocationStrategy.CONSISTENT_HASHING */
+  readonly allocationStrategy?: TargetAllocationStrategy;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** @default - the operator's target allocator image */
+  readonly image?: string;
+  /** an existing ServiceAccount to run as @default - `<name>-targetallocator` is created */
+  readonly serviceAccount?: string;
+  /** @default - no Prometheus CR discovery */
+  readonly prometheusCr?: TargetAllocatorPrometheusCrProps;
+  /** create a ServiceMonitor for the allocator's own metrics @default false */
+  readonly enableMetrics?: boolean;
+  /** labels of the objects @default - none */
+  readonly labels?: { [key: string]: string };
+  /** annotations of the objects @default - none */
+  readonly annotations?: { [key: string]: string };
+}
+
+/**
+ * A target allocator and every object upstream's operator creates for it (Deployment, Service, ConfigMap,
+ * ServiceAccount, PodDisruptionBudget, NetworkPolicy, ServiceMonitor, mTLS certificates). Input is validated
+ * before any child is created: an invalid spec throws `InvalidInputError` and leaves the scope untouched.
+ */
+export class OtelTargetAllocator extends Construct {
+  /**
+   * The construct for a TargetAllocator custom resource (plain JSON, v1alpha1). `collectors` are the
+   * OpenTelemetryCollectors (v1beta1, defaulted) of its namespace: the one labelled
+   * `opentelemetry.io/target-allocator: <name>` feeds it its scrape configs.
+   */
+  public static fromCustomResource(scope: Construct, id: string, cr: { [key: string]: any }, collectors: Array<{ [key: string]: any }> = [],
+    options: TargetAllocatorRenderOptions = {}): OtelTargetAllocator {
+    const objects = buildTargetAllocatorObjectsFromCr(defaultStandaloneTargetAllocator(cr), collectors, options);
+    return new OtelTargetAllocator(scope, id, carry(objects, cr.metadata?.name));
+  }
+
+  /**
+   * The target allocator embedded in an OpenTelemetryCollector (`spec.targetAllocator.enabled`, v1beta1,
+   * defaulted): the TargetAllocator resource the operator creates and its objects.
+   */
+  public static forCollector(scope: Construct, id: string, collector: { [key: string]: any }, options: TargetAllocatorRenderOptions = {}): OtelTargetAllocator {
+    const objects = buildTargetAllocatorObjects(collector, options);
+    if (objects.length === 0) {
+      throw new InvalidInputError(`OpenTelemetryCollector ${collector.metadata?.namespace ?? 'default'}/${collector.metadata?.name ?? '<no name>'}`,
+        'spec.targetAllocator.enabled', 'no target allocator is enabled for this collector',
+        'set spec.targetAllocator.enabled: true with mode statefulset or daemonset');
+    }
+    return new OtelTargetAllocator(scope, id, carry(objects, collector.metadata?.name));
+  }
+
+  /** the TargetAllocator's name */
+  public readonly targetAllocatorName: string;
+  /** the allocator's Service (`<name>-targetallocator`, port 80): what collectors point `target_allocator` at */
+  public readonly serviceName: string;
+  /** the ConfigMap holding targetallocator.yaml */
+  public readonly configMapName: string;
+  /** the created objects, by `Kind/name` */
+  public readonly objects: { [kindAndName: string]: ApiObject } = {};
+
+  constructor(scope: Construct, id: string, props: TargetAllocatorProps = {}) {
+    // everything is built (and validated) before the construct joins the tree
+    const carried = (props as PrebuiltCarrier)[PREBUILT];
+    const prebuilt = carried?.objects;
+    const name = carried?.name ?? props.name ?? id;
+    const objects = prebuilt ?? buildTargetAllocatorObjectsFromCr(defaultStandaloneTargetAllocator(propsToCustomResource(props, name, chartNamespace(scope))));
+    super(scope, id);
+    this.targetAllocatorName = name;
+    this.serviceName = targetAllocatorName(name);
+    this.configMapName = taConfigMapName(name);
+    for (const m of objects) {
+      // built from props there is no TargetAllocator resource in the cluster to own the objects
+      const manifest = prebuilt ? m : withoutOwner(m);
+      this.objects[`${m.kind}/${m.metadata.name}`] = new ApiObject(this, `${m.kind}-${m.metadata.name}`, manifest as any);
+    }
+  }
+
+  /** The manifests as plain JSON (what `cdk8s synth` writes), without synthesizing the app. */
+  public toJson(): Json[] {
+    return Object.values(this.objects).map((o) => o.toJson());
+  }
+}
+
+function carry(objects: Json[], name: string): TargetAllocatorProps {
+  const carrier: PrebuiltCarrier = { [PREBUILT]: { objects, name } };
+  return carrier as unknown as TargetAllocatorProps;
+}
+
+function withoutOwner(m: Json): Json {
+  const { ownerReferences: _ignored, ...metadata } = m.metadata;
+  return { ...m, metadata };
+}
+
+function propsToCustomResource(props: TargetAllocatorProps, name: string, chartNs: string | undefined): Json {
+  const pcr = props.prometheusCr;
+  const selector = (labels?: { [key: string]: string }) => (labels ? { matchLabels: { ...labels } } : undefined);
+  const spec: Json = {
+    replicas: props.replicas,
+    image: props.image,
+    serviceAccount: props.serviceAccount,
+    allocationStrategy: props.allocationStrategy,
+    scrapeConfigs: props.scrapeConfigs,
+    global: props.globalConfig,
+    observability: props.enableMetrics ? { metrics: { enableMetrics: true } } : undefined,
+    prometheusCR: pcr ? {
+      enabled: pcr.enabled,
+      scrapeInterval: pcr.scrapeInterval,
+      serviceMonitorSelector: selector(pcr.serviceMonitorSelector),
+      podMonitorSelector: selector(pcr.podMonitorSelector),
+      allowNamespaces: pcr.allowNamespaces,
+      denyNamespaces: pcr.denyNamespaces,
+    } : undefined,
+  };
+  for (const k of Object.keys(spec)) if (spec[k] === undefined) delete spec[k];
+  if (spec.prometheusCR) for (const k of Object.keys(spec.prometheusCR)) if (spec.prometheusCR[k] === undefined) delete spec.prometheusCR[k];
+  return {
+    apiVersion: TARGET_ALLOCATOR_API_VERSION,
+    kind: 'TargetAllocator',
+    metadata: { name, namespace: props.namespace ?? chartNs ?? 'default', labels: props.labels, annotations: props.annotations },
+    spec,
+  };
+}
+
+function chartNamespace(scope: Construct): string | undefined {
+  try {
+    return Chart.of(scope).namespace;
+  } catch {
+    return undefined;
+  }
+}
