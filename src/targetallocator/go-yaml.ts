@@ -164,6 +164,30 @@ function scalar(v: unknown, indent: string): string | undefined {
   return undefined;
 }
 
+/** libyaml's preferred line width: plain scalars break at a space once a line is longer. */
+const BEST_WIDTH = 80;
+
+/**
+ * libyaml folds a long plain scalar: at a single space, once the line is past 80 columns, it starts a new line
+ * indented two more than the line's own indentation (the scalar's indentation level).
+ */
+function foldPlain(prefix: string, value: string, indent: string): string {
+  let out = prefix;
+  let column = prefix.length;
+  const continuation = `${indent}  `;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === ' ' && value[i - 1] !== ' ' && column > BEST_WIDTH && value[i + 1] !== undefined && value[i + 1] !== ' ') {
+      out += `\n${continuation}`;
+      column = continuation.length;
+      continue;
+    }
+    out += ch;
+    column++;
+  }
+  return out;
+}
+
 function entries(o: object): Array<[string, unknown]> {
   const list = Object.entries(o).filter(([, v]) => v !== undefined);
   return isStruct(o) ? list : list.sort(([a], [b]) => compareGoYamlKeys(a, b));
@@ -173,7 +197,9 @@ function emitMap(o: object, indent: string, lines: string[]): void {
   for (const [k, v] of entries(o)) {
     const key = scalarString(k, indent);
     const s = scalar(v, indent);
-    if (s !== undefined) {
+    if (typeof v === 'string' && s === v) {
+      lines.push(foldPlain(`${indent}${key}: `, v, indent));
+    } else if (s !== undefined) {
       lines.push(`${indent}${key}: ${s}`);
     } else if (Array.isArray(v)) {
       lines.push(`${indent}${key}:`);
@@ -188,6 +214,10 @@ function emitMap(o: object, indent: string, lines: string[]): void {
 function emitSeq(items: unknown[], indent: string, lines: string[]): void {
   for (const item of items) {
     const s = scalar(item, `${indent}  `);
+    if (typeof item === 'string' && s === item) {
+      lines.push(foldPlain(`${indent}- `, item, indent));
+      continue;
+    }
     if (s !== undefined) {
       lines.push(`${indent}- ${s}`);
       continue;

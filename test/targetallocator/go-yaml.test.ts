@@ -59,6 +59,20 @@ describe('goYamlV2Marshal (Go yaml.v2 output)', () => {
     expect(parse(out, { version: '1.1' }).k).toBe(value);
   });
 
+  test('long plain strings fold at a space past column 80, indented under their key', () => {
+    const words = Array.from({ length: 20 }, (_, i) => `word${i}`).join(' ');
+    const out = goYamlV2Marshal({ a: { description: words }, l: [words] });
+    const lines = out.split('\n');
+    // column 81 after word10: the next space becomes a line break
+    expect(lines[1]).toBe('  description: word0 word1 word2 word3 word4 word5 word6 word7 word8 word9 word10');
+    expect(lines[2]).toBe('    word11 word12 word13 word14 word15 word16 word17 word18 word19');
+    expect(lines[4]).toMatch(/^- word0 .* word12$/);
+    expect(lines[5]).toBe('  word13 word14 word15 word16 word17 word18 word19');
+    const back = parse(out);
+    expect(back.a.description).toBe(words);
+    expect(back.l[0]).toBe(words);
+  });
+
   test('multi-line strings become literal blocks', () => {
     const out = goYamlV2Marshal({ k: 'a\nb' });
     expect(out).toBe('k: |-\n  a\n  b\n');
