@@ -13,11 +13,15 @@ import {
 } from './apis';
 import type { OpenTelemetryCollector } from './apis';
 import { applyConfigDefaults, collectorModelFromCustomResource, renderCollector } from './collector';
-import type { CollectorRenderOptions } from './collector';
 import { InvalidInputError } from './common/errors';
 import { describeObject, KubeObject } from './common/kube';
+import {
+  buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr, defaultStandaloneTargetAllocator, isGeneratedByCollectorIn,
+  TARGET_ALLOCATOR_LABEL,
+} from './targetallocator';
+import type { TargetAllocatorRenderOptions } from './targetallocator';
 
-export interface RenderOptions extends CollectorRenderOptions {
+export interface RenderOptions extends TargetAllocatorRenderOptions {
   // strictConfig (from CollectorRenderOptions) defaults to true here: a pipeline naming an undefined component,
   // or no pipeline at all, is an error, since the collector would fail or do nothing.
   /** namespace of CRs that name none, as `kubectl apply` does with the current context @default 'default' */
@@ -39,11 +43,22 @@ const COLLECTOR_V1BETA1 = 'opentelemetry.io/v1beta1';
  * `InvalidInputError` (resource, field path, fix) and nothing is returned.
  */
 export function render(crs: readonly KubeObject[], options: RenderOptions = {}): RenderResult {
+  const result = renderWithOwners(crs, options);
+  // Without a cluster there is no owner uid, and the API server refuses an ownerReference without one; the
+  // reconciler, which knows the uids, keeps them (see reconcileObjects).
+  return { ...result, objects: result.objects.map(withoutIncompleteOwnerReferences) };
+}
+
+function renderWithOwners(crs: readonly KubeObject[], options: RenderOptions): RenderResult {
   const warnings: string[] = [];
   const perResource: KubeObject[][] = [];
-  for (const cr of crs) {
-    const withNamespace = { ...cr, metadata: { ...cr.metadata, namespace: cr.metadata?.namespace || options.namespace || 'default' } };
-    perResource.push(renderOne(withNamespace, options, warnings));
+  const withNamespaces = crs.map((cr) => ({ ...cr, metadata: { ...cr.metadata, namespace: cr.metadata?.namespace || options.namespace || 'default' } }));
+  for (const cr of withNamespaces) {
+    if (cr.kind === 'TargetAllocator' && isOurCustomResource(cr)) {
+      perResource.push(renderTargetAllocatorResource(cr, withNamespaces, options));
+      continue;
+    }
+    perResource.push(renderOne(cr, { ...options, linkedTargetAllocator: linkedTargetAllocatorOf(cr, withNamespaces) }, warnings));
   }
   return { objects: sortObjects(perResource.flat()), warnings };
 }
@@ -59,7 +74,15 @@ export function renderObjects(crs: readonly KubeObject[], options: RenderOptions
  * strict pipeline checks of `render` are off here; the conformance runner and the reconciler use this.
  */
 export function reconcileObjects(crs: readonly KubeObject[], options: RenderOptions = {}): KubeObject[] {
-  return render(crs, { strictConfig: false, ...options }).objects;
+  return renderWithOwners(crs, { strictConfig: false, ...options }).objects;
+}
+
+function withoutIncompleteOwnerReferences(obj: KubeObject): KubeObject {
+  const refs = obj.metadata.ownerReferences;
+  if (!refs || refs.every((r) => r.uid)) return obj;
+  const kept = refs.filter((r) => r.uid);
+  const { ownerReferences: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata: kept.length ? { ...metadata, ownerReferences: kept } : metadata };
 }
 
 /** Parses multi-document YAML and renders every custom resource in it. */
@@ -83,30 +106,49 @@ function renderOne(cr: KubeObject, options: RenderOptions, warnings: string[]): 
       throw new InvalidInputError(
         describeObject(cr), 'kind',
         `rendering ${cr.apiVersion} ${cr.kind} is not supported yet`,
-        'render OpenTelemetryCollector and Instrumentation resources; TargetAllocator rendering comes with the target allocator construct',
+        'render OpenTelemetryCollector, TargetAllocator and Instrumentation resources',
       );
   }
 }
 
 function renderCollectorResource(cr: KubeObject, options: RenderOptions, warnings: string[]): KubeObject[] {
-  let v1beta1 = cr as unknown as OpenTelemetryCollector;
   if (cr.apiVersion === COLLECTOR_V1ALPHA1) {
     warnings.push(`${describeObject(cr)}: opentelemetry.io/v1alpha1 OpenTelemetryCollector is deprecated; converted to ${COLLECTOR_V1BETA1}`);
-    v1beta1 = convertCollectorV1alpha1ToV1beta1(cr as never) as OpenTelemetryCollector;
   }
-  const defaulted = defaultCollector(v1beta1, {
-    applyConfigDefaults: applyConfigDefaults as never,
-    networkPolicyGate: options.networkPolicy,
-  });
+  const defaulted = defaultedCollector(cr, options);
   const { warnings: semanticWarnings } = validateCollectorSemantics(defaulted);
   warnings.push(...semanticWarnings.map((w) => `${describeObject(cr)}: ${w}`));
   const model = collectorModelFromCustomResource(defaulted);
-  return renderCollector(model, { strictConfig: true, ...options }) as unknown as KubeObject[];
+  return [
+    ...renderCollector(model, { strictConfig: true, ...options }),
+    ...buildTargetAllocatorObjects(defaulted as never, options),
+  ] as unknown as KubeObject[];
+}
+
+function linkedTargetAllocatorOf(cr: KubeObject, all: readonly KubeObject[]): string | undefined {
+  const name = cr.kind === 'OpenTelemetryCollector' ? cr.metadata.labels?.[TARGET_ALLOCATOR_LABEL] : undefined;
+  if (!name) return undefined;
+  return all.some((o) => o.kind === 'TargetAllocator' && o.metadata.name === name && o.metadata.namespace === cr.metadata.namespace) ? name : undefined;
+}
+
+/** The collector as the operator sees it after the conversion and defaulting webhooks. */
+function defaultedCollector(cr: KubeObject, options: RenderOptions): OpenTelemetryCollector {
+  let v1beta1 = cr as unknown as OpenTelemetryCollector;
+  if (cr.apiVersion === COLLECTOR_V1ALPHA1) v1beta1 = convertCollectorV1alpha1ToV1beta1(cr as never) as OpenTelemetryCollector;
+  return defaultCollector(v1beta1, { applyConfigDefaults: applyConfigDefaults as never, networkPolicyGate: options.networkPolicy });
+}
+
+function renderTargetAllocatorResource(cr: KubeObject, all: readonly KubeObject[], options: RenderOptions): KubeObject[] {
+  // a collector's own TargetAllocator: its objects come with the collector
+  if (isGeneratedByCollectorIn(cr, all)) return [];
+  validateCustomResource(cr);
+  const collectors = all.filter((c) => c.kind === 'OpenTelemetryCollector' && isOurCustomResource(c)).map((c) => defaultedCollector(c, options));
+  return buildTargetAllocatorObjectsFromCr(defaultStandaloneTargetAllocator(cr as never), collectors as never, options) as unknown as KubeObject[];
 }
 
 /** Order in which `kubectl apply` of the output works in one pass: what others reference comes first. */
 const KIND_ORDER = [
-  'Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'Secret', 'ConfigMap',
+  'Namespace', 'CustomResourceDefinition', 'TargetAllocator', 'Issuer', 'Certificate', 'ServiceAccount', 'Secret', 'ConfigMap',
   'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
   'Service', 'Deployment', 'DaemonSet', 'StatefulSet',
   'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'Route', 'HTTPRoute', 'NetworkPolicy',

@@ -157,3 +157,53 @@ spec:
     expect(cm(a.out)).toBe(cm(b.out));
   });
 });
+
+describe('render with a target allocator', () => {
+  const withAllocator = `apiVersion: opentelemetry.io/v1beta1
+kind: OpenTelemetryCollector
+metadata:
+  name: stateful
+spec:
+  mode: statefulset
+  targetAllocator:
+    enabled: true
+  config:
+    receivers:
+      prometheus:
+        config:
+          scrape_configs:
+            - job_name: self
+              static_configs: [{ targets: ['127.0.0.1:8888'] }]
+    exporters:
+      debug: {}
+    service:
+      pipelines:
+        metrics: { receivers: [prometheus], exporters: [debug] }
+`;
+
+  test('a collector with targetAllocator.enabled also gets the N-targetallocator objects, applyable without owner uids', async () => {
+    const r = await run(['render', '-f', '-', '-o', 'json'], withAllocator);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const items = JSON.parse(r.out).items as any[];
+    const names = items.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names).toEqual(expect.arrayContaining([
+      'StatefulSet/stateful-collector', 'Deployment/stateful-targetallocator', 'Service/stateful-targetallocator',
+      'ServiceAccount/stateful-targetallocator',
+    ]));
+    // render output is meant for `kubectl apply`: no ownerReference without a uid
+    for (const o of items) for (const ref of o.metadata.ownerReferences ?? []) expect(ref.uid).toBeTruthy();
+    // the collector polls the allocator instead of scraping itself
+    const cm = items.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('stateful-collector-'));
+    expect(cm.data['collector.yaml']).toContain('endpoint: http://stateful-targetallocator:80');
+    expect(cm.data['collector.yaml']).not.toContain('scrape_configs');
+  });
+
+  test('enabling the allocator on a collector without a prometheus receiver is invalid input', async () => {
+    const noProm = withAllocator.replace(/prometheus/g, 'otlp').replace(/config:\n {10}scrape_configs:[\s\S]*?targets: \['127.0.0.1:8888'\] }\]\n/, 'protocols: { grpc: {} }\n');
+    const r = await run(['render', '-f', '-'], noProm);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('prometheus');
+    expect(r.out).toBe('');
+  });
+});
