@@ -8979,6 +8979,13 @@ export interface TargetAllocatorSpec {
   readonly collectorNotReadyGracePeriod?: string;
 
   /**
+   * Serve auth secrets over plain HTTP (only behind a mesh).
+   *
+   * @schema TargetAllocatorSpec#allowInsecureAuthSecrets
+   */
+  readonly allowInsecureAuthSecrets?: boolean;
+
+  /**
    * Weight classes of targets by job name (least-weighted strategy).
    *
    * @schema TargetAllocatorSpec#weightOverrides
@@ -9060,6 +9067,7 @@ export function toJson_TargetAllocatorSpec(obj: TargetAllocatorSpec | undefined)
     'observability': toJson_TargetAllocatorSpecObservability(obj.observability),
     'networkPolicy': toJson_TargetAllocatorSpecNetworkPolicy(obj.networkPolicy),
     'collectorNotReadyGracePeriod': obj.collectorNotReadyGracePeriod,
+    'allowInsecureAuthSecrets': obj.allowInsecureAuthSecrets,
     'weightOverrides': obj.weightOverrides?.map(y => toJson_TargetAllocatorSpecWeightOverrides(y)),
     'livenessProbe': obj.livenessProbe,
     'readinessProbe': obj.readinessProbe,

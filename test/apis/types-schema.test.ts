@@ -41,7 +41,7 @@ const taKeys: KeyTable<TargetAllocatorSpec> = {
     observability, ...common }) => common)(collectorKeys),
   allocationStrategy: true, filterStrategy: true, global: true, scrapeConfigs: true, prometheusCR: true, observability: true,
   networkPolicy: true, collectorNotReadyGracePeriod: true, weightOverrides: true, livenessProbe: true, readinessProbe: true,
-  mtls: true, telemetry: true,
+  mtls: true, telemetry: true, allowInsecureAuthSecrets: true,
 };
 
 function specProperties(crd: any, version: string, sub: string[] = []): string[] {

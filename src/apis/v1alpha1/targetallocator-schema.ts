@@ -3,7 +3,7 @@
  * fields with the collector and adds the Prometheus settings the collector would otherwise provide.
  */
 import * as k from '../core-schemas';
-import { atomicArr, duration, enumOf, int32, obj, opaque, str, TypeOf } from '../schema-dsl';
+import { atomicArr, bool, duration, enumOf, int32, obj, opaque, str, TypeOf } from '../schema-dsl';
 import {
   ALLOCATION_STRATEGIES, commonFields, FILTER_STRATEGIES, networkPolicySpec, observabilitySpec, prometheusCRSpec,
   targetAllocatorMtls, targetAllocatorTelemetry,
@@ -20,6 +20,8 @@ export const targetAllocatorSpecV1alpha1 = obj({
   observability: observabilitySpec,
   networkPolicy: networkPolicySpec,
   collectorNotReadyGracePeriod: duration().default('30s'),
+  // the operator copies it from a collector's embedded allocator into the TargetAllocator it generates
+  allowInsecureAuthSecrets: bool().desc('Serve auth secrets over plain HTTP (only behind a mesh).'),
   weightOverrides: atomicArr(obj({ jobName: str(), weight: int32() }))
     .desc('Weight classes of targets by job name (least-weighted strategy).'),
   livenessProbe: k.probe(),
