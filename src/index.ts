@@ -16,6 +16,8 @@ export type {
   JavaExtension, GoInstrumentationProps, WebServerInstrumentationProps, ApacheHttpdInstrumentationProps,
   NginxInstrumentationProps, InjectInstrumentationOptions,
 } from './instrumentation';
+export { OtelTargetAllocator, TargetAllocationStrategy } from './targetallocator';
+export type { TargetAllocatorProps, TargetAllocatorPrometheusCrProps } from './targetallocator';
 export { injectCollectorSidecar } from './sidecar';
 export type { ISidecarCollector, InjectCollectorSidecarOptions } from './sidecar';
 
