@@ -112,13 +112,32 @@ export function defaultCollector(cr: OpenTelemetryCollector, options: CollectorD
   return out;
 }
 
-/** Schema defaults of a standalone TargetAllocator plus the webhook's replicas 1. */
+/**
+ * A TargetAllocator as the API server stores it: schema defaults (allocationStrategy consistent-hashing,
+ * filterStrategy relabel-config, collectorNotReadyGracePeriod 30s, prometheusCR intervals...), then upstream's
+ * TargetAllocator defaulting webhook: `metadata.labels` present, `replicas: 1`, and a PodDisruptionBudget with
+ * `maxUnavailable: 1` for consistent-hashing when none is given (it lets one pod go at a time, so a single
+ * replica never blocks a node drain).
+ *
+ * With `spec: null` (or no spec) the API server has no spec object to default, so only the webhook's
+ * `replicas: 1` is set and no budget follows (the strategy is still empty): upstream's allocator then writes
+ * `filter_strategy: ""` and no grace period, as e2e-targetallocator-cr/targetallocator-label asserts.
+ */
 export function defaultTargetAllocator(cr: TargetAllocator): TargetAllocator {
   const out = structuredClone(cr);
-  out.spec = dropNullFields(targetAllocatorSpecV1alpha1.json, out.spec ?? {});
+  out.metadata = { ...out.metadata, labels: out.metadata?.labels ?? {} };
+  if (out.spec === undefined || out.spec === null) {
+    out.spec = { replicas: 1 };
+    return out;
+  }
+  out.spec = dropNullFields(targetAllocatorSpecV1alpha1.json, out.spec);
+  // a plain struct in upstream's Go type, so it always exists after the webhook and gets its schema defaults
   out.spec.prometheusCR ??= {};
   applySchemaDefaults(targetAllocatorSpecV1alpha1.json, out.spec);
   out.spec.replicas ??= 1;
+  if (out.spec.allocationStrategy === 'consistent-hashing' && out.spec.podDisruptionBudget === undefined) {
+    out.spec.podDisruptionBudget = { maxUnavailable: 1 };
+  }
   return out;
 }
 

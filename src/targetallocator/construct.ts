@@ -1,8 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { defaultTargetAllocator } from '../apis';
 import { Json, targetAllocatorName } from '../collector';
 import { InvalidInputError } from '../common/errors';
-import { defaultStandaloneTargetAllocator } from './defaults';
 import { taConfigMapName, TARGET_ALLOCATOR_API_VERSION, TargetAllocatorRenderOptions } from './model';
 import { buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr } from './render';
 
@@ -80,7 +80,7 @@ export class OtelTargetAllocator extends Construct {
    */
   public static fromCustomResource(scope: Construct, id: string, cr: { [key: string]: any }, collectors: Array<{ [key: string]: any }> = [],
     options: TargetAllocatorRenderOptions = {}): OtelTargetAllocator {
-    const objects = buildTargetAllocatorObjectsFromCr(defaultStandaloneTargetAllocator(cr), collectors, options);
+    const objects = buildTargetAllocatorObjectsFromCr(defaultTargetAllocator(cr as never), collectors, options);
     return new OtelTargetAllocator(scope, id, carry(objects, cr.metadata?.name));
   }
 
@@ -112,7 +112,7 @@ export class OtelTargetAllocator extends Construct {
     const carried = (props as PrebuiltCarrier)[PREBUILT];
     const prebuilt = carried?.objects;
     const name = carried?.name ?? props.name ?? id;
-    const objects = prebuilt ?? buildTargetAllocatorObjectsFromCr(defaultStandaloneTargetAllocator(propsToCustomResource(props, name, chartNamespace(scope))));
+    const objects = prebuilt ?? buildTargetAllocatorObjectsFromCr(defaultTargetAllocator(propsToCustomResource(props, name, chartNamespace(scope)) as never));
     super(scope, id);
     this.targetAllocatorName = name;
     this.serviceName = targetAllocatorName(name);

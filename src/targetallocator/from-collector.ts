@@ -46,9 +46,7 @@ export function buildTargetAllocatorCr(collector: Json): Json | undefined {
     controller: true,
     blockOwnerDeletion: true,
   }];
-  // the TargetAllocator defaulting webhook adds maxUnavailable 1 for consistent-hashing when none is given
-  const strategy = ta.allocationStrategy || 'consistent-hashing';
-  const pdb = ta.podDisruptionBudget ?? (strategy === 'consistent-hashing' ? { maxUnavailable: 1 } : undefined);
+  // Sent as upstream sends it: the TargetAllocator webhook (apis defaultTargetAllocator) adds the default budget.
   return {
     apiVersion: TARGET_ALLOCATOR_API_VERSION,
     kind: 'TargetAllocator',
@@ -67,8 +65,8 @@ export function buildTargetAllocatorCr(collector: Json): Json | undefined {
       env: ta.env,
       // the allocator pods get the collector's pod annotations
       podAnnotations: spec.podAnnotations,
-      podDisruptionBudget: pdb,
-      allocationStrategy: strategy,
+      podDisruptionBudget: ta.podDisruptionBudget,
+      allocationStrategy: ta.allocationStrategy || 'consistent-hashing',
       filterStrategy: ta.filterStrategy,
       prometheusCR: ta.prometheusCR,
       observability: ta.observability,

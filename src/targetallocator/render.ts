@@ -1,3 +1,5 @@
+import { defaultTargetAllocator } from '../apis';
+import type { TargetAllocator } from '../apis';
 import { Json } from '../collector';
 import { InvalidInputError } from '../common/errors';
 import {
@@ -63,7 +65,8 @@ export function buildTargetAllocatorObjects(collectorCr: Json, options: TargetAl
   const taCr = buildTargetAllocatorCr(collectorCr);
   if (!taCr) return [];
   validateCollectorForTargetAllocator(collectorCr);
-  return [taCr, ...buildTargetAllocatorObjectsFromCr(taCr, [collectorCr], options)];
+  // the objects follow the CR as the API server stores it, after the TargetAllocator defaulting webhook
+  return [taCr, ...buildTargetAllocatorObjectsFromCr(defaultTargetAllocator(taCr as TargetAllocator) as unknown as Json, [collectorCr], options)];
 }
 
 /**

@@ -68,9 +68,39 @@ describe('defaultCollector', () => {
 });
 
 describe('defaultTargetAllocator / defaultInstrumentation', () => {
-  test('target allocator CR with a null spec gets upstream defaults', () => {
-    const out = defaultTargetAllocator({ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'TargetAllocator', metadata: { name: 'ta' }, spec: null as any });
-    expect(out.spec).toMatchObject({ replicas: 1, allocationStrategy: 'consistent-hashing', filterStrategy: 'relabel-config', managementState: 'managed', collectorNotReadyGracePeriod: '30s' });
+  const ta = (spec: any, metadata: any = { name: 'ta' }) => defaultTargetAllocator({ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'TargetAllocator', metadata, spec });
+
+  test('target allocator: schema defaults, then the webhook (replicas 1, labels, PDB for consistent-hashing)', () => {
+    const out = ta({});
+    expect(out.spec).toMatchObject({
+      replicas: 1, allocationStrategy: 'consistent-hashing', filterStrategy: 'relabel-config', managementState: 'managed',
+      collectorNotReadyGracePeriod: '30s', podDisruptionBudget: { maxUnavailable: 1 },
+    });
+    expect(out.spec.prometheusCR).toMatchObject({ scrapeInterval: '30s' });
+    expect(out.metadata.labels).toEqual({});
+    expect(schemaProblems(out as any)).toEqual([]);
+  });
+
+  test.each([
+    ['a budget of its own is kept', { podDisruptionBudget: { minAvailable: '50%' } }, { minAvailable: '50%' }],
+    ['a null budget is dropped, then defaulted', { podDisruptionBudget: null }, { maxUnavailable: 1 }],
+    ['least-weighted gets none', { allocationStrategy: 'least-weighted' }, undefined],
+    ['per-node gets none', { allocationStrategy: 'per-node' }, undefined],
+  ])('target allocator PDB default: %s', (_why, spec, pdb) => {
+    expect(ta(spec).spec.podDisruptionBudget).toEqual(pdb);
+  });
+
+  test.each([['null', null], ['absent', undefined]])('target allocator with a %s spec: only the webhook defaults (no spec object to default)', (_w, spec) => {
+    // e2e-targetallocator-cr/targetallocator-label: the allocator then writes filter_strategy "" and no budget exists
+    const out = ta(spec, { name: 'ta', labels: { keep: 'me' } });
+    expect(out.spec).toEqual({ replicas: 1 });
+    expect(out.metadata.labels).toEqual({ keep: 'me' });
+  });
+
+  test('target allocator defaulting does not touch its input', () => {
+    const input = { apiVersion: 'opentelemetry.io/v1alpha1', kind: 'TargetAllocator', metadata: { name: 'ta' }, spec: {} } as any;
+    defaultTargetAllocator(input);
+    expect(input).toEqual({ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'TargetAllocator', metadata: { name: 'ta' }, spec: {} });
   });
 
   test('instrumentation: images, resources, webserver settings and annotations', () => {

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { defaultCollector } from '../../src/apis';
+import { defaultCollector, defaultTargetAllocator } from '../../src/apis';
 import { applyConfigDefaults } from '../../src/collector';
 import { KubeObject } from '../../src/common/kube';
 import { assertTree } from '../../src/conformance/matcher';
 import { applyDefaults } from '../../src/conformance/workloads';
 import {
-  buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr, defaultStandaloneTargetAllocator, isGeneratedByCollectorIn,
+  buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr, isGeneratedByCollectorIn,
   TargetAllocatorRenderOptions,
 } from '../../src/targetallocator';
 
@@ -37,7 +37,7 @@ export function renderTargetAllocators(crs: any[], options: TargetAllocatorRende
   for (const c of collectors) out.push(...buildTargetAllocatorObjects(c, options));
   for (const ta of all.filter((c) => c.kind === 'TargetAllocator')) {
     if (isGeneratedByCollectorIn(ta, all)) continue;
-    out.push(...buildTargetAllocatorObjectsFromCr(defaultStandaloneTargetAllocator(ta), collectors, options));
+    out.push(...buildTargetAllocatorObjectsFromCr(defaultTargetAllocator(ta) as any, collectors, options));
   }
   return out.map((o) => applyDefaults(o as KubeObject));
 }

@@ -1,8 +1,9 @@
 import { parse } from 'yaml';
+import { defaultTargetAllocator } from '../../src/apis';
 import { collectorModelFromCustomResource, configHash, configMapName, renderCollector } from '../../src/collector';
 import { InvalidInputError } from '../../src/common/errors';
 import {
-  buildTargetAllocatorCr, buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr, defaultStandaloneTargetAllocator,
+  buildTargetAllocatorCr, buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr,
   findTargetAllocatorCollector, isGeneratedByCollectorIn, rewriteCollectorConfigForTargetAllocator, TA_CONFIG_HASH_ANNOTATION,
   targetAllocatorConfigHash, taOwnerReference,
 } from '../../src/targetallocator';
@@ -40,7 +41,7 @@ function collector(overrides: { name?: string; spec?: any; labels?: any; annotat
 }
 
 function standalone(spec: any, name = 'ta', extra: any = {}): any {
-  return defaultStandaloneTargetAllocator({ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'TargetAllocator', metadata: { name, namespace: NS, ...extra }, spec });
+  return defaultTargetAllocator({ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'TargetAllocator', metadata: { name, namespace: NS, ...extra }, spec });
 }
 
 const taYaml = (objects: any[], name = 'col-targetallocator') => find(objects, 'ConfigMap', name).data['targetallocator.yaml'] as string;
@@ -61,6 +62,14 @@ describe('collector with an embedded target allocator', () => {
     expect(cr.spec.podDisruptionBudget).toBeUndefined();
     expect(isGeneratedByCollectorIn(cr, [c])).toBe(true);
     expect(isGeneratedByCollectorIn(cr, [])).toBe(false);
+  });
+
+  test('the CR is sent without the webhook budget; the objects follow the stored CR, so consistent-hashing gets a PDB', () => {
+    const c = collector();
+    expect(buildTargetAllocatorCr(c)!.spec.podDisruptionBudget).toBeUndefined();
+    const objects = buildTargetAllocatorObjects(c);
+    expect(find(objects, 'PodDisruptionBudget', 'col-targetallocator').spec.maxUnavailable).toBe(1);
+    expect(find(objects, 'TargetAllocator', 'col').spec.podDisruptionBudget).toBeUndefined();
   });
 
   test.each([
