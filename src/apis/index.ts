@@ -15,6 +15,8 @@ export {
 } from './conversion';
 export { validateCollectorSemantics } from './v1beta1/collector-webhook';
 export type { CollectorValidationResult } from './v1beta1/collector-webhook';
+export { validateCollectorForTargetAllocator } from './v1beta1/target-allocator-config';
+export type { CollectorForTargetAllocator } from './v1beta1/target-allocator-config';
 export * from './instrumentation-defaults';
 export type * from './v1beta1/collector-types';
 export type {

@@ -1,4 +1,4 @@
-import { defaultTargetAllocator } from '../apis';
+import { defaultTargetAllocator, validateCollectorForTargetAllocator } from '../apis';
 import type { TargetAllocator } from '../apis';
 import { Json } from '../collector';
 import { InvalidInputError } from '../common/errors';
@@ -70,27 +70,11 @@ export function buildTargetAllocatorObjects(collectorCr: Json, options: TargetAl
 }
 
 /**
- * What upstream's collector webhook checks before it accepts an embedded target allocator: the scrape configs
- * come from the receiver named exactly `prometheus`, and the allocator must have something to allocate (scrape
- * configs, or Prometheus CRs to discover). Throws `InvalidInputError` naming the field and the fix.
+ * What upstream's collector webhook checks before it accepts an embedded target allocator (a receiver named
+ * exactly `prometheus`, something to allocate). It lives with the webhook in apis; re-exported for callers of
+ * this room.
  */
-export function validateCollectorForTargetAllocator(collectorCr: Json): void {
-  const meta = collectorCr?.metadata ?? {};
-  const resource = `OpenTelemetryCollector ${meta.namespace || 'default'}/${meta.name ?? '<no name>'}`;
-  const problem = 'the OpenTelemetry Spec Prometheus configuration is incorrect, ';
-  const receiver = collectorCr?.spec?.config?.receivers?.prometheus;
-  if (receiver === undefined || receiver === null || typeof receiver !== 'object' || Array.isArray(receiver)) {
-    throw new InvalidInputError(resource, 'spec.config.receivers.prometheus', `${problem}no prometheus available as part of the configuration`,
-      'add a receiver named exactly "prometheus" (the target allocator serves its scrape configs), or disable spec.targetAllocator');
-  }
-  if (collectorCr.spec.targetAllocator?.prometheusCR?.enabled) return;
-  const scrapeConfigs = receiver.config?.scrape_configs;
-  if (!Array.isArray(scrapeConfigs) || scrapeConfigs.length === 0) {
-    throw new InvalidInputError(resource, 'spec.config.receivers.prometheus.config.scrape_configs',
-      `${problem}either at least one scrape config needs to be defined or PrometheusCR needs to be enabled`,
-      'add a scrape config, or set spec.targetAllocator.prometheusCR.enabled: true');
-  }
-}
+export { validateCollectorForTargetAllocator };
 
 /**
  * Whether a TargetAllocator CR is the one a collector of the same set generates (controlled by a collector in

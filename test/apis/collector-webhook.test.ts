@@ -8,6 +8,13 @@ const cr = (spec: object): OpenTelemetryCollector => defaultCollector({
   spec: { config: { receivers: { otlp: {} }, exporters: { debug: {} }, service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } } }, ...spec },
 });
 
+/** A statefulset-style collector whose receivers are `receivers` (config otherwise valid). */
+const withConfig = (spec: object, receivers: any): OpenTelemetryCollector => {
+  const c = cr({ mode: 'statefulset', targetAllocator: { enabled: true }, ...spec });
+  (c.spec.config as any).receivers = receivers;
+  return c;
+};
+
 describe('validateCollectorSemantics (upstream validating webhook)', () => {
   test.each([
     [{ mode: 'deployment', volumeClaimTemplates: [{ metadata: { name: 'x' } }] }, 'the OpenTelemetry Collector mode is set to deployment, which does not support the attribute \'volumeClaimTemplates\''],
@@ -47,7 +54,8 @@ describe('validateCollectorSemantics (upstream validating webhook)', () => {
   });
 
   test('valid configurations pass: daemonset + per-node TA, autoscaler with Pods metrics', () => {
-    expect(validateCollectorSemantics(cr({ mode: 'daemonset', targetAllocator: { enabled: true, allocationStrategy: 'per-node' } })).warnings).toEqual([]);
+    expect(validateCollectorSemantics(withConfig({ mode: 'daemonset', targetAllocator: { enabled: true, allocationStrategy: 'per-node' } },
+      { prometheus: { config: { scrape_configs: [{ job_name: 'j' }] } } })).warnings).toEqual([]);
     expect(() => validateCollectorSemantics(cr({ autoscaler: { maxReplicas: 3, metrics: [{ type: 'Pods', pods: { metric: { name: 'm' }, target: { type: 'AverageValue', averageValue: '5' } } }] } }))).not.toThrow();
   });
 
@@ -62,5 +70,39 @@ describe('validateCollectorSemantics (upstream validating webhook)', () => {
       }
     });
     expect(failures).toEqual([]);
+  });
+});
+
+describe('validateCollectorSemantics: an embedded target allocator needs a prometheus receiver (upstream messages)', () => {
+  const incorrect = 'the OpenTelemetry Spec Prometheus configuration is incorrect, ';
+  test.each([
+    ['no prometheus receiver', { otlp: {} }, 'spec.config.receivers.prometheus', 'no prometheus available as part of the configuration'],
+    ['only prometheus/<name> (the allocator reads "prometheus" only)', { 'prometheus/x': { config: { scrape_configs: [{ job_name: 'j' }] } } },
+      'spec.config.receivers.prometheus', 'no prometheus available as part of the configuration'],
+    ['prometheus: null', { prometheus: null }, 'spec.config.receivers.prometheus', "prometheus property in the configuration doesn't contain valid prometheus"],
+    ['no config', { prometheus: {} }, 'spec.config.receivers.prometheus.config', 'no prometheusConfig available as part of the configuration'],
+    ['config not a map', { prometheus: { config: 'x' } }, 'spec.config.receivers.prometheus.config', "prometheusConfig property in the configuration doesn't contain valid prometheusConfig"],
+    ['no scrape_configs', { prometheus: { config: {} } }, 'spec.config.receivers.prometheus.config.scrape_configs', 'no scrape_configs available as part of the configuration'],
+    ['scrape_configs not a list', { prometheus: { config: { scrape_configs: {} } } }, 'spec.config.receivers.prometheus.config.scrape_configs', 'scrape_configs must be a list in the config'],
+    ['a scrape config not a map', { prometheus: { config: { scrape_configs: [{ job_name: 'j' }, 'x'] } } }, 'spec.config.receivers.prometheus.config.scrape_configs[1]',
+      "scrape_config property in the configuration doesn't contain valid scrape_config"],
+    ['no scrape configs', { prometheus: { config: { scrape_configs: [] } } }, 'spec.config.receivers.prometheus.config.scrape_configs',
+      'either at least one scrape config needs to be defined or PrometheusCR needs to be enabled'],
+  ])('%s is rejected', (_why, receivers, path, message) => {
+    const c = withConfig({}, receivers);
+    expect(() => validateCollectorSemantics(c)).toThrow(InvalidInputError);
+    expect(() => validateCollectorSemantics(c)).toThrow(`OpenTelemetryCollector ns/c: ${path}: ${incorrect}${message} (`);
+  });
+
+  test('with Prometheus CRs enabled an empty prometheus receiver is enough; without the allocator nothing is checked', () => {
+    expect(() => validateCollectorSemantics(withConfig({ targetAllocator: { enabled: true, prometheusCR: { enabled: true } } }, { prometheus: {} }))).not.toThrow();
+    expect(() => validateCollectorSemantics(withConfig({ targetAllocator: { enabled: true, prometheusCR: { enabled: true } } }, { otlp: {} })))
+      .toThrow(`${incorrect}no prometheus available as part of the configuration`);
+    expect(() => validateCollectorSemantics(withConfig({ targetAllocator: { enabled: false } }, { otlp: {} }))).not.toThrow();
+  });
+
+  test('the mode checks come first, as upstream', () => {
+    expect(() => validateCollectorSemantics(withConfig({ mode: 'deployment' }, { otlp: {} })))
+      .toThrow('the OpenTelemetry Collector mode is set to deployment, which does not support the target allocation deployment');
   });
 });

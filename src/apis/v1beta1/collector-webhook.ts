@@ -1,11 +1,12 @@
 /**
  * The checks of upstream's validating webhook for OpenTelemetryCollector v1beta1 that need nothing but the
- * object (messages verbatim: e2e tests match them). Not here: the Prometheus config check of the target
- * allocator (allocator room), RBAC reviews and FIPS (they need the cluster), which the runtime adds.
+ * object (messages verbatim: e2e tests match them), the embedded target allocator's Prometheus config check
+ * included. Not here: RBAC reviews and FIPS (they need the cluster), which the runtime adds.
  */
 import { InvalidInputError } from '../../common/errors';
 import { describeObject } from '../../common/kube';
 import type { OpenTelemetryCollector, ProbeSpec } from './collector-types';
+import { validateCollectorForTargetAllocator } from './target-allocator-config';
 
 export interface CollectorValidationResult {
   /** Admission warnings (the request is still allowed). */
@@ -97,6 +98,7 @@ export function validateCollectorSemantics(cr: OpenTelemetryCollector, old?: Ope
       fail('spec.targetAllocator.allocationStrategy', 'target allocation strategy per-node is only supported in OpenTelemetry Collector mode daemonset',
         'use mode daemonset or another allocation strategy');
     }
+    validateCollectorForTargetAllocator(cr);
   }
 
   (spec.ports ?? []).forEach((p, i) => {
