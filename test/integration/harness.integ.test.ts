@@ -2,6 +2,7 @@
  * The harness itself against the real API server: the client's verbs, server-side apply semantics,
  * discovery, and that stopping leaves no process and no folder behind.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { ensureNamespace, KubeApiError, KubeObject, startControlPlane, useControlPlane } from './harness/control-plane';
 
@@ -134,6 +135,35 @@ describe('lifecycle', () => {
     } finally {
       await cp.stop();
     }
+  });
+
+  test('when the Node process is SIGKILLed (no handler runs), the reaper kills the components and removes the folders', async () => {
+    const script = [
+      "require('ts-node').register({ transpileOnly: true });",
+      `const { startControlPlane } = require(${JSON.stringify(require.resolve('../../src/devcluster'))});`,
+      'startControlPlane().then((cp) => {',
+      '  console.log(JSON.stringify({ pids: cp.processes.map((p) => p.pid), dir: cp.dir }));',
+      '  setInterval(() => undefined, 1000);',
+      '});',
+    ].join('\n');
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const info = await new Promise<{ pids: number[]; dir: string }>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) resolve(JSON.parse(line));
+      });
+      child.on('exit', (code) => reject(new Error(`child exited (${code}) before the control plane was ready`)));
+    });
+    expect(info.pids.every(isAlive)).toBe(true);
+    child.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (info.pids.some(isAlive) || fs.existsSync(info.dir))) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(info.pids.filter(isAlive)).toEqual([]);
+    expect(fs.existsSync(info.dir)).toBe(false);
   });
 
   test('a missing binary fails start-up with a message that says how to build it', async () => {
