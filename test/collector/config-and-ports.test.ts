@@ -89,6 +89,39 @@ describe('collector.yaml', () => {
     const out = wireTargetAllocator({ receivers: { prometheus: { config: { global: { scrape_interval: '1m' }, scrape_configs: [{ job_name: 'x' }] } } } }, { targetAllocatorName: 'c' });
     expect(out.receivers).toEqual({ prometheus: { config: { global: { scrape_interval: '1m' } }, target_allocator: { endpoint: 'http://c-targetallocator:80', interval: '30s', collector_id: '${POD_NAME}' } } });
   });
+  test('target allocator wiring merges into the user\'s target_allocator map (http_sd_config kept, operator keys win), as upstream', () => {
+    // e2e prometheus-config-validation/02-promreceiver-allocatorconfig-extra sets these keys itself
+    const out = wireTargetAllocator({ receivers: { prometheus: { config: { scrape_configs: [{ job_name: 'x' }] }, target_allocator: {
+      endpoint: 'http://elsewhere', interval: '10s', collector_id: 'me', http_sd_config: { refresh_interval: '10s' },
+    } } } }, { targetAllocatorName: 'c', interval: '1m' });
+    expect(out.receivers).toEqual({ prometheus: { config: {}, target_allocator: {
+      endpoint: 'http://c-targetallocator:80', interval: '1m', collector_id: '${POD_NAME}', http_sd_config: { refresh_interval: '10s' },
+    } } });
+  });
+  test('target allocator wiring touches only the receiver named exactly prometheus', () => {
+    const named = { config: { scrape_configs: [{ job_name: 'own' }] } };
+    const out = wireTargetAllocator({ receivers: { 'prometheus/own': named, prometheus: {} } }, { targetAllocatorName: 'c' });
+    expect(out.receivers).toEqual({ 'prometheus/own': named, prometheus: { target_allocator: { endpoint: 'http://c-targetallocator:80', interval: '30s', collector_id: '${POD_NAME}' } } });
+    // without a `prometheus` receiver there is nothing to wire
+    const only = { receivers: { 'prometheus/own': named } };
+    expect(wireTargetAllocator(only, { targetAllocatorName: 'c' })).toEqual(only);
+  });
+  test('with mTLS the client TLS files are merged into the user\'s tls settings', () => {
+    const out = wireTargetAllocator({ receivers: { prometheus: { target_allocator: { tls: { insecure_skip_verify: false, ca_file: '/mine' } } } } },
+      { targetAllocatorName: 'c', mtls: true, tlsDir: '/tls' });
+    expect((out.receivers as any).prometheus.target_allocator).toEqual({
+      endpoint: 'https://c-targetallocator:443', interval: '30s', collector_id: '${POD_NAME}',
+      tls: { insecure_skip_verify: false, ca_file: '/tls/ca.crt', cert_file: '/tls/tls.crt', key_file: '/tls/tls.key', reload_interval: '5m' },
+    });
+  });
+  test('a target_allocator (or its tls) that is not a map cannot be merged into: an error naming the field', () => {
+    expect(() => wireTargetAllocator({ receivers: { prometheus: { target_allocator: 'http://x' } } }, { targetAllocatorName: 'c', resource: 'OpenTelemetryCollector ns/c' }))
+      .toThrow(new InvalidInputError('OpenTelemetryCollector ns/c', 'spec.config.receivers.prometheus.target_allocator',
+        "target_allocator property in the configuration doesn't contain valid target_allocator",
+        'make receivers.prometheus.target_allocator a map (the operator sets its endpoint, interval and collector_id) or remove it'));
+    expect(() => wireTargetAllocator({ receivers: { prometheus: { target_allocator: { tls: [] } } } }, { targetAllocatorName: 'c', mtls: true }))
+      .toThrow('spec.config.receivers.prometheus.target_allocator.tls: tls property in the configuration doesn\'t contain valid tls');
+  });
 });
 
 describe('custom resources', () => {

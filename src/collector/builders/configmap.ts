@@ -29,6 +29,7 @@ export function collectorConfigYaml(c: ResolvedCollector): string {
     interval: ta?.enabled ? ta.collectorTargetReloadInterval : undefined,
     mtls: taMtlsEnabled(c),
     tlsDir: TA_TLS_DIR,
+    resource: c.resource,
   }));
 }
 

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { asRecord, componentType } from '../components/types';
+import { InvalidInputError } from '../../common/errors';
+import { asRecord } from '../components/types';
 import { GO_STRUCT } from '../gojson';
 import { targetAllocatorName } from '../names';
 import { cloneJson, CollectorConfigJson, toGoConfigStruct } from './model';
@@ -13,32 +14,50 @@ export interface TargetAllocatorWiring {
   readonly mtls?: boolean;
   /** @default /tls */
   readonly tlsDir?: string;
+  /** the collector, for error messages @default 'OpenTelemetryCollector' */
+  readonly resource?: string;
 }
 
 /**
- * With a target allocator, the prometheus receivers stop scraping on their own: their `scrape_configs` are removed
- * (the allocator serves them) and `target_allocator` points at the allocator's Service, identifying the collector by
- * its pod name. `global` settings stay.
+ * With a target allocator, the receiver named exactly `prometheus` stops scraping on its own: its
+ * `config.scrape_configs` are removed (the allocator serves them; `global` stays) and its `target_allocator` map
+ * gets `endpoint` (the allocator's Service), `interval` and `collector_id: ${POD_NAME}`, plus the client TLS files
+ * with mTLS. As upstream, the map is merged, not replaced: keys the user set there (`http_sd_config`, other `tls`
+ * settings) are kept. `prometheus/<name>` receivers are not the allocator's and stay as they are. A config
+ * without a `prometheus` receiver is returned unchanged (the collector webhook rejects it for an embedded
+ * allocator). A `target_allocator` or `tls` that is not a map is an error, as upstream's rewrite fails on it.
  */
 export function wireTargetAllocator(config: CollectorConfigJson, ta: TargetAllocatorWiring): CollectorConfigJson {
   const out = cloneJson(config);
   const receivers = asRecord(out.receivers);
-  if (!receivers) return out;
-  for (const [id, settings] of Object.entries(receivers)) {
-    if (componentType(id) !== 'prometheus') continue;
-    const receiver = asRecord(settings) ?? {};
-    const promConfig = asRecord(receiver.config);
-    if (promConfig) delete promConfig.scrape_configs;
+  if (!receivers || !('prometheus' in receivers)) return out;
+  const receiver = asRecord(receivers.prometheus) ?? {};
+  const promConfig = asRecord(receiver.config);
+  if (promConfig) delete promConfig.scrape_configs;
+  const wiring = mapAt(receiver, 'target_allocator', 'receivers.prometheus.target_allocator', ta);
+  const service = targetAllocatorName(ta.targetAllocatorName);
+  wiring.endpoint = ta.mtls ? `https://${service}:443` : `http://${service}:80`;
+  wiring.interval = ta.interval ?? '30s';
+  wiring.collector_id = '${POD_NAME}';
+  if (ta.mtls) {
     const dir = ta.tlsDir ?? '/tls';
-    receiver.target_allocator = {
-      endpoint: ta.mtls ? `https://${targetAllocatorName(ta.targetAllocatorName)}:443` : `http://${targetAllocatorName(ta.targetAllocatorName)}:80`,
-      interval: ta.interval ?? '30s',
-      collector_id: '${POD_NAME}',
-      ...(ta.mtls ? { tls: { ca_file: `${dir}/ca.crt`, cert_file: `${dir}/tls.crt`, key_file: `${dir}/tls.key`, reload_interval: '5m' } } : {}),
-    };
-    receivers[id] = receiver;
+    const tls = mapAt(wiring, 'tls', 'receivers.prometheus.target_allocator.tls', ta);
+    Object.assign(tls, { ca_file: `${dir}/ca.crt`, cert_file: `${dir}/tls.crt`, key_file: `${dir}/tls.key`, reload_interval: '5m' });
   }
+  receivers.prometheus = receiver;
   return out;
+}
+
+/** The map at `parent[key]`, created when absent or null; anything else cannot be merged into. */
+function mapAt(parent: Record<string, unknown>, key: string, path: string, ta: TargetAllocatorWiring): Record<string, unknown> {
+  if (parent[key] === undefined || parent[key] === null) parent[key] = {};
+  const map = asRecord(parent[key]);
+  if (!map) {
+    throw new InvalidInputError(ta.resource ?? 'OpenTelemetryCollector', `spec.config.${path}`,
+      `${key} property in the configuration doesn't contain valid ${key}`,
+      `make ${path} a map (the operator sets its endpoint, interval and collector_id) or remove it`);
+  }
+  return map;
 }
 
 /**
