@@ -195,6 +195,8 @@ function defaultPodSpec(spec: Record<string, any> | undefined): void {
   spec.terminationGracePeriodSeconds = spec.terminationGracePeriodSeconds ?? 30;
   spec.securityContext = spec.securityContext ?? {};
   for (const v of spec.volumes ?? []) {
+    // SetDefaults_Volume: a volume naming no source is an emptyDir (the operator passes spec.volumes through as given)
+    if (Object.keys(v).every((k) => k === 'name')) v.emptyDir = {};
     for (const source of [v.configMap, v.secret, v.projected]) if (source) source.defaultMode = source.defaultMode ?? 420;
   }
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {

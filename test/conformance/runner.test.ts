@@ -287,6 +287,21 @@ describe('simulated API server and runtime', () => {
 `), {});
     expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ', 'PASS ', 'PASS ']);
   });
+
+  test('a pod volume naming no source is stored as an emptyDir (SetDefaults_Volume); other sources are left alone', () => {
+    const r = run(steps(`
+  - try:
+    - apply:
+        resource:
+          apiVersion: apps/v1
+          kind: StatefulSet
+          metadata: {name: s}
+          spec: {template: {spec: {containers: [{name: c, image: i:1}], volumes: [{name: scratch}, {name: cm, configMap: {name: x}}]}}}
+    - assert: {resource: {apiVersion: apps/v1, kind: StatefulSet, metadata: {name: s}, spec: {template: {spec: {volumes: [{name: scratch, emptyDir: {}}, {name: cm, configMap: {name: x, defaultMode: 420}}]}}}}}
+    - assert: {resource: {apiVersion: apps/v1, kind: StatefulSet, metadata: {name: s}, spec: {template: {spec: {volumes: [{}, {(emptyDir == null): true}]}}}}}
+`), {});
+    expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ', 'PASS ']);
+  });
 });
 
 describe('delete', () => {
