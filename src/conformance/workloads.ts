@@ -167,6 +167,7 @@ export function applyDefaults(obj: KubeObject): KubeObject {
       break;
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job':
       defaultPodSpec(out.spec?.template?.spec);
+      if (out.kind === 'StatefulSet') defaultVolumeClaimTemplates(out.spec?.volumeClaimTemplates);
       break;
     case 'CronJob':
       defaultPodSpec(out.spec?.jobTemplate?.spec?.template?.spec);
@@ -212,6 +213,19 @@ function defaultPodSpec(spec: Record<string, any> | undefined): void {
       if (e.valueFrom?.fieldRef) e.valueFrom.fieldRef.apiVersion = e.valueFrom.fieldRef.apiVersion ?? 'v1';
       if (e.valueFrom?.resourceFieldRef) e.valueFrom.resourceFieldRef.divisor = e.valueFrom.resourceFieldRef.divisor ?? '0';
     }
+  }
+}
+
+/**
+ * StatefulSet claim templates as stored: the API server fills in their type (so `kubectl get -o yaml` shows
+ * `apiVersion: v1, kind: PersistentVolumeClaim`), `volumeMode: Filesystem` and the claim's initial phase.
+ */
+function defaultVolumeClaimTemplates(templates: Array<Record<string, any>> | undefined): void {
+  for (const t of templates ?? []) {
+    t.apiVersion = t.apiVersion ?? 'v1';
+    t.kind = t.kind ?? 'PersistentVolumeClaim';
+    t.spec = { ...t.spec, volumeMode: t.spec?.volumeMode ?? 'Filesystem' };
+    t.status = { ...t.status, phase: t.status?.phase ?? 'Pending' };
   }
 }
 

@@ -302,6 +302,30 @@ describe('simulated API server and runtime', () => {
 `), {});
     expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ', 'PASS ']);
   });
+
+  test('StatefulSet claim templates are stored with their type, volumeMode Filesystem and phase Pending', () => {
+    const r = run(steps(`
+  - try:
+    - apply:
+        resource:
+          apiVersion: apps/v1
+          kind: StatefulSet
+          metadata: {name: s}
+          spec:
+            template: {spec: {containers: [{name: c, image: i:1}]}}
+            volumeClaimTemplates: [{metadata: {name: a}, spec: {accessModes: [ReadWriteOnce]}}, {metadata: {name: b}, spec: {volumeMode: Block}}]
+    - assert:
+        resource:
+          apiVersion: apps/v1
+          kind: StatefulSet
+          metadata: {name: s}
+          spec:
+            volumeClaimTemplates:
+            - {apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: a}, spec: {accessModes: [ReadWriteOnce], volumeMode: Filesystem}, status: {phase: Pending}}
+            - {apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: b}, spec: {volumeMode: Block}}
+`), {});
+    expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ']);
+  });
 });
 
 describe('delete', () => {
