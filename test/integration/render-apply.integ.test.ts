@@ -8,13 +8,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CR_KINDS, crdEntry, renderEntry, renderObjects, upstreamCustomResources } from './fixtures';
-import { ensureNamespace, KubeClient, KubeObject, namespaceName, useControlPlane } from './harness/control-plane';
+import { ensureNamespace, KubeApiError, KubeClient, KubeObject, namespaceName, useControlPlane } from './harness/control-plane';
 
 const render = renderEntry();
 const crds = crdEntry();
 
-/** Groups of kinds that need CRDs this cluster does not have (prometheus-operator, OpenShift, Gateway API). */
-const FOREIGN_GROUPS = ['monitoring.coreos.com/', 'route.openshift.io/', 'gateway.networking.k8s.io/', 'autoscaling.k8s.io/'];
+/** Groups of kinds that need CRDs this cluster does not have (prometheus-operator, OpenShift, Gateway API, cert-manager). */
+const FOREIGN_GROUPS = [
+  'monitoring.coreos.com/',
+  'route.openshift.io/',
+  'gateway.networking.k8s.io/',
+  'autoscaling.k8s.io/',
+  'cert-manager.io/',
+];
 
 /**
  * Upstream cases where our render still differs from the upstream operator: run with `test.failing`, so the
@@ -41,6 +47,27 @@ async function withOwnerUids(client: KubeClient, obj: KubeObject): Promise<KubeO
     filled.push({ ...r, uid: owner.metadata.uid as string });
   }
   return { ...obj, metadata: { ...obj.metadata, ownerReferences: filled } };
+}
+
+const WORKLOADS = ['Deployment', 'DaemonSet', 'StatefulSet'];
+const recreated: string[] = [];
+
+/**
+ * Server-side apply; when a workload's selector (immutable) changed, delete and apply again, as upstream's operator
+ * does (e2e-targetallocator/targetallocator-features step 02 adds a CR label that ends up in the selector).
+ */
+async function applyRecreatingOnImmutableSelector(client: KubeClient, o: KubeObject): Promise<KubeObject> {
+  try {
+    return await client.apply(o, { fieldManager: 'cdk8s-otel' });
+  } catch (e) {
+    const immutable = e instanceof KubeApiError && e.statusCode === 422 && /spec\.selector: .*field is immutable/.test(e.message);
+    if (!immutable || !WORKLOADS.includes(o.kind)) throw e;
+    recreated.push(`${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
+    await client.delete(o.apiVersion, o.kind, o.metadata.name!, o.metadata.namespace);
+    await client.waitFor(`${o.kind} ${o.metadata.name} deleted`, async () =>
+      (await client.tryGet(o.apiVersion, o.kind, o.metadata.name!, o.metadata.namespace)) === undefined);
+    return client.apply(o, { fieldManager: 'cdk8s-otel' });
+  }
 }
 
 interface Example {
@@ -131,7 +158,7 @@ if (!render.ok || !crds.ok) {
       if (ns) await ensureNamespace(client, ns);
       const o = await withOwnerUids(client, rendered);
       ready.push(o);
-      const applied = await client.apply(o, { fieldManager: 'cdk8s-otel' });
+      const applied = await applyRecreatingOnImmutableSelector(client, o);
       first.set(`${o.kind}/${ns ?? ''}/${o.metadata.name}`, applied.metadata.resourceVersion as string | undefined);
     }
     const changed: string[] = [];
@@ -150,6 +177,9 @@ if (!render.ok || !crds.ok) {
   }
 
   afterAll(() => {
+    if (recreated.length > 0) {
+      process.stdout.write(`[integration] recreated after an immutable selector change: ${recreated.join(', ')}\n`);
+    }
     if (foreign.length > 0) {
       const counts = new Map<string, number>();
       for (const f of foreign) counts.set(f, (counts.get(f) ?? 0) + 1);
