@@ -195,13 +195,19 @@ export class SimulatedCluster implements ClusterLookup {
     return out;
   }
 
-  /** Deletes what the operator wrote before and no longer wants, except what retention or `unmanaged` keeps. */
+  /**
+   * Deletes what the operator wrote before and no longer wants, except what retention or `unmanaged` keeps, and
+   * except a TargetAllocator's objects: upstream's TargetAllocator controller applies its desired objects but
+   * passes no owned objects to prune (e2e-targetallocator-cr keeps the ServiceAccount after `spec.serviceAccount`
+   * names it); they go with the TargetAllocator, by garbage collection.
+   */
   private prune(desired: Map<string, KubeObject>): void {
     const stale = this.store.entries({ origin: 'operator' }).filter((e) => !desired.has(e.key));
     const keepConfigMaps = this.retainedConfigMaps(stale.map((e) => e.obj), desired);
     for (const e of stale) {
       const owner = this.ownerCr(e.obj);
       if (owner && isUnmanaged(owner)) continue;
+      if (owner?.kind === 'TargetAllocator') continue;
       if (keepConfigMaps.has(e.key)) continue;
       this.store.delete(e.key);
     }
@@ -258,13 +264,29 @@ export class SimulatedCluster implements ClusterLookup {
       if (this.podTemplates.get(key) === hash) continue;
       this.podTemplates.set(key, hash);
       this.removeOwnedPods(w);
+      const revision = w.kind === 'Deployment' ? this.bumpDeploymentRevision(w) : undefined;
       const { controllers, pods } = synthesizePods(w);
-      for (const c of controllers) this.store.put(applyDefaults(c), 'controller');
+      for (const c of controllers) {
+        const annotated = revision ? { ...c, metadata: { ...c.metadata, annotations: { ...c.metadata.annotations, [DEPLOYMENT_REVISION]: revision } } } : c;
+        this.store.put(applyDefaults(annotated), 'controller');
+      }
       for (const p of pods) {
         const withUid = { ...p, metadata: { ...p.metadata, ownerReferences: this.resolveOwnerUids(p) } } as KubeObject;
         this.store.put(applyDefaults(this.admitPod(withUid)), 'controller');
       }
     }
+  }
+
+  /**
+   * The Deployment controller numbers rollouts: each new pod template gets the next revision, written to the
+   * Deployment and its ReplicaSet as `deployment.kubernetes.io/revision` (operator writes keep it, as they keep
+   * every annotation others set). Returns the new revision.
+   */
+  private bumpDeploymentRevision(w: KubeObject): string {
+    const previous = Number(w.metadata.annotations?.[DEPLOYMENT_REVISION] ?? 0);
+    const revision = String((Number.isInteger(previous) && previous > 0 ? previous : 0) + 1);
+    this.store.put({ ...w, metadata: { ...w.metadata, annotations: { ...w.metadata.annotations, [DEPLOYMENT_REVISION]: revision } } }, 'controller');
+    return revision;
   }
 
   private resolveOwnerUids(obj: KubeObject) {
@@ -297,6 +319,9 @@ export class SimulatedCluster implements ClusterLookup {
     return out;
   }
 }
+
+/** Set by the Deployment controller on a Deployment and its ReplicaSets. */
+const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
 
 function isUnmanaged(cr: KubeObject): boolean {
   return (cr.spec as Record<string, unknown> | undefined)?.managementState === 'unmanaged';

@@ -326,6 +326,45 @@ describe('simulated API server and runtime', () => {
 `), {});
     expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ']);
   });
+
+  test('the Deployment controller numbers rollouts in deployment.kubernetes.io/revision, on the Deployment and its ReplicaSet', () => {
+    const revision = (n: string) => `{apiVersion: apps/v1, kind: Deployment, metadata: {name: c-collector, annotations: {deployment.kubernetes.io/revision: "${n}"}}}`;
+    const r = run(steps(`
+  - try:
+    - apply: {file: v1.yaml}
+    - assert: {resource: ${revision('1')}}
+    - apply: {file: v1.yaml}
+    - assert: {resource: ${revision('1')}}
+    - apply: {file: v2.yaml}
+    - assert: {resource: ${revision('2')}}
+    - assert: {resource: {apiVersion: apps/v1, kind: ReplicaSet, metadata: {annotations: {deployment.kubernetes.io/revision: "2"}, labels: {app.kubernetes.io/managed-by: opentelemetry-operator}}}}
+`), { 'v1.yaml': collector('c', ''), 'v2.yaml': collector('c', '', '{receivers: {zipkin: {}}}') });
+    expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ', 'PASS ', 'PASS ', 'PASS ', 'PASS ', 'PASS ']);
+  });
+
+  test('objects a TargetAllocator no longer wants stay (its controller does not prune); a collector\'s go', () => {
+    // stand-in operator: a ServiceAccount per CR unless spec.serviceAccount names one
+    const reconciler: Reconciler = (crs, ctx) => crs.flatMap((cr) => {
+      const suffix = cr.kind === 'TargetAllocator' ? 'targetallocator' : 'collector';
+      if ((cr.spec as any)?.serviceAccount) return [];
+      return [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `${cr.metadata.name}-${suffix}`, namespace: ctx.namespace,
+        ownerReferences: [{ apiVersion: cr.apiVersion, kind: cr.kind, name: cr.metadata.name!, controller: true }] } }];
+    });
+    const ta = (sa: string) => `{apiVersion: opentelemetry.io/v1alpha1, kind: TargetAllocator, metadata: {name: t}, spec: {${sa}}}`;
+    const col = (sa: string) => `{apiVersion: opentelemetry.io/v1beta1, kind: OpenTelemetryCollector, metadata: {name: c}, spec: {${sa}}}`;
+    const r = run(steps(`
+  - try:
+    - apply: {resource: ${ta('')}}
+    - apply: {resource: ${col('')}}
+    - apply: {resource: ${ta('serviceAccount: mine')}}
+    - apply: {resource: ${col('serviceAccount: mine')}}
+    - assert: {resource: {apiVersion: v1, kind: ServiceAccount, metadata: {name: t-targetallocator}}}
+    - error: {resource: {apiVersion: v1, kind: ServiceAccount, metadata: {name: c-collector}}}
+    - delete: {ref: {apiVersion: opentelemetry.io/v1alpha1, kind: TargetAllocator, name: t}}
+    - error: {resource: {apiVersion: v1, kind: ServiceAccount, metadata: {name: t-targetallocator}}}
+`), {}, { reconciler });
+    expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(Array(8).fill('PASS '));
+  });
 });
 
 describe('delete', () => {
