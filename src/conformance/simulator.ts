@@ -285,7 +285,9 @@ export class SimulatedCluster implements ClusterLookup {
   private bumpDeploymentRevision(w: KubeObject): string {
     const previous = Number(w.metadata.annotations?.[DEPLOYMENT_REVISION] ?? 0);
     const revision = String((Number.isInteger(previous) && previous > 0 ? previous : 0) + 1);
-    this.store.put({ ...w, metadata: { ...w.metadata, annotations: { ...w.metadata.annotations, [DEPLOYMENT_REVISION]: revision } } }, 'controller');
+    // an annotation write: whoever wrote the Deployment (the operator, the test) still owns it
+    const origin = this.store.entry(keyOf(w))?.origin ?? 'controller';
+    this.store.put({ ...w, metadata: { ...w.metadata, annotations: { ...w.metadata.annotations, [DEPLOYMENT_REVISION]: revision } } }, origin);
     return revision;
   }
 

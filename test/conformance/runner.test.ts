@@ -342,6 +342,22 @@ describe('simulated API server and runtime', () => {
     expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ', 'PASS ', 'PASS ', 'PASS ', 'PASS ', 'PASS ']);
   });
 
+  test('a Deployment with a revision annotation is still the operator\'s: pruned when no longer wanted', () => {
+    const reconciler: Reconciler = (crs, ctx) => crs.filter((cr) => (cr.spec as any)?.want).map((cr) => ({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${cr.metadata.name}-collector`, namespace: ctx.namespace },
+      spec: { template: { spec: { containers: [{ name: 'c', image: 'i:1' }] } } },
+    }));
+    const col = (want: boolean) => `{apiVersion: opentelemetry.io/v1beta1, kind: OpenTelemetryCollector, metadata: {name: c}, spec: {want: ${want}}}`;
+    const r = run(steps(`
+  - try:
+    - apply: {resource: ${col(true)}}
+    - assert: {resource: {apiVersion: apps/v1, kind: Deployment, metadata: {name: c-collector, annotations: {deployment.kubernetes.io/revision: "1"}}}}
+    - apply: {resource: ${col(false)}}
+    - error: {resource: {apiVersion: apps/v1, kind: Deployment, metadata: {name: c-collector}}}
+`), {}, { reconciler });
+    expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(Array(4).fill('PASS '));
+  });
+
   test('objects a TargetAllocator no longer wants stay (its controller does not prune); a collector\'s go', () => {
     // stand-in operator: a ServiceAccount per CR unless spec.serviceAccount names one
     const reconciler: Reconciler = (crs, ctx) => crs.flatMap((cr) => {
