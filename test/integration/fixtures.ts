@@ -15,7 +15,6 @@ import { renderObjects as renderObjectsOfLibrary } from '../../src/render';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-
 /** The reference data of the upstream e2e suite (shared, read-only). */
 export const UPSTREAM_E2E = process.env.UPSTREAM_E2E_DIR ?? path.resolve(ROOT, '../shared/upstream-e2e');
 
