@@ -145,7 +145,35 @@ export class SimulatedCluster implements ClusterLookup {
     this.reconcile();
     this.store.collectGarbage();
     this.syncPods();
+    this.syncServiceAccountTokens();
     this.store.collectGarbage();
+  }
+
+  /**
+   * The token controller (kube-controller-manager) fills a `kubernetes.io/service-account-token` Secret whose
+   * ServiceAccount exists: `token`, `ca.crt` and `namespace` in data, the account's uid as an annotation. The
+   * token and CA here are stand-ins (nothing can authenticate with them); asserts only check they are there.
+   */
+  private syncServiceAccountTokens(): void {
+    for (const e of this.store.entries({ kind: 'Secret' })) {
+      const secret = e.obj as KubeObject & { type?: string; data?: Record<string, string> };
+      const accountName = secret.metadata.annotations?.[SA_NAME_ANNOTATION];
+      if (secret.type !== SA_TOKEN_TYPE || !accountName || secret.data?.token) continue;
+      const ns = secret.metadata.namespace ?? '';
+      const account = this.store.get('v1', 'ServiceAccount', ns, accountName);
+      if (!account) continue;
+      const b64 = (text: string) => Buffer.from(text).toString('base64');
+      this.store.put({
+        ...secret,
+        metadata: { ...secret.metadata, annotations: { ...secret.metadata.annotations, [SA_UID_ANNOTATION]: String(account.metadata.uid ?? '') } },
+        data: {
+          ...secret.data,
+          token: b64(`simulated-token.${ns}.${accountName}`),
+          'ca.crt': b64('-----BEGIN CERTIFICATE-----\nsimulated cluster CA\n-----END CERTIFICATE-----\n'),
+          namespace: b64(ns),
+        },
+      } as KubeObject, e.origin);
+    }
   }
 
   private reconcile(): void {
@@ -321,6 +349,10 @@ export class SimulatedCluster implements ClusterLookup {
     return out;
   }
 }
+
+const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
+const SA_UID_ANNOTATION = 'kubernetes.io/service-account.uid';
 
 /** Set by the Deployment controller on a Deployment and its ReplicaSets. */
 const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';

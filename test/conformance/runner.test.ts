@@ -358,6 +358,21 @@ describe('simulated API server and runtime', () => {
     expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(Array(4).fill('PASS '));
   });
 
+  test('the token controller fills a service-account-token Secret once its ServiceAccount exists', () => {
+    const secret = (name: string, sa: string) => `{apiVersion: v1, kind: Secret, type: kubernetes.io/service-account-token, metadata: {name: ${name}, annotations: {kubernetes.io/service-account.name: ${sa}}}}`;
+    const r = run(steps(`
+  - try:
+    - apply: {resource: {apiVersion: v1, kind: ServiceAccount, metadata: {name: collector}}}
+    - apply: {resource: ${secret('collector', 'collector')}}
+    - assert: {resource: {apiVersion: v1, kind: Secret, metadata: {name: collector}, data: {(token != null): true, '("ca.crt" != null)': true, namespace: ${Buffer.from('chainsaw-test').toString('base64')}}}}
+    - apply: {resource: ${secret('orphan', 'nobody')}}
+    - assert: {resource: {apiVersion: v1, kind: Secret, metadata: {name: orphan}, (data == null): true}}
+    - apply: {resource: {apiVersion: v1, kind: ServiceAccount, metadata: {name: nobody}}}
+    - assert: {resource: {apiVersion: v1, kind: Secret, metadata: {name: orphan}, data: {(token != null): true}}}
+`), {});
+    expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(Array(7).fill('PASS '));
+  });
+
   test('objects a TargetAllocator no longer wants stay (its controller does not prune); a collector\'s go', () => {
     // stand-in operator: a ServiceAccount per CR unless spec.serviceAccount names one
     const reconciler: Reconciler = (crs, ctx) => crs.flatMap((cr) => {
