@@ -10,7 +10,14 @@ import { admitServiceAccount, applyDefaults, isWorkload, synthesizePods, templat
 /** Passed to the reconciler with the CRs of one namespace. */
 export interface ReconcileContext {
   readonly namespace: string;
+  /** CR label keys the operator does not copy (`--labels-filter`, regular expressions) @default - none */
+  readonly labelsFilter?: string[];
+  /** CR annotation keys the operator does not copy (`--annotations-filter`, regular expressions) @default - none */
+  readonly annotationsFilter?: string[];
 }
+
+/** The operator's flags a test run sets (upstream's CI starts the operator with extra flags for some suites). */
+export type OperatorFlags = Omit<ReconcileContext, 'namespace'>;
 
 /** The operator's output for a set of CRs of one namespace (all objects it would create). Throws to reject a CR. */
 export type Reconciler = (crs: KubeObject[], ctx: ReconcileContext) => KubeObject[];
@@ -45,6 +52,8 @@ export type Admission = (obj: KubeObject, old: KubeObject | undefined) => KubeOb
 
 export interface SimulatorOptions {
   readonly reconciler?: Reconciler;
+  /** passed to the reconciler with every namespace @default - none */
+  readonly operatorFlags?: OperatorFlags;
   readonly podMutator?: PodMutator;
   readonly configMapRetention?: ConfigMapRetention;
   readonly admit?: Admission;
@@ -214,7 +223,7 @@ export class SimulatedCluster implements ClusterLookup {
     let crs = userCrs.filter((cr) => !isUnmanaged(cr));
     let out: KubeObject[] = [];
     for (let round = 0; round < 3; round++) {
-      out = reconciler(crs.map((cr) => clone(cr)), { namespace: ns }).map((o) => withNamespace(o, ns));
+      out = reconciler(crs.map((cr) => clone(cr)), { ...this.opts.operatorFlags, namespace: ns }).map((o) => withNamespace(o, ns));
       const known = new Set(crs.map(keyOf));
       const generated = out.filter((o) => isOperatorCr(o) && !known.has(keyOf(o)) && !isUnmanaged(o));
       if (generated.length === 0) break;

@@ -168,6 +168,7 @@ export function applyDefaults(obj: KubeObject): KubeObject {
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job':
       defaultPodSpec(out.spec?.template?.spec);
       if (out.kind === 'StatefulSet') defaultVolumeClaimTemplates(out.spec?.volumeClaimTemplates);
+      if (out.kind === 'DaemonSet' && out.spec) defaultDaemonSet(out.spec);
       break;
     case 'CronJob':
       defaultPodSpec(out.spec?.jobTemplate?.spec?.template?.spec);
@@ -214,6 +215,15 @@ function defaultPodSpec(spec: Record<string, any> | undefined): void {
       if (e.valueFrom?.resourceFieldRef) e.valueFrom.resourceFieldRef.divisor = e.valueFrom.resourceFieldRef.divisor ?? '0';
     }
   }
+}
+
+/** SetDefaults_DaemonSet: a rolling update one pod at a time, no surge, ten old revisions kept. */
+function defaultDaemonSet(spec: Record<string, any>): void {
+  spec.updateStrategy = { type: 'RollingUpdate', ...spec.updateStrategy };
+  if (spec.updateStrategy.type === 'RollingUpdate') {
+    spec.updateStrategy.rollingUpdate = { maxUnavailable: 1, maxSurge: 0, ...spec.updateStrategy.rollingUpdate };
+  }
+  spec.revisionHistoryLimit = spec.revisionHistoryLimit ?? 10;
 }
 
 /**

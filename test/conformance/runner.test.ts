@@ -373,6 +373,37 @@ describe('simulated API server and runtime', () => {
     expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(Array(7).fill('PASS '));
   });
 
+  test('an error document with a status: decided when the rest matches nothing, skipped when only the status could tell', () => {
+    const ds = (extra: string) => `{apiVersion: apps/v1, kind: DaemonSet, metadata: {name: c-collector${extra}}, spec: {updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}, revisionHistoryLimit: 10}, status: {numberMisscheduled: 0}}`;
+    const reconciler: Reconciler = (crs, ctx) => crs.map((cr) => ({
+      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: `${cr.metadata.name}-collector`, namespace: ctx.namespace, annotations: cr.metadata.annotations },
+      spec: { template: { spec: { containers: [{ name: 'c', image: 'i:1' }] } } },
+    }));
+    const r = run(steps(`
+  - try:
+    - apply: {resource: {apiVersion: opentelemetry.io/v1beta1, kind: OpenTelemetryCollector, metadata: {name: c, annotations: {a: x}}, spec: {}}}
+    - error: {resource: ${ds(', annotations: {a: other}')}}
+    - error: {resource: ${ds(', annotations: {a: x}')}}
+`), {}, { reconciler });
+    // the second matches apart from the status (the DaemonSet defaults make the spec match): undecidable
+    expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual([
+      'PASS ', 'PASS status not checked', 'SKIP resource: DaemonSet chainsaw-test/c-collector matches all but the status, which is not checked',
+    ]);
+  });
+
+  test('the operator flags of a run reach the reconciler with every namespace', () => {
+    const seen: unknown[] = [];
+    const reconciler: Reconciler = (crs, ctx) => {
+      seen.push(ctx);
+      return [];
+    };
+    run(steps(`
+  - try:
+    - apply: {resource: {apiVersion: opentelemetry.io/v1beta1, kind: OpenTelemetryCollector, metadata: {name: c}, spec: {}}}
+`), {}, { reconciler, operatorFlags: { annotationsFilter: ['.*filter.out'] } });
+    expect(seen[0]).toEqual({ namespace: 'chainsaw-test', annotationsFilter: ['.*filter.out'] });
+  });
+
   test('objects a TargetAllocator no longer wants stay (its controller does not prune); a collector\'s go', () => {
     // stand-in operator: a ServiceAccount per CR unless spec.serviceAccount names one
     const reconciler: Reconciler = (crs, ctx) => crs.flatMap((cr) => {
