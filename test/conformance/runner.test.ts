@@ -393,7 +393,7 @@ describe('simulated API server and runtime', () => {
 
   test('the operator flags of a run reach the reconciler with every namespace', () => {
     const seen: unknown[] = [];
-    const reconciler: Reconciler = (crs, ctx) => {
+    const reconciler: Reconciler = (_crs, ctx) => {
       seen.push(ctx);
       return [];
     };
