@@ -219,3 +219,72 @@ describe('real OpenTelemetry Collector against our target allocator over mTLS', 
     expect(metrics.scrapes).toBe(scrapesBefore);
   }, WAIT_MS * 2);
 });
+
+// ---- two collectors share the targets -----------------------------------------------------------------------
+
+function getJson(port: number, urlPath: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: urlPath }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`${urlPath}: ${res.statusCode} ${body}`))));
+    }).on('error', reject);
+  });
+}
+
+describe('two real collectors share the targets exactly as our allocator assigns them', () => {
+  const ids = ['collector-0', 'collector-1'];
+  let dir: string;
+  const servers: MetricsServer[] = [];
+  let ta: RunningAllocator | undefined;
+  const collectors: Collector[] = [];
+
+  beforeAll(async () => {
+    requireOtelcol();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-otel-otelcol-shard-'));
+    for (let i = 0; i < 8; i++) servers.push(await startMetricsServer());
+    const taConfig = path.join(dir, 'targetallocator.yaml');
+    fs.writeFileSync(taConfig, [
+      `listen_addr: 127.0.0.1:${await freePort()}`,
+      `collectors: [${ids.join(', ')}]`,
+      'config:',
+      '  scrape_configs:',
+      '  - job_name: sharded',
+      '    scrape_interval: 1s',
+      '    scrape_timeout: 1s',
+      '    static_configs:',
+      `    - targets: [${servers.map((s) => `'127.0.0.1:${s.port}'`).join(', ')}]`,
+      '',
+    ].join('\n'));
+    ta = await startAllocator(taConfig);
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const c of collectors) await stopCollector(c);
+    if (ta) expect(await ta.stop()).toBe(0);
+    for (const s of servers) await close(s.server);
+    if (dir && process.env.CDK8S_OTEL_KEEP_CLUSTER_DIR !== '1') fs.rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  test('each target is scraped by the one collector it is assigned to, and every target by someone', async () => {
+    const assigned = new Map<string, string[]>();
+    for (const id of ids) {
+      const groups = await getJson(ta!.httpPort, `/jobs/sharded/targets?collector_id=${id}`) as Array<{ targets: string[] }>;
+      assigned.set(id, groups.flatMap((g) => g.targets).sort());
+    }
+    const all = servers.map((s) => `127.0.0.1:${s.port}`).sort();
+    expect([...assigned.values()].flat().sort()).toEqual(all); // a partition: every target once
+
+    for (const id of ids) collectors.push(startCollector(dir, { name: id, collectorId: id, endpoint: `http://127.0.0.1:${ta!.httpPort}` }));
+    const scraped = (c: Collector) => [...new Set(readExported(c.exportFile)
+      .filter((m) => m.name === 'cdk8s_otel_test_temperature').map((m) => String(m.resource['service.instance.id'])))].sort();
+    const diag = () => ids.map((id, i) => `${id}: assigned ${assigned.get(id)}, scraped ${scraped(collectors[i])}\n${tail(collectors[i].logFile, 15)}`).join('\n');
+    await waitFor('every target in the export of its collector', () =>
+      ids.every((id, i) => assigned.get(id)!.every((t) => scraped(collectors[i]).includes(t))), diag);
+    // Give a wrongly configured collector a few more scrape intervals to show up with someone else's target.
+    await sleep(3_000);
+    ids.forEach((id, i) => expect(scraped(collectors[i])).toEqual(assigned.get(id)));
+    expect(servers.filter((s) => s.scrapes === 0)).toEqual([]);
+    process.stdout.write(`[integration] otelcol: 8 targets split ${ids.map((id) => `${id}=${assigned.get(id)!.length}`).join(' ')} (consistent-hashing)\n`);
+  }, WAIT_MS * 2);
+});
