@@ -169,7 +169,8 @@ function loadDocuments(op: ResourceOperation, readFile: (p: string) => string): 
   if (op.ref) return [];
   if (!op.file) throw new Error('operation has neither file nor resource');
   const text = readFile(path.resolve(op.baseDir, op.file));
-  return YAML.parseAllDocuments(text).map((d) => {
+  // chainsaw reads files through sigs.k8s.io/yaml (yaml.v2, not strict): a repeated key is allowed, the last wins
+  return YAML.parseAllDocuments(text, { uniqueKeys: false }).map((d) => {
     if (d.errors.length) throw new Error(`YAML: ${d.errors[0].message}`);
     return d.toJS();
   }).filter((d) => d !== null && d !== undefined)

@@ -404,6 +404,15 @@ describe('simulated API server and runtime', () => {
     expect(seen[0]).toEqual({ namespace: 'chainsaw-test', annotationsFilter: ['.*filter.out'] });
   });
 
+  test('a repeated key in a file is read as chainsaw reads it: the last one wins', () => {
+    const r = run(steps(`
+  - try:
+    - apply: {file: cm.yaml}
+    - assert: {file: cm.yaml}
+`), { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\n  labels: {a: b}\n  name: cm\ndata: {k: v}\n' });
+    expect(r.steps[0].operations.map((o) => `${o.outcome} ${o.detail}`)).toEqual(['PASS ', 'PASS ']);
+  });
+
   test('objects a TargetAllocator no longer wants stay (its controller does not prune); a collector\'s go', () => {
     // stand-in operator: a ServiceAccount per CR unless spec.serviceAccount names one
     const reconciler: Reconciler = (crs, ctx) => crs.flatMap((cr) => {
