@@ -5,10 +5,11 @@
 import * as path from 'path';
 import { ChainsawTest, parseTestFile } from './model';
 
-/** Suites the static runner covers (issue 2: collector objects; issue 4: pod mutation). */
+/** Suites the static runner covers (issue 2: collector objects; issue 4: pod mutation; the target allocator, Prometheus CRs, metadata filters). */
 export const SUITES = [
   'e2e', 'e2e-autoscale', 'e2e-pdb', 'e2e-automatic-rbac',
   'e2e-instrumentation', 'e2e-multi-instrumentation', 'e2e-sidecar',
+  'e2e-targetallocator', 'e2e-targetallocator-cr', 'e2e-ta-collector-mtls', 'e2e-prometheuscr', 'e2e-metadata-filters',
 ] as const;
 
 export interface ConformanceCase {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SUITES } from '../../src/conformance/cases';
+import { SUITE_OPERATOR_FLAGS } from '../../src/conformance/conformance';
 import { isResourceOperation } from '../../src/conformance/model';
 import { findTestFiles, loadCases, upstreamDir } from '../../src/conformance/main';
 import { OUT_OF_REACH } from '../../src/conformance/out-of-reach';
@@ -27,6 +28,10 @@ describe('upstream e2e suites', () => {
       .filter(isResourceOperation).filter((op) => op.file && !fs.existsSync(path.resolve(op.baseDir, op.file)))
       .map((op) => path.resolve(op.baseDir, op.file!));
     expect(missing).toEqual([]);
+  });
+
+  test('operator flags are set only for covered suites', () => {
+    expect(Object.keys(SUITE_OPERATOR_FLAGS).filter((s) => !(SUITES as readonly string[]).includes(s))).toEqual([]);
   });
 
   test('every out-of-reach entry names a case that exists', () => {
