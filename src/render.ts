@@ -6,6 +6,7 @@
 import {
   convertCollectorV1alpha1ToV1beta1,
   defaultCollector,
+  defaultTargetAllocator,
   isOurCustomResource,
   parseCustomResources,
   validateCollectorSemantics,
@@ -16,7 +17,7 @@ import { applyConfigDefaults, collectorModelFromCustomResource, renderCollector 
 import { InvalidInputError } from './common/errors';
 import { describeObject, KubeObject } from './common/kube';
 import {
-  buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr, defaultStandaloneTargetAllocator, isGeneratedByCollectorIn,
+  buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr, isGeneratedByCollectorIn,
   TARGET_ALLOCATOR_LABEL,
 } from './targetallocator';
 import type { TargetAllocatorRenderOptions } from './targetallocator';
@@ -143,7 +144,7 @@ function renderTargetAllocatorResource(cr: KubeObject, all: readonly KubeObject[
   if (isGeneratedByCollectorIn(cr, all)) return [];
   validateCustomResource(cr);
   const collectors = all.filter((c) => c.kind === 'OpenTelemetryCollector' && isOurCustomResource(c)).map((c) => defaultedCollector(c, options));
-  return buildTargetAllocatorObjectsFromCr(defaultStandaloneTargetAllocator(cr as never), collectors as never, options) as unknown as KubeObject[];
+  return buildTargetAllocatorObjectsFromCr(defaultTargetAllocator(cr as never) as never, collectors as never, options) as unknown as KubeObject[];
 }
 
 /** Order in which `kubectl apply` of the output works in one pass: what others reference comes first. */

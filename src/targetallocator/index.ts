@@ -1,7 +1,6 @@
 // Public API of the target-allocator room: what the operator creates for a target allocator (embedded in a
 // collector or a standalone TargetAllocator CR), as plain Kubernetes JSON. Pure: no I/O.
 export * from './model';
-export * from './defaults';
 export * from './render';
 export * from './from-collector';
 export * from './builders';
