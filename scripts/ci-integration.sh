@@ -29,7 +29,11 @@ echo "== integration: binaries ready after $((SECONDS - start)) s"
 
 echo "== integration: npm run test:integration (timeout $TEST_TIMEOUT)"
 rc=0
-timeout --kill-after=30s "$TEST_TIMEOUT" npm run test:integration || rc=$?
+mkdir -p .cache
+rm -f .cache/jest-integration.json
+timeout --kill-after=30s "$TEST_TIMEOUT" npm run test:integration -- --json --outputFile=.cache/jest-integration.json || rc=$?
+# one plain closing line ("integration: N passed, M failed, K skipped"); fails when no test ran
+node scripts/jest-summary.js .cache/jest-integration.json integration || [ "$rc" -ne 0 ] || rc=1
 
 # The harness must leave nothing behind. Only processes running from a harness temp folder are considered.
 leftovers=""
