@@ -17,12 +17,10 @@ start=$SECONDS
 out="$(timeout --kill-after=30s "$BUILD_TIMEOUT" bash scripts/build-control-plane.sh)" || {
   rc=$?; echo "integration: building the control-plane binaries failed (exit $rc)" >&2; exit "$rc"; }
 echo "$out"
-# The test collector for the target-allocator test (scripts/build-otelcol.sh, owned by the allocator work).
-if [ -f scripts/build-otelcol.sh ]; then
-  out="$(timeout --kill-after=30s "$BUILD_TIMEOUT" bash scripts/build-otelcol.sh)" || {
-    rc=$?; echo "integration: building the test collector failed (exit $rc)" >&2; exit "$rc"; }
-  echo "$out"
-fi
+# The real OpenTelemetry Collector that polls our target allocator in otelcol-allocator.integ.test.ts.
+out="$(timeout --kill-after=30s "$BUILD_TIMEOUT" bash scripts/build-otelcol.sh)" || {
+  rc=$?; echo "integration: building the test collector failed (exit $rc)" >&2; exit "$rc"; }
+echo "$out"
 echo "== integration: binaries ready after $((SECONDS - start)) s"
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
@@ -37,7 +35,7 @@ node scripts/jest-summary.js .cache/jest-integration.json integration || [ "$rc"
 
 # The harness must leave nothing behind. Only processes running from a harness temp folder are considered.
 leftovers=""
-for pid in $(pgrep -f -- '--data-dir=/dev/shm/cdk8s-otel-etcd-|/cdk8s-otel-cp-' || true); do
+for pid in $(pgrep -f -- '--data-dir=/dev/shm/cdk8s-otel-etcd-|/cdk8s-otel-cp-|/cdk8s-otel-otelcol-' || true); do
   [ "$pid" = "$$" ] && continue
   leftovers+=" $pid"
 done
