@@ -1,15 +1,10 @@
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { KubeObject } from '../common/kube';
 import { lookupFromObjects } from '../instrumentation/lookup';
 import { MetaObject } from '../instrumentation/types';
 import { podForWorkload, POD_WORKLOAD_KINDS } from '../instrumentation/workloads';
 import { mutatePod } from '../webhook/pod-mutator';
-import { CliIo, parseOutputFormat, readInput, UsageError } from './io';
-
-// The exit codes of every command (see main.ts); repeated here so main.ts can import this file without a cycle.
-const EXIT_OK = 0;
-const EXIT_INVALID_INPUT = 1;
-const EXIT_USAGE = 2;
+import { CliIo, EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, formatObjects, parseOutputFormat, readInput, UsageError } from './io';
 
 export interface InjectOptions {
   /** A multi-document YAML file, or `-` for standard input. */
@@ -76,9 +71,7 @@ export async function runInject(opts: InjectOptions, io: CliIo): Promise<number>
     }
     pods.push(result.pod);
   }
-  io.stdout(format === 'json'
-    ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: pods }, null, 2)}\n`
-    : pods.map((p) => stringify(p)).join('---\n'));
+  io.stdout(formatObjects(pods, format));
   return failed ? EXIT_INVALID_INPUT : EXIT_OK;
 }
 
