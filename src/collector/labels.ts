@@ -13,11 +13,15 @@ export const CONFIG_HASH_ANNOTATION = 'opentelemetry-operator-config/sha256';
 /** Annotations upstream never copies from the CR (`--annotations-filter` default). */
 const DEFAULT_FILTERED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
 
-/** The four labels every collector object and pod carries and every selector matches. */
+/**
+ * The four labels every collector object and pod carries and every selector matches. `namespace.name` is cut to
+ * 63 characters by shortening the namespace first (upstream's Truncate), so a long namespace plus name still gives a
+ * valid label value instead of an object the API server rejects.
+ */
 export function selectorLabels(crName: string, crNamespace: string, component = COLLECTOR_COMPONENT): Record<string, string> {
   return {
     [LABEL_MANAGED_BY]: 'opentelemetry-operator',
-    [LABEL_INSTANCE]: `${crNamespace}.${crName}`,
+    [LABEL_INSTANCE]: truncateName('%s.%s', crNamespace, crName),
     [LABEL_PART_OF]: 'opentelemetry',
     [LABEL_COMPONENT]: component,
   };

@@ -66,12 +66,6 @@ export function resolveCollector(model: CollectorModel, options: CollectorRender
     throw new InvalidInputError(resource, 'metadata.namespace', `"${model.namespace}" is not a valid namespace name`,
       'use a DNS label of at most 63 characters');
   }
-  const instance = `${model.namespace}.${model.name}`;
-  if (instance.length > 63) {
-    throw new InvalidInputError(resource, 'metadata.name',
-      `the label app.kubernetes.io/instance "${instance}" (namespace.name) is ${instance.length} characters; Kubernetes allows 63`,
-      `shorten the name to at most ${62 - model.namespace.length} characters`);
-  }
   const spec = model.spec ?? {};
   const mode = (spec.mode ?? 'deployment') as Mode;
   if (!MODES.includes(mode)) {

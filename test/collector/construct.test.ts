@@ -224,7 +224,7 @@ describe('invalid input raises InvalidInputError and creates nothing', () => {
     ['unknown mode', { mode: 'cronjob' as CollectorMode }, 'spec.mode'],
     ['bad port number', { ports: [{ name: 'p', port: 70000 }] }, 'spec.ports[0].port'],
     ['bad port name', { ports: [{ name: 'this-name-is-too-long', port: 80 }] }, 'spec.ports[0].name'],
-    ['name too long for the instance label', { name: 'x'.repeat(60) }, 'metadata.name'],
+    ['name longer than a Kubernetes object name allows', { name: 'x'.repeat(254) }, 'metadata.name'],
     ['unknown protocol', { config: CollectorConfig.fromObject({ receivers: { otlp: { protocols: { udp: {} } } }, exporters: { debug: {} }, service: { pipelines: { t: { receivers: ['otlp'], exporters: ['debug'] } } } }) }, 'spec.config.receivers.otlp'],
     ['receiver port out of range', { config: CollectorConfig.fromObject({ receivers: { zipkin: { endpoint: '0.0.0.0:99999' } }, exporters: { debug: {} }, service: { pipelines: { t: { receivers: ['zipkin'], exporters: ['debug'] } } } }) }, 'spec.config.receivers.zipkin'],
     ['bad telemetry address', { config: CollectorConfig.fromObject({ receivers: { otlp: { protocols: { grpc: {} } } }, exporters: { debug: {} }, service: { telemetry: { metrics: { address: 'nohost' } }, pipelines: { t: { receivers: ['otlp'], exporters: ['debug'] } } } }) }, 'spec.config.service.telemetry.metrics'],

@@ -1,0 +1,35 @@
+// Behaviour upstream users rely on, found in review: each test is named after the upstream rule it checks.
+import { InvalidInputError } from '../../src/common/errors';
+import { renderCollector } from '../../src/collector';
+
+const CONFIG = {
+  receivers: { otlp: { protocols: { grpc: {} } } },
+  exporters: { debug: {} },
+  service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
+};
+const objectsOf = (name: string, namespace: string, spec: Record<string, unknown> = {}) =>
+  renderCollector({ name, namespace, spec: { config: CONFIG, ...spec } }) as any[];
+const find = (objs: any[], kind: string, name?: string) => objs.find((o) => o.kind === kind && (!name || o.metadata.name === name));
+
+describe('app.kubernetes.io/instance', () => {
+  test('a namespace.name longer than 63 characters is cut by shortening the namespace first, as upstream Truncate does', () => {
+    const ns = 'a-rather-long-namespace-name-as-well'; // 36
+    const name = 'collector-with-a-name-of-thirty'; // 31
+    const objs = objectsOf(name, ns);
+    const deployment = find(objs, 'Deployment');
+    const instance = `${ns.slice(0, 63 - name.length - 1)}.${name}`;
+    expect(instance).toHaveLength(63);
+    expect(deployment.metadata.labels['app.kubernetes.io/instance']).toBe(instance);
+    expect(deployment.spec.selector.matchLabels['app.kubernetes.io/instance']).toBe(instance);
+    expect(find(objs, 'Service', `${name}-collector`).spec.selector['app.kubernetes.io/instance']).toBe(instance);
+  });
+  test('a name alone longer than 63 characters leaves a valid label value (upstream keeps the CR, cuts every name)', () => {
+    const name = 'x'.repeat(70);
+    const labels = find(objectsOf(name, 'default'), 'Deployment').metadata.labels;
+    expect(labels['app.kubernetes.io/instance']).toBe('x'.repeat(62));
+    expect(find(objectsOf(name, 'default'), 'Deployment').metadata.name).toBe(`${'x'.repeat(53)}-collector`);
+  });
+  test('a name that is not a Kubernetes object name is still an InvalidInputError naming metadata.name', () => {
+    expect(() => objectsOf('x'.repeat(254), 'default')).toThrow(InvalidInputError);
+  });
+});
