@@ -3,6 +3,7 @@ import { MutationLookup } from '../instrumentation/lookup';
 import { clone } from '../instrumentation/pod-utils';
 import { Container, EnvVar, MetaObject, Pod } from '../instrumentation/types';
 import { SIDECAR_INJECTED_LABEL } from '../collector/builders/sidecar';
+import { truncateName } from '../collector/names';
 import { buildSidecarParts, SIDECAR_CONTAINER_NAME, SidecarBuilder } from './builder';
 
 export const SIDECAR_INJECT_ANNOTATION = 'sidecar.opentelemetry.io/inject';
@@ -38,8 +39,11 @@ export function mutatePodSidecar(input: Pod, lookup: MutationLookup, options: Si
   const value = effectiveAnnotationValue(lookup.namespace(namespace), pod.metadata, SIDECAR_INJECT_ANNOTATION);
   if (value === '') return { pod, logs };
   if (isFalse(value)) {
-    // An explicit "false" also removes a sidecar someone put there by hand (upstream behaviour).
-    pod.spec.containers = pod.spec.containers.filter((c) => c.name !== SIDECAR_CONTAINER_NAME);
+    // An explicit "false" also removes a sidecar someone put there by hand (upstream behaviour); with native
+    // sidecars on, upstream looks for it among the init containers too.
+    const notSidecar = (c: Container) => c.name !== SIDECAR_CONTAINER_NAME;
+    pod.spec.containers = pod.spec.containers.filter(notSidecar);
+    if (options.nativeSidecars && pod.spec.initContainers) pod.spec.initContainers = pod.spec.initContainers.filter(notSidecar);
     return { pod, logs };
   }
   if (hasSidecar(pod)) {
@@ -98,8 +102,9 @@ export function mutatePodSidecar(input: Pod, lookup: MutationLookup, options: Si
   } else {
     pod.spec.containers.push(container);
   }
+  // A label value holds at most 63 characters: upstream shortens the namespace part first.
   pod.metadata.labels = { ...(pod.metadata.labels ?? {}),
-    [SIDECAR_INJECTED_LABEL]: `${collector.metadata?.namespace ?? namespace}.${collector.metadata?.name}` };
+    [SIDECAR_INJECTED_LABEL]: truncateName('%s.%s', collector.metadata?.namespace ?? namespace, collector.metadata?.name ?? '') };
   return { pod, logs };
 }
 

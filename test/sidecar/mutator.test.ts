@@ -85,6 +85,31 @@ describe('sidecar injection', () => {
     expect(r.pod.spec.initContainers!.map((c) => c.name)).toEqual(['prep']);
   });
 
+  test('native sidecars: "false" also removes an otc-container from the init containers', () => {
+    const p = pod({ [KEY]: 'false' });
+    p.spec.initContainers = [{ name: 'prep' }, { name: 'otc-container', restartPolicy: 'Always' }];
+    const r = run(p, [collector('agent')], true);
+    expect(r.pod.spec.initContainers!.map((c) => c.name)).toEqual(['prep']);
+    // without native sidecars only regular containers are touched, as upstream does with the gate off
+    expect(run(p, [collector('agent')]).pod.spec.initContainers!.map((c) => c.name)).toEqual(['prep', 'otc-container']);
+  });
+
+  test('the injected label is cut to a 63-character label value by shortening the namespace first', () => {
+    const longNs = 'a-namespace-with-a-rather-long-name-for-testing-labels';
+    const p = { ...pod({ [KEY]: 'true' }), metadata: { generateName: 'x-', namespace: longNs, annotations: { [KEY]: 'true' } } };
+    const r = mutatePodSidecar(p, lookupFromObjects([collector('sidecar-collector', 'sidecar', longNs)], longNs));
+    const label = r.pod.metadata.labels!['sidecar.opentelemetry.io/injected'];
+    expect(label.length).toBeLessThanOrEqual(63);
+    expect(label.endsWith('.sidecar-collector')).toBe(true);
+    expect(label.startsWith('a-namespace-with')).toBe(true);
+  });
+
+  test('namespace precedence: a pod "true" under a namespace naming a collector takes the namespace value', () => {
+    const nsObj = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, annotations: { [KEY]: 'second' } } };
+    const r = run(pod({ [KEY]: 'true' }), [collector('first'), collector('second'), nsObj]);
+    expect(r.pod.metadata.labels).toEqual({ 'sidecar.opentelemetry.io/injected': 'apps.second' });
+  });
+
   test('the input pod is not modified', () => {
     const p = pod({ [KEY]: 'true' });
     const before = JSON.stringify(p);
