@@ -1,12 +1,10 @@
 import { defaultInstrumentation } from '../apis/defaults';
-import { DEFAULT_INSTRUMENTATION_IMAGES, InstrumentationLanguage } from '../apis/instrumentation-defaults';
+import { InstrumentationLanguage } from '../apis/instrumentation-defaults';
 import { Instrumentation } from '../apis/v1alpha1/instrumentation-schema';
 import { InstrumentationResource } from './types';
 
 /** Images to use instead of the defaults (the operator's `--auto-instrumentation-<lang>-image` flags), by spec key. */
 export type ImageOverrides = Partial<Record<InstrumentationLanguage, string>>;
-
-export const DEFAULT_AUTO_INSTRUMENTATION_IMAGES = DEFAULT_INSTRUMENTATION_IMAGES;
 
 /**
  * The Instrumentation as the defaulting webhook would have stored it (src/apis owns the rules). The mutators

@@ -1,6 +1,6 @@
 import { ANNOTATION_DOTNET_RUNTIME } from './constants';
-import { hasEnv, valueFromConflict } from './env';
-import { injectCopyAgent, LanguageContext } from './language';
+import { appendIfNotSet, hasEnv, valueFromConflict } from './env';
+import { appendToEnvValue, injectCopyAgent, LanguageContext } from './language';
 import { Container } from './types';
 
 const HOME = '/otel-auto-instrumentation-dotnet';
@@ -53,8 +53,6 @@ export function injectDotNet(ctx: LanguageContext): void {
 
 /** Adds the variable; when present, list variables get ":<ours>" appended and the others keep the user's value. */
 function setDotNetVar(c: Container, name: string, value: string, concat: boolean): void {
-  const env = (c.env ??= []);
-  const idx = env.findIndex((e) => e.name === name);
-  if (idx < 0) env.push({ name, value });
-  else if (concat && env[idx].valueFrom === undefined) env[idx] = { ...env[idx], value: `${env[idx].value ?? ''}:${value}` };
+  if (concat) appendToEnvValue(c, name, value, (cur) => `${cur}:${value}`);
+  else c.env = appendIfNotSet(c.env ?? [], { name, value });
 }

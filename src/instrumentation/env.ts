@@ -1,3 +1,4 @@
+import { clone } from './pod-utils';
 import { EnvVar } from './types';
 
 /** Env var helpers with upstream's merge rules: existing entries always win unless a rule says "append". */
@@ -49,8 +50,4 @@ export function valueFromConflict(env: readonly EnvVar[] | undefined, ...names: 
 /** A downward-API variable (`fieldRef`) as upstream writes it: no apiVersion, the API server defaults it. */
 export function fieldRefEnv(name: string, fieldPath: string): EnvVar {
   return { name, valueFrom: { fieldRef: { fieldPath } } };
-}
-
-function clone<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
 }

@@ -1,4 +1,5 @@
 import { ENV_EXPORTER_CERTIFICATE, ENV_EXPORTER_CLIENT_CERTIFICATE, ENV_EXPORTER_CLIENT_KEY, ENV_EXPORTER_ENDPOINT } from './constants';
+import { truncateName } from '../collector/names';
 import { appendIfNotSet } from './env';
 import { Container, InstrumentationSpec, Pod } from './types';
 
@@ -13,9 +14,9 @@ export function configureExporter(exporter: InstrumentationSpec['exporter'], pod
   if (!tls) return;
   const secretName = tls.secretName ?? '';
   const configMapName = tls.configMapName ?? '';
-  const secretVolume = truncateName('otel-auto-secret-', secretName);
+  const secretVolume = truncateName('otel-auto-secret-%s', secretName);
   const secretPath = `/otel-auto-instrumentation-secret-${secretName}`;
-  const configMapVolume = truncateName('otel-auto-configmap-', configMapName);
+  const configMapVolume = truncateName('otel-auto-configmap-%s', configMapName);
   const configMapPath = `/otel-auto-instrumentation-configmap-${configMapName}`;
   const inDir = (dir: string, file: string) => (file.startsWith('/') ? file : `${dir}/${file}`);
 
@@ -33,13 +34,6 @@ export function configureExporter(exporter: InstrumentationSpec['exporter'], pod
     addVolumeOnce(pod, { name: configMapVolume, configMap: { name: configMapName } });
     addMountOnce(container, { name: configMapVolume, mountPath: configMapPath, readOnly: true });
   }
-}
-
-/** `prefix + name`, with `name` cut so the result fits a 63-character DNS label, then trailing non-alphanumerics trimmed. */
-export function truncateName(prefix: string, name: string, max = 63): string {
-  const full = prefix + name;
-  if (full.length <= max) return full;
-  return (prefix + name.slice(0, Math.max(0, max - prefix.length))).replace(/[^a-zA-Z0-9]+$/, '');
 }
 
 function addVolumeOnce(pod: Pod, volume: { name: string; [key: string]: unknown }): void {

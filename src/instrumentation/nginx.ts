@@ -1,5 +1,5 @@
 import { appendIfNotSet, fieldRefEnv } from './env';
-import { LanguageContext } from './language';
+import { appendToEnvValue, LanguageContext } from './language';
 import { isInitContainer, withOptional } from './pod-utils';
 import { injectCommonEnv, injectCommonSdkConfig } from './sdk-config';
 import { Container } from './types';
@@ -57,7 +57,7 @@ export function injectNginx(ctx: LanguageContext): void {
     const inits = (pod.spec.initContainers ??= []);
     if (!inits.some((i) => i.name === CLONE)) {
       (pod.spec.volumes ??= []).push({ name: CONF_VOLUME, emptyDir: {} });
-// `sh -c SCRIPT -- DIR`: the configured directory reaches the script as $1, never parsed by the shell.
+      // `sh -c SCRIPT -- DIR`: the configured directory reaches the script as $1, never parsed by the shell.
       const clone = cloneContainer(c, CLONE, ['/bin/sh', '-c'], CONF_VOLUME, spec?.resourceRequirements);
       clone.args = [CLONE_SCRIPT, '--', confDir];
       withOptional(clone, { securityContext: ctx.inst.spec.initContainerSecurityContext });
@@ -81,11 +81,9 @@ export function injectNginx(ctx: LanguageContext): void {
       withOptional(attach, { securityContext: ctx.inst.spec.initContainerSecurityContext ?? c.securityContext,
         imagePullPolicy: ctx.inst.spec.imagePullPolicy });
       inits.push(attach);
-      const env = (c.env ??= []);
-      const idx = env.findIndex((e) => e.name === LD_LIBRARY_PATH);
+      // A valueFrom LD_LIBRARY_PATH is left alone: a value next to it would make the pod invalid.
       const lib = `${AGENT_DIR}/sdk_lib/lib`;
-      if (idx >= 0) env[idx] = { ...env[idx], value: `${env[idx].value ?? ''}:${lib}` };
-      else env.push({ name: LD_LIBRARY_PATH, value: lib });
+      appendToEnvValue(c, LD_LIBRARY_PATH, lib, (cur) => `${cur}:${lib}`);
     }
     injectCommonEnv(ctx.inst, c);
     injectCommonSdkConfig(ctx, c, c);

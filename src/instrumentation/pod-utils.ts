@@ -7,15 +7,6 @@ export function isInitContainer(pod: Pod, name: string): boolean {
   return (pod.spec.initContainers ?? []).some((c) => c.name === name);
 }
 
-export function hasInitContainer(pod: Pod, name: string): boolean {
-  return isInitContainer(pod, name);
-}
-
-/** A regular container by name, else an init container by name. */
-export function findContainer(pod: Pod, name: string): Container | undefined {
-  return pod.spec.containers.find((c) => c.name === name) ?? (pod.spec.initContainers ?? []).find((c) => c.name === name);
-}
-
 /**
  * Adds an agent init container: just before the target when the target is itself an init container (the
  * agent files must exist before it runs), else at the end.

@@ -253,6 +253,14 @@ describe('volumes and init containers', () => {
     expect(out.spec.containers[0].volumeMounts).toContainEqual({ name: 'otel-nginx-conf-dir', mountPath: '/usr/local/nginx/conf' });
   });
 
+  test('nginx: LD_LIBRARY_PATH is set alone when absent; a valueFrom one is left alone (a value beside it would make the pod invalid)', () => {
+    const fresh = mutate(deploymentPod({ [`${P}inject-nginx`]: 'true' }, [container('web')]), [instrumentation('n')]).pod.spec.containers[0];
+    expect(envMap(fresh).LD_LIBRARY_PATH).toBe('/opt/opentelemetry-webserver/agent/sdk_lib/lib');
+    const ref = { name: 'LD_LIBRARY_PATH', valueFrom: { configMapKeyRef: { name: 'libs', key: 'path' } } };
+    const kept = mutate(deploymentPod({ [`${P}inject-nginx`]: 'true' }, [container('web', { env: [ref] })]), [instrumentation('n')]).pod.spec.containers[0];
+    expect(kept.env!.filter((e) => e.name === 'LD_LIBRARY_PATH')).toEqual([ref]);
+  });
+
   test('exporter TLS volume names are cut to 63 characters; mount paths keep the full name', () => {
     const long = 'a-very-long-secret-name-that-goes-on-and-on-and-on-forever-and-ever';
     const inst = instrumentation('t', { exporter: { endpoint: 'https://c:4317', tls: { secretName: long, ca_file: 'ca.crt' } } });
