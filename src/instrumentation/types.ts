@@ -4,49 +4,10 @@
  * the index signatures keep everything else so a mutation never drops a field it does not know.
  */
 
-export interface FieldRefEnvSource {
-  fieldRef?: { apiVersion?: string; fieldPath: string };
-  [key: string]: unknown;
-}
+import { Container, EnvVar, ResourceRequirements, Volume } from '../apis/core-types';
 
-export interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: FieldRefEnvSource;
-  [key: string]: unknown;
-}
-
-export interface VolumeMount {
-  name: string;
-  mountPath: string;
-  readOnly?: boolean;
-  subPath?: string;
-  [key: string]: unknown;
-}
-
-export interface Volume {
-  name: string;
-  [key: string]: unknown;
-}
-
-export interface ResourceRequirements {
-  limits?: { [resource: string]: string };
-  requests?: { [resource: string]: string };
-  [key: string]: unknown;
-}
-
-export interface Container {
-  name: string;
-  image?: string;
-  command?: string[];
-  args?: string[];
-  env?: EnvVar[];
-  volumeMounts?: VolumeMount[];
-  resources?: ResourceRequirements;
-  securityContext?: { [key: string]: unknown };
-  imagePullPolicy?: string;
-  [key: string]: unknown;
-}
+/** The core shapes are shared with the CRD types (src/apis); `imagePullPolicy`, probes etc. pass through their index signatures. */
+export type { Container, EnvVar, ResourceRequirements, Volume, VolumeMount } from '../apis/core-types';
 
 export interface PodSpec {
   containers: Container[];
