@@ -13,7 +13,9 @@ import {
   validateCustomResource,
 } from './apis';
 import type { OpenTelemetryCollector } from './apis';
-import { applyConfigDefaults, collectorModelFromCustomResource, renderCollector } from './collector';
+import {
+  CollectorConfigJson, collectorModelFromCustomResource, defaultConfigOf, parseConfigYaml, renderCollector,
+} from './collector';
 import { InvalidInputError } from './common/errors';
 import { describeObject, KubeObject } from './common/kube';
 import {
@@ -115,6 +117,10 @@ function renderOne(cr: KubeObject, options: RenderOptions, warnings: string[]): 
 function renderCollectorResource(cr: KubeObject, options: RenderOptions, warnings: string[]): KubeObject[] {
   if (cr.apiVersion === COLLECTOR_V1ALPHA1) {
     warnings.push(`${describeObject(cr)}: opentelemetry.io/v1alpha1 OpenTelemetryCollector is deprecated; converted to ${COLLECTOR_V1BETA1}`);
+    // The conversion webhook turns an unparsable config string into an empty config (upstream never fails a
+    // conversion), which would then be reported as "no pipelines"; render names the real problem instead.
+    const config = (cr.spec as { config?: unknown } | undefined)?.config;
+    if (options.strictConfig !== false && typeof config === 'string') parseConfigYaml(config, describeObject(cr));
   }
   const defaulted = defaultedCollector(cr, options);
   const { warnings: semanticWarnings } = validateCollectorSemantics(defaulted);
@@ -136,7 +142,7 @@ function linkedTargetAllocatorOf(cr: KubeObject, all: readonly KubeObject[]): st
 function defaultedCollector(cr: KubeObject, options: RenderOptions): OpenTelemetryCollector {
   let v1beta1 = cr as unknown as OpenTelemetryCollector;
   if (cr.apiVersion === COLLECTOR_V1ALPHA1) v1beta1 = convertCollectorV1alpha1ToV1beta1(cr as never) as OpenTelemetryCollector;
-  return defaultCollector(v1beta1, { applyConfigDefaults: applyConfigDefaults as never, networkPolicyGate: options.networkPolicy });
+  return defaultCollector(v1beta1, { applyConfigDefaults: ((config: CollectorConfigJson) => defaultConfigOf(config, describeObject(cr))) as never, networkPolicyGate: options.networkPolicy });
 }
 
 function renderTargetAllocatorResource(cr: KubeObject, all: readonly KubeObject[], options: RenderOptions): KubeObject[] {

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../common/errors';
 import { InferredPort } from './components/types';
-import { applyConfigDefaults, ComponentConfigError, EnabledComponents, enabledComponents, metricsEndpoint } from './config/defaults';
+import { defaultConfigOf, EnabledComponents, enabledComponents, metricsEndpoint } from './config/defaults';
 import { cloneJson, CollectorConfigJson, configHash } from './config/model';
 import { validateConfig } from './config/validate';
 import { MetadataFilters, objectAnnotations, objectLabels } from './labels';
@@ -75,15 +75,11 @@ export function resolveCollector(model: CollectorModel, options: CollectorRender
   validateConfig(rawConfig, resource, { strict: options.strictConfig ?? false });
   validateSpec(spec, mode, resource);
 
-  let config: CollectorConfigJson;
+  const config = defaultConfigOf(rawConfig, resource);
   let metricsPort: number;
   try {
-    config = applyConfigDefaults(rawConfig);
     metricsPort = metricsEndpoint(config).port;
   } catch (e) {
-    if (e instanceof ComponentConfigError) {
-      throw new InvalidInputError(resource, `spec.config.${e.path}`, e.message, 'use only the protocols this component supports');
-    }
     throw new InvalidInputError(resource, 'spec.config.service.telemetry.metrics', (e as Error).message,
       'set the metrics address as host:port or a Prometheus reader with a numeric port');
   }

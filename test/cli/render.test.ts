@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../src/cli/main';
+import { InvalidInputError } from '../../src/common/errors';
+import { renderYaml } from '../../src/render';
 
 const E2E = path.resolve(__dirname, '../../../shared/upstream-e2e');
 
@@ -205,5 +207,45 @@ spec:
     expect(r.code).toBe(1);
     expect(r.err).toContain('prometheus');
     expect(r.out).toBe('');
+  });
+});
+
+describe('every invalid input is an InvalidInputError naming the resource, the field path and the fix', () => {
+  const v1alpha1 = (name: string, config: string) => `apiVersion: opentelemetry.io/v1alpha1
+kind: OpenTelemetryCollector
+metadata:
+  name: ${name}
+spec:
+  config: |
+${config.split('\n').map((l) => `    ${l}`).join('\n')}
+`;
+  const cases: Array<[string, string, string]> = [
+    ['YAML syntax in a v1alpha1 config string', v1alpha1('y', 'receivers: [unclosed'), 'spec.config'],
+    ['a pipeline naming an undefined component', collector('u').replace('receivers: [otlp]', 'receivers: [otlp, zipkin]'), 'spec.config.service.pipelines.traces.receivers[1]'],
+    ['no pipelines', collector('p').replace(/pipelines:\n.*\n/, 'pipelines: {}\n'), 'spec.config.service.pipelines'],
+    ['an unknown mode', collector('m', '  mode: cronjob\n'), 'spec.mode'],
+    ['a port out of range in spec.ports', collector('b', '  ports: [{ name: p, port: 70000 }]\n'), 'spec.ports[0]'],
+    ['a port out of range in a receiver endpoint', collector('e').replace('grpc: {}', 'grpc: { endpoint: "0.0.0.0:99999" }'), 'spec.config.receivers.otlp'],
+    ['an unknown receiver protocol', collector('o').replace('grpc: {}', 'udp: {}'), 'spec.config.receivers.otlp'],
+    ['a name longer than Kubernetes allows', collector('x'.repeat(254)), 'metadata.name'],
+  ];
+  test.each(cases)('%s', (_what, yaml, fieldPath) => {
+    let err: unknown;
+    let result: unknown;
+    try {
+      result = renderYaml(yaml, 'test.yaml');
+    } catch (e) { err = e; }
+    expect(result).toBeUndefined();
+    expect(err).toBeInstanceOf(InvalidInputError);
+    const e = err as InvalidInputError;
+    expect(e.resource).toMatch(/^OpenTelemetryCollector default\//);
+    expect(e.path).toBe(fieldPath);
+    expect(e.fix.length).toBeGreaterThan(0);
+  });
+
+  test('the operator view (reconcileObjects) still accepts a v1alpha1 config that does not parse, as upstream converts it to an empty config', async () => {
+    const { reconcileObjects } = await import('../../src/render');
+    const objs = reconcileObjects(parseAllDocuments(v1alpha1('y', 'receivers: [unclosed')).map((d) => d.toJS()));
+    expect(objs.map((o) => o.kind)).toContain('Deployment');
   });
 });

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../common/errors';
 import { receiverParser } from '../components/receivers';
 import { exporterParser, extensionParser } from '../components/others';
 import { asRecord, ComponentParser, componentType } from '../components/types';
@@ -121,4 +122,17 @@ export function applyConfigDefaults(input: CollectorConfigJson): CollectorConfig
   defaultSection('exporters', config.exporters, enabled.exporters, exporterParser);
   defaultSection('extensions', config.extensions, enabled.extensions, extensionParser);
   return config;
+}
+
+/**
+ * `applyConfigDefaults` for the config of a resource: a component the webhook cannot default (an unknown protocol)
+ * is an `InvalidInputError` naming its path, as upstream's defaulting webhook rejects the CR.
+ */
+export function defaultConfigOf(config: CollectorConfigJson, resource: string): CollectorConfigJson {
+  try {
+    return applyConfigDefaults(config);
+  } catch (e) {
+    if (!(e instanceof ComponentConfigError)) throw e;
+    throw new InvalidInputError(resource, `spec.config.${e.path}`, e.message, 'use only the protocols this component supports');
+  }
 }
