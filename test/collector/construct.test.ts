@@ -159,7 +159,7 @@ describe('pass-through fields land where upstream puts them', () => {
     ['podSecurityContext', p.securityContext, { fsGroup: 2000 }],
     ['hostNetwork', p.hostNetwork, true],
     ['hostPID', p.hostPID, true],
-    ['dnsPolicy with hostNetwork', p.dnsPolicy, 'ClusterFirstWithHostNet'],
+    ['dnsPolicy None: podDnsConfig nameservers win over hostNetwork', p.dnsPolicy, 'None'],
     ['dnsConfig', p.dnsConfig, { nameservers: ['8.8.8.8'] }],
     ['priorityClassName', p.priorityClassName, 'high'],
     ['terminationGracePeriodSeconds', p.terminationGracePeriodSeconds, 600],

@@ -33,3 +33,15 @@ describe('app.kubernetes.io/instance', () => {
     expect(() => objectsOf('x'.repeat(254), 'default')).toThrow(InvalidInputError);
   });
 });
+
+describe('pod dnsPolicy (upstream GetDNSPolicy)', () => {
+  const podOf = (spec: Record<string, unknown>) => find(objectsOf('d', 'ns', { mode: 'daemonset', ...spec }), 'DaemonSet').spec.template.spec;
+  test.each([
+    ['ClusterFirst by default', {}, 'ClusterFirst'],
+    ['ClusterFirstWithHostNet with hostNetwork', { hostNetwork: true }, 'ClusterFirstWithHostNet'],
+    ['None when podDnsConfig names nameservers', { podDnsConfig: { nameservers: ['10.0.0.10'] } }, 'None'],
+    ['None when podDnsConfig names nameservers, even with hostNetwork', { hostNetwork: true, podDnsConfig: { nameservers: ['10.0.0.10'] } }, 'None'],
+  ])('%s', (_what, spec, expected) => {
+    expect(podOf(spec).dnsPolicy).toBe(expected);
+  });
+});

@@ -44,11 +44,14 @@ export function podAnnotations(c: ResolvedCollector): Record<string, string> {
   return out;
 }
 
-/** ClusterFirstWithHostNet with hostNetwork, None when podDnsConfig names nameservers, else ClusterFirst. */
+/**
+ * None when podDnsConfig names nameservers (the pod then resolves only through them, even on the host network, as
+ * upstream decides), ClusterFirstWithHostNet with hostNetwork, else ClusterFirst.
+ */
 export function dnsPolicy(c: ResolvedCollector): string {
   if (c.spec.dnsPolicy) return c.spec.dnsPolicy;
-  if (c.spec.hostNetwork) return 'ClusterFirstWithHostNet';
   if (c.spec.podDnsConfig?.nameservers?.length) return 'None';
+  if (c.spec.hostNetwork) return 'ClusterFirstWithHostNet';
   return 'ClusterFirst';
 }
 
