@@ -2,6 +2,8 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KubeObject } from '../common/kube';
 import { mutatePod } from '../webhook/pod-mutator';
+import { ANNOTATION_CONTAINER_NAMES } from './constants';
+import { multiInstrumentationProblem } from './containers';
 import { languageDefinition, Language } from './languages';
 import { MutationLookup } from './lookup';
 import { InstrumentationResource, MetaObject, Pod } from './types';
@@ -122,6 +124,17 @@ function mutateTemplate(path: string, kind: string, json: { [k: string]: unknown
     instrumentations.push(inst);
     annotations[def.injectAnnotation] = `${inst.metadata.namespace}/${inst.metadata.name}`;
     if (r.containerNames.length > 0) annotations[def.containerNamesAnnotation] = r.containerNames.join(',');
+  }
+  // The webhook leaves a pod with an ambiguous multi-language layout alone without an error; at synth time the
+  // request was explicit, so say so instead of emitting an uninstrumented workload.
+  const common = annotations[ANNOTATION_CONTAINER_NAMES] ?? '';
+  const layout = multiInstrumentationProblem(reqs.instrumentations.map((r) => {
+    const own = annotations[languageDefinition(r.language).containerNamesAnnotation] ?? '';
+    return { display: r.language, names: [...(common ? common.split(',') : []), ...(own ? own.split(',') : [])] };
+  }));
+  if (layout) {
+    throw new Error(`${path}: cannot inject ${reqs.instrumentations.map((r) => r.language).join(' and ')}: ${layout} `
+      + '(give containerNames to each inject() call)');
   }
   const collector = reqs.sidecar?.collector;
   if (collector) {

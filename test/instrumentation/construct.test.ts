@@ -96,6 +96,15 @@ describe('Instrumentation construct', () => {
     expect(ApiObject.of(deploy).toJson()).toEqual(ApiObject.of(deploy).toJson());
   });
 
+  test('two languages without containerNames are refused at synth time (the webhook would silently skip the pod)', () => {
+    const c = chart();
+    const inst = new Instrumentation(c, 'inst', { metadata: { name: 'multi' } });
+    const pod = new k8s.KubePod(c, 'p', { spec: { containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }] } });
+    inst.inject(pod, { language: Language.JAVA });
+    inst.inject(pod, { language: Language.PYTHON, containerNames: ['b'] });
+    expect(() => Testing.synth(c)).toThrow(/cannot inject java and python: incorrect instrumentation configuration - please provide container names for all instrumentations \(give containerNames to each inject\(\) call\)/);
+  });
+
   test('fromCustomResource keeps the CR spec and metadata, and validates it', () => {
     const c = chart();
     const cr = { apiVersion: 'opentelemetry.io/v1alpha1', kind: 'Instrumentation', metadata: { name: 'from-yaml', namespace: 'obs' },
