@@ -1,8 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import { InvalidInputError } from '../common/errors';
 import { formatDuration, parseDuration } from './duration';
-import { isValidLabelName, Labels } from './labels';
-import { parseRelabelRules, RelabelRule } from './relabel';
+import { isValidLabelNameIn, Labels, NAME_VALIDATION_SCHEMES, NameValidationScheme } from './labels';
+import { parseRelabelRules, RelabelRule, servedRelabelRule } from './relabel';
 import { FALLBACK_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies';
 import { Collector } from './strategies/strategy';
 import { TargetGroup } from './target';
@@ -126,7 +126,8 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
   const global = promConfig.global === undefined || promConfig.global === null ? {} : asObject(promConfig.global, 'config.global', bad);
   const globalInterval = durationField(global, 'scrape_interval', 'config.global.', bad) ?? DEFAULT_SCRAPE_INTERVAL_MS;
   const globalTimeoutSet = durationField(global, 'scrape_timeout', 'config.global.', bad);
-  const scrapeConfigs = parseScrapeConfigs(promConfig.scrape_configs, globalInterval, globalTimeoutSet, bad, file);
+  const globalScheme = nameValidationField(global, 'config.global.', bad) ?? 'utf8';
+  const scrapeConfigs = parseScrapeConfigs(promConfig.scrape_configs, { interval: globalInterval, timeout: globalTimeoutSet, scheme: globalScheme }, bad, file);
   if (scrapeConfigs.length === 0) bad('config.scrape_configs', 'at least one scrape config is required', 'add a job under config.scrape_configs');
 
   const insecureEnv = env.ALLOW_INSECURE_AUTH_SECRETS;
@@ -194,7 +195,23 @@ function parseCollectors(raw: unknown, bad: Bad): Collector[] {
 
 const SD_SUFFIX = '_sd_configs';
 
-function parseScrapeConfigs(raw: unknown, globalInterval: number, globalTimeout: number | undefined, bad: Bad, file: string): ScrapeJob[] {
+/** `metric_name_validation_scheme`, which also decides which label names relabel rules accept. */
+function nameValidationField(o: Obj, prefix: string, bad: Bad): NameValidationScheme | undefined {
+  const v = optString(o, 'metric_name_validation_scheme', bad, prefix);
+  if (v === undefined || v === '') return undefined;
+  if (!(NAME_VALIDATION_SCHEMES as readonly string[]).includes(v)) {
+    bad(`${prefix}metric_name_validation_scheme`, `unknown name validation scheme ${JSON.stringify(v)}`, `use one of ${NAME_VALIDATION_SCHEMES.join(', ')}`);
+  }
+  return v as NameValidationScheme;
+}
+
+interface GlobalScrapeDefaults {
+  readonly interval: number;
+  readonly timeout: number | undefined;
+  readonly scheme: NameValidationScheme;
+}
+
+function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad, file: string): ScrapeJob[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) return bad('config.scrape_configs', 'must be a list', 'write each job as a list item');
   const names = new Set<string>();
@@ -205,15 +222,16 @@ function parseScrapeConfigs(raw: unknown, globalInterval: number, globalTimeout:
     if (!jobName) bad(`${path}.job_name`, 'required', 'name the job');
     if (names.has(jobName!)) bad(`${path}.job_name`, `found multiple scrape configs with job name ${JSON.stringify(jobName)}`, 'make job names unique');
     names.add(jobName!);
-    const interval = durationField(sc, 'scrape_interval', `${path}.`, bad) ?? globalInterval;
+    const interval = durationField(sc, 'scrape_interval', `${path}.`, bad) ?? global.interval;
     let timeout = durationField(sc, 'scrape_timeout', `${path}.`, bad);
-    if (timeout === undefined) timeout = Math.min(globalTimeout ?? DEFAULT_SCRAPE_TIMEOUT_MS, interval);
+    if (timeout === undefined) timeout = Math.min(global.timeout ?? DEFAULT_SCRAPE_TIMEOUT_MS, interval);
     if (timeout > interval) bad(`${path}.scrape_timeout`, `scrape timeout ${formatDuration(timeout)} is greater than scrape interval ${formatDuration(interval)}`, 'lower scrape_timeout');
     const metricsPath = optString(sc, 'metrics_path', bad, `${path}.`) ?? '/metrics';
     const scheme = optString(sc, 'scheme', bad, `${path}.`) ?? 'http';
     if (scheme !== 'http' && scheme !== 'https') bad(`${path}.scheme`, `unknown scheme ${JSON.stringify(scheme)}`, 'use http or https');
-    const relabelRules = parseRelabelRules(sc.relabel_configs, file, `${path}.relabel_configs`);
-    parseRelabelRules(sc.metric_relabel_configs, file, `${path}.metric_relabel_configs`);
+    const nameScheme = nameValidationField(sc, `${path}.`, bad) ?? global.scheme;
+    const relabelRules = parseRelabelRules(sc.relabel_configs, file, `${path}.relabel_configs`, nameScheme);
+    const metricRules = parseRelabelRules(sc.metric_relabel_configs, file, `${path}.metric_relabel_configs`, nameScheme);
 
     const seedLabels: Array<[string, string]> = [
       ['job', jobName!],
@@ -248,6 +266,9 @@ function parseScrapeConfigs(raw: unknown, globalInterval: number, globalTimeout:
     };
     served.scrape_interval = formatDuration(interval);
     served.scrape_timeout = formatDuration(timeout);
+    // rules are served as Prometheus marshals them (defaults written out, action lower-cased)
+    if (Array.isArray(sc.relabel_configs)) served.relabel_configs = relabelRules.map(servedRelabelRule);
+    if (Array.isArray(sc.metric_relabel_configs)) served.metric_relabel_configs = metricRules.map(servedRelabelRule);
     return { jobName: jobName!, served, relabelRules, seedLabels, staticGroups, fileSD, unsupportedSD };
   });
 }
@@ -267,7 +288,8 @@ export function parseTargetGroup(raw: unknown, path: string, bad: Bad, source: s
   const labels: Record<string, string> = {};
   if (g.labels !== undefined && g.labels !== null) {
     for (const [name, value] of Object.entries(asObject(g.labels, `${path}.labels`, bad))) {
-      if (!isValidLabelName(name)) bad(`${path}.labels.${name}`, `${JSON.stringify(name)} is not a valid label name`, 'use [a-zA-Z_][a-zA-Z0-9_]*');
+      // label sets are checked with Prometheus 3's default (UTF-8) scheme, whatever the job's scheme
+      if (!isValidLabelNameIn(name, 'utf8')) bad(`${path}.labels.${name}`, `${JSON.stringify(name)} is not a valid label name`, 'use a non-empty label name');
       if (typeof value !== 'string') bad(`${path}.labels.${name}`, 'must be a string', 'quote the value');
       labels[name] = value as string;
     }

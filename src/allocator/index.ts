@@ -11,11 +11,11 @@ export type { AllocatorConfig, FileSDConfig, HttpsConfig, ScrapeJob } from './co
 export { FileDiscovery, parseFileGroups } from './file-sd';
 export { loadHasher } from './hasher';
 export type { Hasher } from './hasher';
-export type { Labels } from './labels';
+export type { Labels, NameValidationScheme } from './labels';
 export { listenHttp, listenMtls, parseListenAddr } from './listeners';
 export type { Listener } from './listeners';
 export { AllocatorMetrics } from './metrics';
-export { parseRelabelRules, relabel } from './relabel';
+export { parseRelabelRules, relabel, servedRelabelRule } from './relabel';
 export type { RelabelAction, RelabelRule } from './relabel';
 export { compileAnchored, Re2SyntaxError } from './re2';
 export { expandTemplate } from './expand';

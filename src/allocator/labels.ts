@@ -3,11 +3,21 @@ import { Hasher } from './hasher';
 /** A label set: name → value. Objects we build have their keys in sorted order, so JSON output is sorted too. */
 export type Labels = Readonly<Record<string, string>>;
 
-/** Prometheus' legacy label-name rule, which its relabel validation applies. */
+/** Prometheus' legacy label-name rule (Prometheus 2, and `metric_name_validation_scheme: legacy`). */
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-export function isValidLabelName(name: string): boolean {
-  return LABEL_NAME_RE.test(name);
+/**
+ * How label names are validated (`metric_name_validation_scheme`). Prometheus 3 defaults to `utf8`: any
+ * non-empty UTF-8 string is a label name; `legacy` is the `[a-zA-Z_][a-zA-Z0-9_]*` rule of Prometheus 2.
+ */
+export type NameValidationScheme = 'utf8' | 'legacy';
+
+export const NAME_VALIDATION_SCHEMES: readonly NameValidationScheme[] = ['utf8', 'legacy'];
+
+/** Prometheus' `LabelName.IsValid` under a scheme; a JS string is valid UTF-8 unless it has a lone surrogate. */
+export function isValidLabelNameIn(name: string, scheme: NameValidationScheme): boolean {
+  if (scheme === 'legacy') return LABEL_NAME_RE.test(name);
+  return name !== '' && !/\p{Surrogate}/u.test(name);
 }
 
 export const META_LABEL_PREFIX = '__meta_';

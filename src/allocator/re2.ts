@@ -59,11 +59,11 @@ function codePointEscape(cp: number): string {
 }
 
 /** Translates an RE2 pattern into JavaScript; throws {@link Re2SyntaxError} for what cannot be translated. */
-export function translateRe2(pattern: string): TranslatedRe2 {
+export function translateRe2(pattern: string, dotAll = false): TranslatedRe2 {
   let i = 0;
   let out = '';
   let flags = 'u';
-  const dotAllStack: boolean[] = [false];
+  const dotAllStack: boolean[] = [dotAll];
   let multiLine = false;
   const fail = (reason: string): never => {
     throw new Re2SyntaxError(pattern, reason);
@@ -354,11 +354,12 @@ export function translateRe2(pattern: string): TranslatedRe2 {
 }
 
 /**
- * Compiles a Prometheus relabel regex: RE2 syntax, fully anchored as Prometheus does (`^(?:…)$`, anchors that
- * hold for the whole text even under (?m)).
+ * Compiles a Prometheus relabel regex: RE2 syntax, fully anchored (anchors that hold for the whole text even
+ * under (?m)). With `dotAll`, `.` also matches a newline: Prometheus 3 anchors relabel regexes as
+ * `^(?s:…)$` (Prometheus 2 used `^(?:…)$`).
  */
-export function compileAnchored(pattern: string): RegExp {
-  const { source, flags } = translateRe2(pattern);
+export function compileAnchored(pattern: string, dotAll = false): RegExp {
+  const { source, flags } = translateRe2(pattern, dotAll);
   try {
     return new RegExp(`(?<![\\s\\S])(?:${source})(?![\\s\\S])`, flags);
   } catch (err) {

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../common/errors';
-import { indexOfLabel, isValidLabelName, Labels, SortedLabels, toSortedLabels } from './labels';
+import { goToLower, goToUpper } from './go-case';
+import { indexOfLabel, isValidLabelNameIn, Labels, NameValidationScheme, SortedLabels, toSortedLabels } from './labels';
 import { expandTemplate } from './expand';
 import { compileAnchored } from './re2';
 
 /**
- * Prometheus relabeling (`model/relabel`), rule for rule:
+ * Prometheus relabeling (`model/relabel`, Prometheus 3), rule for rule:
  * - the source values are joined with `separator` (default `;`); a missing label reads as "";
- * - `regex` (default `(.*)`) is RE2, anchored at both ends; `replacement` defaults to `$1` and expands with
- *   Go's `Regexp.Expand` rules (see {@link expandTemplate});
+ * - `regex` (default `(.*)`) is RE2, anchored at both ends, and `.` matches a newline (Prometheus 3 compiles
+ *   `^(?s:…)$`); `replacement` defaults to `$1` and expands with Go's `Regexp.Expand` rules ({@link expandTemplate});
  * - `replace`: on a match, `target_label` and `replacement` are expanded; an invalid expanded name is skipped, an
  *   empty result deletes the label. With no source value and the default regex, the label is set verbatim
  *   (Prometheus' fast path);
@@ -16,8 +17,12 @@ import { compileAnchored } from './re2';
  * - `hashmod`: MD5 of the value, its last 8 bytes as a big-endian integer, modulo `modulus`;
  * - `labelmap` renames every matching label name to the expanded replacement (the value is kept);
  *   `labeldrop`/`labelkeep` remove the labels whose name does (not) match;
- * - `lowercase`/`uppercase` write the joined value, case-mapped, into `target_label`;
+ * - `lowercase`/`uppercase` write the joined value, case-mapped as Go does, into `target_label`;
  * - setting a label to "" deletes it.
+ * A key written with no value (YAML null) takes Go's zero value, not the default, as Prometheus' YAML decoding
+ * does: `replacement:` is "", `regex:` matches only "", `separator:` is "", `action:` is an error.
+ * Label names are checked with the job's name validation scheme: `utf8` (Prometheus 3's default) accepts any
+ * non-empty name, `legacy` only `[a-zA-Z_][a-zA-Z0-9_]*`.
  */
 export type RelabelAction =
   | 'replace' | 'keep' | 'drop' | 'keepequal' | 'dropequal' | 'hashmod'
@@ -41,11 +46,13 @@ export interface RelabelRule {
   readonly targetLabel: string;
   readonly replacement: string;
   readonly action: RelabelAction;
+  /** how an expanded `replace` target label is checked; utf8 when not set */
+  readonly nameValidation?: NameValidationScheme;
 }
 
 const DEFAULT_REGEX_TEXT = '(.*)';
-const DEFAULT_REGEX = compileAnchored(DEFAULT_REGEX_TEXT);
-/** Prometheus' `relabelTarget`: names with `$` references that can expand to a valid label name. */
+const DEFAULT_REGEX = compileAnchored(DEFAULT_REGEX_TEXT, true);
+/** Prometheus' `relabelTargetLegacy`: names with `$` references that can expand to a valid legacy label name. */
 const RELABEL_TARGET_RE = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
 const KNOWN_KEYS = new Set(['source_labels', 'separator', 'regex', 'modulus', 'target_label', 'replacement', 'action']);
 
@@ -53,7 +60,7 @@ const KNOWN_KEYS = new Set(['source_labels', 'separator', 'regex', 'modulus', 't
  * Validates one rule (YAML already parsed) with Prometheus' checks. `resource` and `path` name where it came from,
  * e.g. `targetallocator.yaml` and `config.scrape_configs[0].relabel_configs[2]`.
  */
-export function parseRelabelRule(raw: unknown, resource: string, path: string): RelabelRule {
+export function parseRelabelRule(raw: unknown, resource: string, path: string, scheme: NameValidationScheme = 'utf8'): RelabelRule {
   const bad = (field: string, problem: string, fix: string): never => {
     throw new InvalidInputError(resource, field ? `${path}.${field}` : path, problem, fix);
   };
@@ -62,24 +69,33 @@ export function parseRelabelRule(raw: unknown, resource: string, path: string): 
   for (const key of Object.keys(r)) {
     if (!KNOWN_KEYS.has(key)) bad(key, 'unknown field', `use one of ${Array.from(KNOWN_KEYS).join(', ')}`);
   }
+  // undefined: not written (the default applies); '': written without a value (Go's zero value)
   const str = (field: string): string | undefined => {
     const v = r[field];
-    if (v === undefined || v === null) return undefined;
+    if (v === undefined) return undefined;
+    if (v === null) return '';
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     if (typeof v !== 'string') bad(field, 'must be a string', 'quote the value');
     return v as string;
   };
+  const validName = (name: string) => isValidLabelNameIn(name, scheme);
+  const validTemplate = (t: string) => (scheme === 'legacy' ? RELABEL_TARGET_RE.test(t) : validName(t));
+  const nameRule = scheme === 'legacy' ? 'use [a-zA-Z_][a-zA-Z0-9_]*' : 'use a non-empty label name';
+
   const actionText = str('action') ?? 'replace';
+  if (actionText === '') bad('action', 'relabel action cannot be empty', `remove the key or use one of ${Array.from(ACTIONS).join(', ')}`);
   const action = actionText.toLowerCase();
   if (!ACTIONS.has(action)) bad('action', `unknown relabel action ${JSON.stringify(actionText)}`, `use one of ${Array.from(ACTIONS).join(', ')}`);
 
   let sourceLabels: string[] = [];
   const rawSources = r.source_labels;
-  if (rawSources !== undefined && rawSources !== null) {
+  const sourcesWritten = rawSources !== undefined && rawSources !== null;
+  if (sourcesWritten) {
     if (!Array.isArray(rawSources)) bad('source_labels', 'must be a list of label names', 'write source_labels: [a, b]');
     sourceLabels = (rawSources as unknown[]).map((s, i) => {
-      if (typeof s !== 'string' || !isValidLabelName(s)) bad(`source_labels[${i}]`, `${JSON.stringify(s)} is not a valid label name`, 'use [a-zA-Z_][a-zA-Z0-9_]*');
-      return s as string;
+      const name = typeof s === 'number' || typeof s === 'boolean' ? String(s) : s;
+      if (typeof name !== 'string' || !validName(name)) bad(`source_labels[${i}]`, `${JSON.stringify(s)} is not a valid label name`, nameRule);
+      return name as string;
     });
   }
   const separator = str('separator') ?? ';';
@@ -87,7 +103,7 @@ export function parseRelabelRule(raw: unknown, resource: string, path: string): 
   let regex = DEFAULT_REGEX;
   if (regexText !== undefined) {
     try {
-      regex = compileAnchored(regexText);
+      regex = compileAnchored(regexText, true);
     } catch (err) {
       bad('regex', (err as Error).message, 'use RE2 syntax as Prometheus does');
     }
@@ -95,10 +111,9 @@ export function parseRelabelRule(raw: unknown, resource: string, path: string): 
   let modulus = 0n;
   if (r.modulus !== undefined && r.modulus !== null) {
     const m = r.modulus;
-    if (!(typeof m === 'number' && Number.isInteger(m) && m >= 0) && !(typeof m === 'string' && /^\d+$/.test(m))) {
-      bad('modulus', 'must be a non-negative integer', 'e.g. modulus: 4');
-    }
-    modulus = BigInt(m as number | string);
+    // a uint64 in Prometheus' YAML: a quoted "4" or a negative number does not decode
+    if (!(typeof m === 'number' && Number.isSafeInteger(m) && m >= 0)) bad('modulus', `must be a non-negative integer, got ${JSON.stringify(m)}`, 'e.g. modulus: 4');
+    modulus = BigInt(m as number);
   }
   const targetLabel = str('target_label') ?? '';
   const replacement = str('replacement') ?? '$1';
@@ -108,39 +123,56 @@ export function parseRelabelRule(raw: unknown, resource: string, path: string): 
   if (['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(a) && targetLabel === '') {
     bad('target_label', `the ${a} action requires 'target_label'`, 'set target_label');
   }
-  if (a === 'replace' && !targetLabel.includes('$') && !isValidLabelName(targetLabel)) {
-    bad('target_label', `${JSON.stringify(targetLabel)} is invalid 'target_label' for replace action`, 'use [a-zA-Z_][a-zA-Z0-9_]* or $-references');
+  if (a === 'replace' && !targetLabel.includes('$') && !validName(targetLabel)) {
+    bad('target_label', `${JSON.stringify(targetLabel)} is invalid 'target_label' for replace action`, `${nameRule} or $-references`);
   }
-  if (a === 'replace' && targetLabel.includes('$') && !RELABEL_TARGET_RE.test(targetLabel)) {
+  if (a === 'replace' && targetLabel.includes('$') && !validTemplate(targetLabel)) {
     bad('target_label', `${JSON.stringify(targetLabel)} is invalid 'target_label' for replace action`, 'use a label name with $1 or ${name} references');
   }
-  if (['lowercase', 'uppercase', 'keepequal', 'dropequal', 'hashmod'].includes(a) && !isValidLabelName(targetLabel)) {
-    bad('target_label', `${JSON.stringify(targetLabel)} is invalid 'target_label' for ${a} action`, 'use [a-zA-Z_][a-zA-Z0-9_]*');
+  if (['lowercase', 'uppercase', 'keepequal', 'dropequal', 'hashmod'].includes(a) && !validName(targetLabel)) {
+    bad('target_label', `${JSON.stringify(targetLabel)} is invalid 'target_label' for ${a} action`, nameRule);
   }
   if (['lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(a) && replacement !== '$1') {
     bad('replacement', `'replacement' can not be set for ${a} action`, 'remove replacement');
   }
-  if (a === 'labelmap' && !RELABEL_TARGET_RE.test(replacement)) {
+  if (a === 'labelmap' && !validTemplate(replacement)) {
     bad('replacement', `${JSON.stringify(replacement)} is invalid 'replacement' for labelmap action`, 'use a label name with $1 or ${name} references');
   }
   if ((a === 'keepequal' || a === 'dropequal') && (regexText !== undefined || modulus !== 0n || separator !== ';' || replacement !== '$1')) {
     bad('', `${a} action requires only 'source_labels' and 'target_label', and no other fields`, 'remove regex, modulus, separator and replacement');
   }
+  // Prometheus checks `SourceLabels != nil`: even an empty `source_labels: []` is refused here
   if ((a === 'labeldrop' || a === 'labelkeep') &&
-    (sourceLabels.length > 0 || targetLabel !== '' || modulus !== 0n || separator !== ';' || replacement !== '$1')) {
+    (sourcesWritten || targetLabel !== '' || modulus !== 0n || separator !== ';' || replacement !== '$1')) {
     bad('', `${a} action requires only 'regex', and no other fields`, 'remove source_labels, target_label, modulus, separator and replacement');
   }
   return {
     sourceLabels, separator, regexText: regexText ?? DEFAULT_REGEX_TEXT, regex,
-    defaultRegex: regexText === undefined, modulus, targetLabel, replacement, action: a,
+    defaultRegex: regexText === undefined, modulus, targetLabel, replacement, action: a, nameValidation: scheme,
   };
 }
 
+/**
+ * The rule as Prometheus marshals it (what upstream's `/scrape_configs` serves): the action lower-cased, the
+ * separator and replacement always written, `regex` only when the rule set one (`null` for an empty one),
+ * `source_labels` and `target_label` when set, `modulus` when non-zero.
+ */
+export function servedRelabelRule(rule: RelabelRule): Record<string, unknown> {
+  const out: Record<string, unknown> = { action: rule.action };
+  if (!rule.defaultRegex) out.regex = rule.regexText === '' ? null : rule.regexText;
+  if (rule.modulus !== 0n) out.modulus = Number(rule.modulus);
+  out.replacement = rule.replacement;
+  if (rule.separator !== '') out.separator = rule.separator;
+  if (rule.sourceLabels.length > 0) out.source_labels = rule.sourceLabels;
+  if (rule.targetLabel !== '') out.target_label = rule.targetLabel;
+  return out;
+}
+
 /** Validates a `relabel_configs` list. */
-export function parseRelabelRules(raw: unknown, resource: string, path: string): RelabelRule[] {
+export function parseRelabelRules(raw: unknown, resource: string, path: string, scheme: NameValidationScheme = 'utf8'): RelabelRule[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw new InvalidInputError(resource, path, 'must be a list of relabel rules', 'write each rule as a list item');
-  return raw.map((rule, i) => parseRelabelRule(rule, resource, `${path}[${i}]`));
+  return raw.map((rule, i) => parseRelabelRule(rule, resource, `${path}[${i}]`, scheme));
 }
 
 /**
@@ -247,17 +279,17 @@ export function applyRule(rule: RelabelRule, lb: LabelsBuilder): boolean {
       const m = rule.regex.exec(value);
       if (!m) return true;
       const target = expandTemplate(rule.targetLabel, m);
-      if (!isValidLabelName(target)) return true;
+      if (!isValidLabelNameIn(target, rule.nameValidation ?? 'utf8')) return true;
       const res = expandTemplate(rule.replacement, m);
       if (res === '') lb.delete(target);
       else lb.set(target, res);
       return true;
     }
     case 'lowercase':
-      lb.set(rule.targetLabel, value.toLowerCase());
+      lb.set(rule.targetLabel, goToLower(value));
       return true;
     case 'uppercase':
-      lb.set(rule.targetLabel, value.toUpperCase());
+      lb.set(rule.targetLabel, goToUpper(value));
       return true;
     case 'hashmod':
       lb.set(rule.targetLabel, hashMod(value, rule.modulus));

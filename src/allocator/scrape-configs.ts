@@ -5,7 +5,7 @@ export const SECRET_PLACEHOLDER = '<secret>';
 const SECRET_KEYS = new Set(['password', 'credentials', 'client_secret', 'bearer_token']);
 
 /**
- * The body of `GET /scrape_configs`: job name → scrape config. Like upstream:
+ * The body of `GET /scrape_configs`: job name → scrape config, keys sorted at every level. Like upstream:
  * - `regex` is removed from `keepequal`/`dropequal` rules (the receiver fails to load them otherwise,
  *   prometheus#12534);
  * - with `redact`, secrets (`basic_auth.password`, `authorization.credentials`, `oauth2.client_secret`,
@@ -39,8 +39,9 @@ function transform(value: unknown, redact: boolean, parentKey: string): unknown 
     return value.map((v) => transform(v, redact, ''));
   }
   if (value === null || typeof value !== 'object') return value;
+  // keys sorted, as upstream's YAML→JSON conversion (a Go map marshalled to JSON) writes them
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+  for (const [key, v] of Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const secret = SECRET_KEYS.has(key) || (parentKey === 'tls_config' && key === 'key');
     out[key] = redact && secret && typeof v === 'string' && v !== '' ? SECRET_PLACEHOLDER : transform(v, redact, key);
   }

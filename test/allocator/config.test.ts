@@ -73,7 +73,7 @@ describe('targetallocator.yaml', () => {
     ['prometheus CR', `${base}\nprometheus_cr: {enabled: true}\n`, 'prometheus_cr.enabled: Prometheus CR discovery is not supported'],
     ['no collectors', base.replace(/^collectors:.*$/m, 'collector_namespace: obs'), 'collectors: collector discovery from Kubernetes pods is not supported'],
     ['bad duration', `${base}\ncollector_not_ready_grace_period: soon\n`, 'collector_not_ready_grace_period: "soon" is not a duration'],
-    ['bad static label', base.replace("- targets: ['10.0.0.1:8080']", "- targets: ['10.0.0.1:8080']\n      labels: {'a-b': x}"), 'static_configs[0].labels.a-b'],
+    ['bad static label', base.replace("- targets: ['10.0.0.1:8080']", "- targets: ['10.0.0.1:8080']\n      labels: {'': x}"), 'static_configs[0].labels.: "" is not a valid label name'],
     ['YAML syntax', 'collectors: [a\n', 'not valid YAML'],
   ];
   test.each(invalid)('%s fails with the key path and the reason', (_n, text, message) => {
@@ -109,7 +109,31 @@ describe('/scrape_configs body', () => {
   test('keepequal/dropequal rules are served without regex (prometheus#12534); others keep it', () => {
     const jobs = parseAllocatorConfig(text, 'ta.yaml').scrapeConfigs;
     const rules = (scrapeConfigsBody(jobs, true).secret as Record<string, unknown>).relabel_configs as Array<Record<string, unknown>>;
-    expect(rules[0]).toEqual({ action: 'keepequal', source_labels: ['a'], target_label: 'b' });
+    expect(rules[0]).toEqual({ action: 'keepequal', replacement: '$1', separator: ';', source_labels: ['a'], target_label: 'b' });
     expect(rules[1].regex).toBe('x');
+  });
+
+  test('rules are served as Prometheus marshals them: defaults written, action lower-cased, keys sorted', () => {
+    const jobs = parseAllocatorConfig(`${base}    relabel_configs:
+    - {target_label: team, source_labels: [t]}
+    - {action: DROP, regex: x, source_labels: [a, b], separator: '|'}
+    - {action: hashmod, source_labels: [__address__], target_label: __tmp_hash, modulus: 4}
+    metric_relabel_configs:
+    - {action: labeldrop, regex: 'go_.*'}
+    - {target_label: cleared, replacement:, regex:}
+`, 'ta.yaml').scrapeConfigs;
+    const job = scrapeConfigsBody(jobs, true).app as Record<string, unknown>;
+    expect(job.relabel_configs).toEqual([
+      { action: 'replace', replacement: '$1', separator: ';', source_labels: ['t'], target_label: 'team' },
+      { action: 'drop', regex: 'x', replacement: '$1', separator: '|', source_labels: ['a', 'b'] },
+      { action: 'hashmod', modulus: 4, replacement: '$1', separator: ';', source_labels: ['__address__'], target_label: '__tmp_hash' },
+    ]);
+    expect(job.metric_relabel_configs).toEqual([
+      { action: 'labeldrop', regex: 'go_.*', replacement: '$1', separator: ';' },
+      { action: 'replace', regex: null, replacement: '', separator: ';', target_label: 'cleared' },
+    ]);
+    expect(Object.keys((job.relabel_configs as object[])[0])).toEqual(['action', 'replacement', 'separator', 'source_labels', 'target_label']);
+    const keys = Object.keys(job);
+    expect(keys).toEqual([...keys].sort());
   });
 });

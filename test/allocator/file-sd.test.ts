@@ -19,7 +19,7 @@ describe('file_sd files', () => {
   test.each([
     ['{"targets": []}', 'must be a list of target groups'],
     ['[{"targets": [1]}]', '[0].targets: must be a list of host:port strings'],
-    ['[{"targets": ["a:1"], "labels": {"a-b": "x"}}]', '[0].labels.a-b'],
+    ['[{"targets": ["a:1"], "labels": {"": "x"}}]', '[0].labels.'],
     ['[{"target": ["a:1"]}]', '[0].target: unknown key'],
     ['[{', 'cannot parse'],
   ])('%s is refused: %s', (text, message) => {

@@ -70,6 +70,20 @@ describe('target items and the relabel-config filter', () => {
     expect(plain.hash.startsWith('appx:1')).toBe(true);
   });
 
+  test('a rule that deletes __address__ does not drop the target (the filter drops only on keep=false); its URL stays the discovered address', () => {
+    const g = [{ targets: [{ __address__: 'x:1' }] }];
+    const items = new TargetBuilder(hasher).build(job([{ regex: '__address__', action: 'labeldrop' }]), g, true);
+    expect(items.map((t) => [t.targetURL, t.labels.__address__])).toEqual([['x:1', 'x:1']]);
+  });
+
+  test('__meta_ labels leave the id only after relabeling: a label copied from one enters it', () => {
+    const g = [{ targets: [{ __address__: 'x:1', __meta_zone: 'a' }] }, { targets: [{ __address__: 'x:1', __meta_zone: 'b' }] }];
+    const plain = new TargetBuilder(hasher).build(job([]), g, true);
+    expect(plain[0].hash).toBe(plain[1].hash);
+    const copied = new TargetBuilder(hasher).build(job([{ source_labels: ['__meta_zone'], target_label: 'zone' }]), g, true);
+    expect(copied[0].hash).not.toBe(copied[1].hash);
+  });
+
   test('targets without __address__ are skipped', () => {
     expect(new TargetBuilder(hasher).build(job([]), [{ targets: [{ foo: 'bar' }] }], true)).toHaveLength(0);
   });
