@@ -2,11 +2,11 @@ import { appendIfNotSet, fieldRefEnv } from './env';
 import { LanguageContext } from './language';
 import { clone, instrumentationVolume, isInitContainer, withOptional } from './pod-utils';
 import { injectCommonEnv, injectCommonSdkConfig } from './sdk-config';
-import { AGENT_DIR, cloneContainer, dropConfigMount, SID_PLACEHOLDER, SOURCE_CONF_DIR, webServerSettings } from './webserver';
+import { AGENT_DIR, APACHE_ATTACH_CONTAINER_NAME, CLONE_CONTAINER_NAME, cloneContainer, dropConfigMount, SID_PLACEHOLDER, SOURCE_CONF_DIR, webServerSettings } from './webserver';
 import { Container, EnvVar } from './types';
 
-const CLONE = 'otel-agent-source-container-clone';
-const ATTACH = 'otel-agent-attach-apache';
+const CLONE = CLONE_CONTAINER_NAME;
+const ATTACH = APACHE_ATTACH_CONTAINER_NAME;
 const CONF_VOLUME = 'otel-apache-conf-dir';
 const AGENT_VOLUME = 'otel-apache-agent';
 const AGENT_CONF_FILE = 'opentemetry_agent.conf'; // sic: upstream's file name, kept so existing images keep working

@@ -3,6 +3,8 @@
 const PREFIX = 'instrumentation.opentelemetry.io/';
 
 export const ANNOTATION_CONTAINER_NAMES = `${PREFIX}container-names`;
+/** Go reads its own list from the pod to refuse more than one target (multi-instrumentation on). */
+export const ANNOTATION_GO_CONTAINER_NAMES = `${PREFIX}go-container-names`;
 export const ANNOTATION_GO_TARGET_EXE = `${PREFIX}otel-go-auto-target-exe`;
 export const ANNOTATION_DOTNET_RUNTIME = `${PREFIX}otel-dotnet-auto-runtime`;
 export const ANNOTATION_PYTHON_PLATFORM = `${PREFIX}otel-python-platform`;

@@ -1,4 +1,4 @@
-import { ANNOTATION_CONTAINER_NAMES, ANNOTATION_GO_TARGET_EXE, GO_SIDECAR_NAME } from './constants';
+import { ANNOTATION_CONTAINER_NAMES, ANNOTATION_GO_CONTAINER_NAMES, ANNOTATION_GO_TARGET_EXE, GO_SIDECAR_NAME } from './constants';
 import { appendIfNotSet, hasEnv } from './env';
 import { LanguageContext } from './language';
 import { clone, isInitContainer, withOptional } from './pod-utils';
@@ -8,7 +8,6 @@ import { Container, EnvVar } from './types';
 const TARGET_EXE = 'OTEL_GO_AUTO_TARGET_EXE';
 const KERNEL_DEBUG = 'kernel-debug';
 const KERNEL_DEBUG_PATH = '/sys/kernel/debug';
-const GO_CONTAINER_NAMES = 'instrumentation.opentelemetry.io/go-container-names';
 
 /**
  * Go: an eBPF agent sidecar that attaches to the app's process, so the pod must share its process namespace.
@@ -28,7 +27,7 @@ export function injectGo(ctx: LanguageContext): void {
     ctx.log('Skipping Go SDK injection: shared process namespace has been explicitly disabled');
     return;
   }
-  const listKey = ctx.multiInstrumentation ? GO_CONTAINER_NAMES : ANNOTATION_CONTAINER_NAMES;
+  const listKey = ctx.multiInstrumentation ? ANNOTATION_GO_CONTAINER_NAMES : ANNOTATION_CONTAINER_NAMES;
   const listed = pod.metadata.annotations?.[listKey];
   if (listed !== undefined && listed.split(',').length > 1) {
     ctx.log(`Skipping Go SDK injection: go instrumentation cannot be injected into a pod, multiple containers configured in ${listKey}`);

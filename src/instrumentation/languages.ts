@@ -7,7 +7,7 @@ import { injectNginx } from './nginx';
 import { injectNodeJS } from './nodejs';
 import { injectPython } from './python';
 import { injectSdk } from './sdk';
-import { ANNOTATION_DOTNET_RUNTIME, ANNOTATION_PYTHON_PLATFORM } from './constants';
+import { ANNOTATION_DOTNET_RUNTIME, ANNOTATION_GO_CONTAINER_NAMES, ANNOTATION_PYTHON_PLATFORM } from './constants';
 
 /** The auto-instrumentations, by the name used in their `inject-<name>` annotation. */
 export enum Language {
@@ -44,7 +44,7 @@ export const LANGUAGES: readonly LanguageDefinition[] = [
   { language: Language.NODEJS, display: 'NodeJS', injectAnnotation: `${P}inject-nodejs`, containerNamesAnnotation: `${P}nodejs-container-names`, enabledByDefault: true, inject: injectNodeJS },
   { language: Language.PYTHON, display: 'Python', injectAnnotation: `${P}inject-python`, containerNamesAnnotation: `${P}python-container-names`, variantAnnotation: ANNOTATION_PYTHON_PLATFORM, enabledByDefault: true, inject: injectPython },
   { language: Language.DOTNET, display: '.NET', injectAnnotation: `${P}inject-dotnet`, containerNamesAnnotation: `${P}dotnet-container-names`, variantAnnotation: ANNOTATION_DOTNET_RUNTIME, enabledByDefault: true, inject: injectDotNet },
-  { language: Language.GO, display: 'Go', injectAnnotation: `${P}inject-go`, containerNamesAnnotation: `${P}go-container-names`, enabledByDefault: false, inject: injectGo },
+  { language: Language.GO, display: 'Go', injectAnnotation: `${P}inject-go`, containerNamesAnnotation: ANNOTATION_GO_CONTAINER_NAMES, enabledByDefault: false, inject: injectGo },
   { language: Language.APACHE_HTTPD, display: 'Apache HTTPD', injectAnnotation: `${P}inject-apache-httpd`, containerNamesAnnotation: `${P}apache-httpd-container-names`, enabledByDefault: true, inject: injectApacheHttpd },
   { language: Language.NGINX, display: 'Nginx', injectAnnotation: `${P}inject-nginx`, containerNamesAnnotation: `${P}inject-nginx-container-names`, enabledByDefault: false, inject: injectNginx },
   { language: Language.SDK, display: 'SDK', injectAnnotation: `${P}inject-sdk`, containerNamesAnnotation: `${P}sdk-container-names`, enabledByDefault: true, inject: injectSdk },

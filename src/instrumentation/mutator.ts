@@ -7,6 +7,7 @@ import { Language, LanguageDefinition, LANGUAGES } from './languages';
 import { MutationLookup } from './lookup';
 import { clone } from './pod-utils';
 import { InstrumentationResource, Pod } from './types';
+import { APACHE_ATTACH_CONTAINER_NAME, CLONE_CONTAINER_NAME } from './webserver';
 
 /** Operator flags that change what the instrumentation mutator does. */
 export interface InstrumentationMutatorOptions {
@@ -41,7 +42,7 @@ export interface InstrumentationMutationResult {
 const ALREADY_INJECTED_INIT_CONTAINERS = [
   'opentelemetry-auto-instrumentation-java', 'opentelemetry-auto-instrumentation-nodejs',
   'opentelemetry-auto-instrumentation-python', 'opentelemetry-auto-instrumentation-dotnet',
-  'otel-agent-attach-apache', 'otel-agent-source-container-clone',
+  APACHE_ATTACH_CONTAINER_NAME, CLONE_CONTAINER_NAME,
 ];
 
 /** Whether an earlier admission already instrumented the pod (then the whole pod is skipped). */

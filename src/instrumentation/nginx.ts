@@ -3,9 +3,9 @@ import { appendToEnvValue, LanguageContext } from './language';
 import { isInitContainer, withOptional } from './pod-utils';
 import { injectCommonEnv, injectCommonSdkConfig } from './sdk-config';
 import { Container } from './types';
-import { AGENT_DIR, cloneContainer, dropConfigMount, SID_PLACEHOLDER, SOURCE_CONF_DIR, webServerSettings } from './webserver';
+import { AGENT_DIR, CLONE_CONTAINER_NAME, cloneContainer, dropConfigMount, SID_PLACEHOLDER, SOURCE_CONF_DIR, webServerSettings } from './webserver';
 
-const CLONE = 'otel-agent-source-container-clone';
+const CLONE = CLONE_CONTAINER_NAME;
 const ATTACH = 'otel-agent-attach-nginx';
 const CONF_VOLUME = 'otel-nginx-conf-dir';
 const AGENT_VOLUME = 'otel-nginx-agent';

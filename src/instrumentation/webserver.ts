@@ -7,6 +7,9 @@ import { Container, WebServerAttr } from './types';
 export const AGENT_DIR = '/opt/opentelemetry-webserver/agent';
 export const SOURCE_CONF_DIR = '/opt/opentelemetry-webserver/source-conf';
 export const SID_PLACEHOLDER = '<<SID-PLACEHOLDER>>';
+/** The config-copying init container; Apache and Nginx share the name, so a pod gets one (upstream behaviour). */
+export const CLONE_CONTAINER_NAME = 'otel-agent-source-container-clone';
+export const APACHE_ATTACH_CONTAINER_NAME = 'otel-agent-attach-apache';
 
 /**
  * The agent's key/value settings, sorted by key. Service name and namespace come from the pod as for the
