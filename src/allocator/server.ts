@@ -30,7 +30,8 @@ export function queryUnescape(s: string): string | undefined {
   }
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** upstream's exact type (Prometheus HTTP SD accepts it with or without `; charset=utf-8`) */
+const JSON_TYPE = 'application/json';
 const JOB_TARGETS = /^\/jobs\/([^/]+)\/targets$/;
 
 function targetGroupJson(items: readonly TargetItem[]): string {
@@ -66,8 +67,10 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
     const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
     let route = rawPath;
     try {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        send(res, 405, '405 method not allowed', 'text/plain');
+      // upstream's router (gin, defaults) registers GET only and answers anything else as an unknown route
+      if (req.method !== 'GET') {
+        route = 'unknown';
+        send(res, 404, '404 page not found', 'text/plain');
         return;
       }
       if (rawPath === '/livez') {
@@ -99,8 +102,9 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
         return;
       }
       if (rawPath === '/jobs') {
+        // a Go map marshals with its keys sorted
         const body: Record<string, { _link: string }> = {};
-        for (const job of state.allocator.jobNames()) body[job] = { _link: `/jobs/${queryEscape(job)}/targets` };
+        for (const job of state.allocator.jobNames().sort()) body[job] = { _link: `/jobs/${queryEscape(job)}/targets` };
         send(res, 200, `${JSON.stringify(body)}\n`);
         return;
       }
@@ -118,7 +122,8 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
           cache.clear();
           cacheVersion = allocator.version;
         }
-        if (collector !== null && collector !== '') {
+        // any collector_id, even an empty one, asks for that collector's list (upstream: `[]` for an unknown id)
+        if (collector !== null) {
           const key = `${job}\u0000${collector}`;
           let body = cache.get(key);
           if (body === undefined) {
@@ -128,13 +133,14 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
           send(res, 200, body);
           return;
         }
-        // debug view: every collector's targets of this job
+        // debug view: every collector, with its targets of this job (`[]` when it has none), sorted by name as a
+        // Go map marshals; upstream writes the collector name into the link unescaped
         const parts: string[] = [];
-        for (const c of allocator.collectors) {
-          const items = allocator.targetsFor(job, c.name);
-          if (items.length === 0) continue;
-          const link = `/debug/jobs/${queryEscape(job)}/targets?collector_id=${queryEscape(c.name)}`;
-          parts.push(`${JSON.stringify(c.name)}:{"_link":${JSON.stringify(link)},"targets":${targetGroupJson(items)}}`);
+        const collectors = allocator.collectors.map((c) => c.name).sort();
+        for (const name of collectors) {
+          const items = allocator.targetsFor(job, name);
+          const link = `/debug/jobs/${queryEscape(job)}/targets?collector_id=${name}`;
+          parts.push(`${JSON.stringify(name)}:{"_link":${JSON.stringify(link)},"targets":${targetGroupJson(items)}}`);
         }
         send(res, 200, `{${parts.join(',')}}\n`);
         return;

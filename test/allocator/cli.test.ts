@@ -84,7 +84,7 @@ config:
     expect((await get(`${base}/readyz`)).status).toBe(200);
 
     const sc = await get(`${base}/scrape_configs`);
-    expect(sc.type).toBe('application/json; charset=utf-8');
+    expect(sc.type).toBe('application/json');
     expect(sc.body.endsWith('\n')).toBe(true);
     const configs = JSON.parse(sc.body);
     expect(Object.keys(configs)).toEqual([JOB, 'files']);

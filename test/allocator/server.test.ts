@@ -13,12 +13,12 @@ beforeAll(async () => {
   hasher = await loadHasher();
 });
 
-function request(port: number, method: string, path: string): Promise<{ status: number; body: string }> {
+function request(port: number, method: string, path: string): Promise<{ status: number; body: string; type?: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, type: res.headers['content-type'] }));
     });
     req.on('error', reject);
     req.end();
@@ -53,7 +53,7 @@ describe('HTTP API details', () => {
       expect((await request(port, 'GET', '/readyz')).status).toBe(503);
       expect((await request(port, 'GET', '/scrape_configs')).status).toBe(503);
       expect((await request(port, 'GET', '/livez')).status).toBe(200);
-      expect((await request(port, 'POST', '/jobs')).status).toBe(405);
+      expect((await request(port, 'POST', '/jobs')).status).toBe(404); // gin: GET routes only, others are unknown
       const jobs = JSON.parse((await request(port, 'GET', '/jobs')).body);
       expect(jobs).toEqual({ [job]: { _link: '/jobs/my+job%2F1/targets' } });
       const r = await request(port, 'GET', `${jobs[job]._link}?collector_id=c-0`);
@@ -71,6 +71,34 @@ describe('HTTP API details', () => {
       allocator.setCollectors([{ name: 'c-1' }]);
       expect(JSON.parse((await request(port, 'GET', '/jobs/j/targets?collector_id=c-0')).body)).toHaveLength(0);
       expect(JSON.parse((await request(port, 'GET', '/jobs/j/targets?collector_id=c-1')).body)).toHaveLength(1);
+    });
+  });
+
+  test('upstream status codes and shapes: unknown job, unknown or empty collector_id, debug view, /jobs order', async () => {
+    const allocator = new Allocator(createStrategy('least-weighted', hasher));
+    allocator.setCollectors([{ name: 'c-b' }, { name: 'c-a' }]);
+    allocator.setTargets([
+      new TargetItem('zeta', 'a:1', { __address__: 'a:1' }, 'id1', hasher.h64('a:1')),
+      new TargetItem('alpha', 'b:1', { __address__: 'b:1' }, 'id2', hasher.h64('b:1')),
+    ]);
+    await serve({ allocator, jobs: [], ready: true, metrics: new AllocatorMetrics() }, async (port) => {
+      const unknownJob = await request(port, 'GET', '/jobs/nope/targets?collector_id=c-a');
+      expect([unknownJob.status, unknownJob.type, unknownJob.body]).toEqual([200, 'application/json', '[]\n']);
+      expect((await request(port, 'GET', '/jobs/zeta/targets?collector_id=nobody')).body).toBe('[]\n');
+      // an empty collector_id is still a collector id (upstream checks len(q) == 0): `[]`, not the debug view
+      expect((await request(port, 'GET', '/jobs/zeta/targets?collector_id=')).body).toBe('[]\n');
+      const jobs = await request(port, 'GET', '/jobs');
+      expect(jobs.type).toBe('application/json');
+      expect(Object.keys(JSON.parse(jobs.body))).toEqual(['alpha', 'zeta']);
+      const debug = JSON.parse((await request(port, 'GET', '/jobs/zeta/targets')).body);
+      expect(Object.keys(debug)).toEqual(['c-a', 'c-b']);
+      const owner = allocator.targetsFor('zeta', 'c-a').length === 1 ? 'c-a' : 'c-b';
+      const other = owner === 'c-a' ? 'c-b' : 'c-a';
+      expect(debug[owner]).toEqual({ _link: `/debug/jobs/zeta/targets?collector_id=${owner}`, targets: [{ targets: ['a:1'], labels: { __address__: 'a:1' } }] });
+      expect(debug[other]).toEqual({ _link: `/debug/jobs/zeta/targets?collector_id=${other}`, targets: [] });
+      const livez = await request(port, 'GET', '/livez');
+      expect([livez.status, livez.body]).toEqual([200, '']);
+      expect((await request(port, 'GET', '/nowhere')).status).toBe(404);
     });
   });
 });
