@@ -202,8 +202,22 @@ describe('extensions', () => {
     receivers: { otlp: { protocols: { grpc: {} } } }, exporters: { debug: {} }, extensions: { health_check: settings },
     service: { extensions: ['health_check'], pipelines: { t: { receivers: ['otlp'], exporters: ['debug'] } } },
   });
-  test('health_check is not endpoint-defaulted (upstream has no defaulter for it)', () => {
-    expect(applyConfigDefaults(withExtension({})).extensions).toEqual({ health_check: {} });
+  test.each([
+    [{}, { endpoint: '0.0.0.0:13133', path: '/' }],
+    [null, { endpoint: '0.0.0.0:13133', path: '/' }],
+    [{ path: '/custom-health' }, { endpoint: '0.0.0.0:13133', path: '/custom-health' }],
+    [{ endpoint: ':8080' }, { endpoint: '0.0.0.0:8080', path: '/' }],
+    [{ endpoint: '127.0.0.1:9090', path: '/healthz' }, { endpoint: '127.0.0.1:9090', path: '/healthz' }],
+    [{ endpoint: '[::1]:8080' }, { endpoint: '[::1]:8080', path: '/' }],
+    [{ endpoint: '${env:HC}' }, { endpoint: '${env:HC}', path: '/' }],
+    [{ endpoint: '8080' }, { endpoint: '8080', path: '/' }],
+    [{ endpoint: ':8080', check_collector_pipeline: { enabled: false } }, { endpoint: '0.0.0.0:8080', path: '/', check_collector_pipeline: { enabled: false } }],
+  ])('health_check %j is defaulted to %j (upstream healthcheck v1 defaulter: host only added to ":port")', (settings, expected) => {
+    expect(applyConfigDefaults(withExtension(settings)).extensions).toEqual({ health_check: expected });
+  });
+  test('a health_check not listed in service.extensions is left as written', () => {
+    const cfg = { ...withExtension({}), service: { pipelines: { t: { receivers: ['otlp'], exporters: ['debug'] } } } };
+    expect(applyConfigDefaults(cfg).extensions).toEqual({ health_check: {} });
   });
   test('health_check opens 13133 even with null settings, or its endpoint port', () => {
     const ports = (settings: unknown) => {

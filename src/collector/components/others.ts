@@ -26,12 +26,21 @@ const jaegerQuery: ComponentParser = {
 
 /**
  * health_check: its settings are a struct upstream, so a port (13133 unless `endpoint` names one) exists even for
- * `health_check:` with no settings; upstream applies no endpoint defaulting to it.
+ * `health_check:` with no settings. Its defaulting differs from the receivers': an endpoint is completed only when it
+ * splits as `host:port` with an empty host (Go's net.SplitHostPort), so `8080` stays as written; `path` becomes `/`.
  */
 const healthCheck: ComponentParser = {
   ports(id, config) {
     const port = endpointPort(config) ?? 13133;
     return [{ name: portName(id, port), port, protocol: 'TCP' }];
+  },
+  defaults(config) {
+    const c = asRecord(config) ?? {};
+    let endpoint = c.endpoint;
+    if (endpoint === undefined || endpoint === null || endpoint === '') endpoint = '0.0.0.0:13133';
+    else if (typeof endpoint === 'string' && /^:[^:]+$/.test(endpoint)) endpoint = `0.0.0.0${endpoint}`;
+    const path = typeof c.path === 'string' && c.path !== '' ? c.path : '/';
+    return { endpoint, path };
   },
   probe(config) {
     const c = asRecord(config) ?? {};
