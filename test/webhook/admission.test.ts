@@ -63,6 +63,20 @@ describe('mutatePod (sidecar, then instrumentation)', () => {
     expect(containers[0].env!.map((e) => e.name)).toContain('JAVA_TOOL_OPTIONS');
   });
 
+  test('an instrumentation error leaves the whole pod unchanged, the sidecar too (upstream answers the review with the error)', () => {
+    const collector = { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'agent', namespace: 'shop' },
+      spec: { mode: 'sidecar', config: { receivers: { otlp: { protocols: { grpc: {} } } }, exporters: { debug: {} },
+        service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } } } } };
+    const annotations = { 'instrumentation.opentelemetry.io/inject-java': 'missing', 'sidecar.opentelemetry.io/inject': 'true' };
+    const obj = { ...podObject(annotations), metadata: { namespace: 'shop', annotations } } as KubeObject;
+    const r = mutatePod(obj, lookupFromObjects([inst, collector] as never, 'shop'));
+    expect(r.pod).toEqual(obj);
+    expect(r.errors).toEqual([expect.stringContaining('instrumentation.opentelemetry.io/inject-java: instrumentations.opentelemetry.io "missing" not found')]);
+    const res = admissionResponse(review(obj), mutateWith([inst, collector]));
+    expect(res.response).toMatchObject({ allowed: true, status: { code: 500 } });
+    expect(res.response.patch).toBeUndefined();
+  });
+
   test('a pod without containers is an error', () => {
     expect(mutatePod({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } } as KubeObject, lookupFromObjects([])).errors[0])
       .toContain('spec.containers is missing');
