@@ -63,6 +63,13 @@ describe('least-weighted (upstream semantics)', () => {
     expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
   });
 
+  test('a target whose collector still exists stays, even on the most loaded collector', () => {
+    const items = makeTargets(hasher, 4);
+    for (const t of items) t.collectorName = 'b';
+    new LeastWeightedStrategy().assign(items, [{ name: 'a' }, { name: 'b' }]);
+    expect(items.map((t) => t.collectorName)).toEqual(['b', 'b', 'b', 'b']);
+  });
+
   test('ties go to fewer targets of the same job, then to the smaller name', () => {
     const items = makeTargets(hasher, 3, { jobs: 2 }); // job-0, job-1, job-0
     new LeastWeightedStrategy().assign(items, [{ name: 'b' }, { name: 'a' }].sort((x, y) => x.name.localeCompare(y.name)));
@@ -111,6 +118,21 @@ describe('per-node', () => {
     new ConsistentHashingStrategy(hasher).assign(expected, makeCollectors(3));
     expect(items.map((t) => t.collectorName)).toEqual(expected.map((t) => t.collectorName));
   });
+
+  test('a least-weighted fallback counts the node-bound targets (upstream collectors count every target)', () => {
+    // 4 targets on node-0 (c0), none on node-1 (c1), 2 without a node: both go to c1, the less loaded one
+    const onNode = makeTargets(hasher, 4, { extra: () => ({ __meta_kubernetes_pod_node_name: 'node-0' }) });
+    const noNode = makeTargets(hasher, 6).slice(4);
+    const all = [...onNode, ...noNode];
+    createStrategy('per-node', hasher, 'least-weighted').assign(all, [{ name: 'c0', nodeName: 'node-0' }, { name: 'c1', nodeName: 'node-1' }]);
+    expect(all.map((t) => t.collectorName)).toEqual(['c0', 'c0', 'c0', 'c0', 'c1', 'c1']);
+  });
+
+  test('several collectors on one node: the greatest name wins (upstream: the last map write)', () => {
+    const items = makeTargets(hasher, 2, { extra: () => ({ __meta_kubernetes_pod_node_name: 'n' }) });
+    new PerNodeStrategy().assign(items, [{ name: 'a', nodeName: 'n' }, { name: 'b', nodeName: 'n' }]);
+    expect(items.map((t) => t.collectorName)).toEqual(['b', 'b']);
+  });
 });
 
 describe('bounded-rendezvous (the new strategy): exact counts', () => {
@@ -138,18 +160,26 @@ describe('bounded-rendezvous (the new strategy): exact counts', () => {
     const few = makeTargets(hasher, 10_000);
     s().assign(few, makeCollectors(100));
     const before = owners(few);
-    expect(peakToMean(loadsOf(before.values(), makeCollectors(100).map((c) => c.name)))).toBeLessThanOrEqual(1.15);
+    const loads = loadsOf(before.values(), makeCollectors(100).map((c) => c.name));
+    expect(peakToMean(loads)).toBeLessThanOrEqual(1.15);
+    expect(Math.max(...loads.values())).toBe(114); // exactly the cap ceil(100 + 1.4 * 10)
     const joined = copy(few);
     s().assign(joined, makeCollectors(101));
-    expect(churnOf(before, owners(joined), { joined: 'collector-100' }, 101).ratio).toBeLessThanOrEqual(1.2);
+    const j = churnOf(before, owners(joined), { joined: 'collector-100' }, 101);
+    expect(j.ratio).toBeLessThanOrEqual(1.2);
+    // the assignment is a pure function, so the exact counts are fixed: a change in them is a change in behaviour
+    expect([j.moved, j.minimum, j.crossMoves]).toEqual([111, 99, 9]);
     const left = copy(few);
     s().assign(left, makeCollectors(100).filter((c) => c.name !== 'collector-40'));
-    expect(churnOf(before, owners(left), { left: 'collector-40' }, 99).ratio).toBeLessThanOrEqual(1.2);
+    const l = churnOf(before, owners(left), { left: 'collector-40' }, 99);
+    expect(l.ratio).toBeLessThanOrEqual(1.2);
+    expect([l.moved, l.minimum, l.crossMoves]).toEqual([114, 100, 14]);
   });
 
   test(`${K} targets on ${N} collectors: peak-to-mean P <= 1.05`, () => {
     const loads = loadsOf(base.values(), makeCollectors(N).map((c) => c.name));
     expect(Math.max(...loads.values())).toBeLessThanOrEqual(1050);
+    expect([Math.max(...loads.values()), Math.min(...loads.values())]).toEqual([1050, 934]);
     expect(peakToMean(loads)).toBeLessThanOrEqual(1.05);
     expect([...loads.values()].reduce((a, b) => a + b)).toBe(K);
   });
@@ -161,6 +191,12 @@ describe('bounded-rendezvous (the new strategy): exact counts', () => {
     expect(churn.minimum).toBe(990);
     expect(churn.ratio).toBeLessThanOrEqual(1.2);
     expect(churn.crossMoves).toBeLessThanOrEqual(0.05 * churn.moved);
+    expect([churn.moved, churn.crossMoves]).toEqual([1068, 29]);
+    // the same join computed from a shuffled target list gives the same owners, hence the same counts
+    const shuffledAfter = shuffled(copy(items));
+    s().assign(shuffledAfter, makeCollectors(N + 1));
+    const sameOwners = owners(after);
+    expect(shuffledAfter.filter((t) => sameOwners.get(t.hash) !== t.collectorName)).toHaveLength(0);
     expect(peakToMean(loadsOf(owners(after).values(), makeCollectors(N + 1).map((c) => c.name)))).toBeLessThanOrEqual(1.05);
   });
 
@@ -171,6 +207,7 @@ describe('bounded-rendezvous (the new strategy): exact counts', () => {
     const churn = churnOf(base, owners(after), { left: 'collector-17' }, N - 1);
     expect(churn.ratio).toBeLessThanOrEqual(1.2);
     expect(churn.crossMoves).toBeLessThanOrEqual(0.05 * churn.moved);
+    expect([churn.moved, churn.minimum, churn.crossMoves]).toEqual([1019, 995, 24]);
   });
 
   test('without the cap binding (large slack) it is plain rendezvous: zero cross-moves on join and leave', () => {

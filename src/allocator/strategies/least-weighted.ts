@@ -10,11 +10,17 @@ import { AllocationStrategy, Collector } from './strategy';
 export class LeastWeightedStrategy implements AllocationStrategy {
   public readonly name = 'least-weighted';
 
-  assign(items: readonly TargetItem[], collectors: readonly Collector[]): void {
+  assign(items: readonly TargetItem[], collectors: readonly Collector[], placed: readonly TargetItem[] = []): void {
     const index = new Map<string, number>();
     collectors.forEach((c, i) => index.set(c.name, i));
     const loads = new Int32Array(collectors.length);
     const perJob: Array<Map<string, number>> = collectors.map(() => new Map());
+    for (const item of placed) {
+      const i = item.collectorName === undefined ? undefined : index.get(item.collectorName);
+      if (i === undefined) continue;
+      loads[i]++;
+      perJob[i].set(item.jobName, (perJob[i].get(item.jobName) ?? 0) + 1);
+    }
     const pending: TargetItem[] = [];
     for (const item of items) {
       const i = item.collectorName === undefined ? undefined : index.get(item.collectorName);

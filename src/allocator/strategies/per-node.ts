@@ -6,7 +6,8 @@ import { AllocationStrategy, Collector } from './strategy';
  * `__meta_kubernetes_pod_node_name`, `…_node_name`, `…_endpoint_node_name`, or the endpoint slice's target name
  * when its kind is Node). When several collectors share a node, the one with the greatest name wins (upstream:
  * the last map write). Targets without a node go to the fallback strategy if one is set, else stay unassigned;
- * targets on a node without a collector stay unassigned.
+ * targets on a node without a collector stay unassigned. A load-aware fallback (least-weighted) counts the
+ * node-bound targets too, as upstream's shared collector objects do.
  */
 export class PerNodeStrategy implements AllocationStrategy {
   public readonly name = 'per-node';
@@ -17,6 +18,7 @@ export class PerNodeStrategy implements AllocationStrategy {
     const byNode = new Map<string, string>();
     for (const c of collectors) if (c.nodeName) byNode.set(c.nodeName, c.name);
     const withoutNode: TargetItem[] = [];
+    const onNodes: TargetItem[] = [];
     for (const item of items) {
       const node = item.nodeName();
       if (node === '') {
@@ -25,7 +27,9 @@ export class PerNodeStrategy implements AllocationStrategy {
         continue;
       }
       item.collectorName = byNode.get(node);
+      if (item.collectorName !== undefined) onNodes.push(item);
     }
-    if (this.fallback && withoutNode.length > 0) this.fallback.assign(withoutNode, collectors);
+    // upstream's fallback sees each collector's full target count, node-bound targets included
+    if (this.fallback && withoutNode.length > 0) this.fallback.assign(withoutNode, collectors, onNodes);
   }
 }

@@ -16,5 +16,10 @@ export interface Collector {
 export interface AllocationStrategy {
   /** the name used in the config file (`allocation_strategy`) and in metrics */
   readonly name: string;
-  assign(items: readonly TargetItem[], collectors: readonly Collector[]): void;
+  /**
+   * `placed` are targets another strategy has already put on these collectors (per-node's node-bound targets when
+   * this strategy is its fallback): load-aware strategies count them, as upstream's collectors count every target,
+   * and none of them is moved.
+   */
+  assign(items: readonly TargetItem[], collectors: readonly Collector[], placed?: readonly TargetItem[]): void;
 }
