@@ -15,6 +15,7 @@ export * from './ports';
 export * from './resolve';
 export * from './container';
 export * from './builders/pod';
+export * from './builders/metadata';
 export * from './builders/workload';
 export * from './builders/configmap';
 export * from './builders/services';

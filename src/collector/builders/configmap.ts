@@ -2,11 +2,10 @@ import { toGoConfigStruct } from '../config/model';
 import { renderConfigYaml, renderRewrittenConfigYaml, wireTargetAllocator } from '../config/render';
 import { CONFIG_MAP_KEY } from '../container';
 import { collectorName, configMapName } from '../names';
-import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
 import { Json } from '../spec';
 import { TA_TLS_DIR, taMtlsEnabled } from './ta-mtls';
-import { nonEmpty } from './workload';
+import { objectMetadata } from './metadata';
 
 /**
  * The target allocator serving this collector: the embedded one (`spec.targetAllocator.enabled`, named like the
@@ -38,12 +37,7 @@ export function buildCollectorConfigMap(c: ResolvedCollector): Json {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: clean({
-      name: configMapName(c.name, c.configHash),
-      namespace: c.namespace,
-      labels: c.labelsFor(collectorName(c.name)),
-      annotations: nonEmpty(c.annotations),
-    }),
+    metadata: objectMetadata(c, configMapName(c.name, c.configHash), { labelsName: collectorName(c.name) }),
     data: { [CONFIG_MAP_KEY]: collectorConfigYaml(c) },
   };
 }
@@ -55,6 +49,6 @@ export function buildCollectorServiceAccount(c: ResolvedCollector): Json | undef
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
-    metadata: clean({ name, namespace: c.namespace, labels: c.labelsFor(name), annotations: nonEmpty(c.annotations) }),
+    metadata: objectMetadata(c, name),
   };
 }

@@ -1,8 +1,9 @@
 import { collectorName, ingressName } from '../names';
-import { inferPorts, mergeServicePorts } from '../ports';
 import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
 import { Json } from '../spec';
+import { nonEmpty } from './metadata';
+import { exposedPorts } from './routes';
 
 /**
  * Ingress `<name>-ingress` exposing the receiver ports of `<name>-collector`. ruleType `path` (default): one rule on
@@ -11,7 +12,7 @@ import { Json } from '../spec';
 export function buildCollectorIngress(c: ResolvedCollector): Json | undefined {
   const ing = c.spec.ingress;
   if (c.mode === 'sidecar' || ing?.type !== 'ingress') return undefined;
-  const ports = mergeServicePorts(c.spec.ports, inferPorts(c.config, c.enabled, ['receivers'], c.resource));
+  const ports = exposedPorts(c);
   if (ports.length === 0) return undefined;
   const service = collectorName(c.name);
   const backend = (portName: string) => ({ service: { name: service, port: { name: portName } } });
@@ -32,7 +33,7 @@ export function buildCollectorIngress(c: ResolvedCollector): Json | undefined {
       name,
       namespace: c.namespace,
       labels: c.labelsFor(name),
-      annotations: ing.annotations && Object.keys(ing.annotations).length ? ing.annotations : undefined,
+      annotations: nonEmpty(ing.annotations),
     }),
     spec: clean({
       ingressClassName: ing.ingressClassName || undefined,

@@ -1,9 +1,9 @@
 import { selectorLabels } from '../labels';
 import { networkPolicyName } from '../names';
-import { clean, containerPorts } from '../ports';
+import { containerPorts } from '../ports';
 import { ResolvedCollector } from '../resolve';
 import { Json } from '../spec';
-import { nonEmpty } from './workload';
+import { objectMetadata } from './metadata';
 
 /**
  * NetworkPolicy `<name>-collector-networkpolicy` (upstream's default, gate operand.networkpolicy): ingress allowed
@@ -17,7 +17,7 @@ export function buildCollectorNetworkPolicy(c: ResolvedCollector): Json | undefi
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: clean({ name, namespace: c.namespace, labels: c.labelsFor(name), annotations: nonEmpty(c.annotations) }),
+    metadata: objectMetadata(c, name),
     spec: {
       podSelector: { matchLabels: selectorLabels(c.name, c.namespace) },
       policyTypes: ['Ingress'],

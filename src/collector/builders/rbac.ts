@@ -6,7 +6,7 @@ import { clusterRoleBindingName, clusterRoleName, dnsName, truncateName } from '
 import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
 import { Json } from '../spec';
-import { nonEmpty } from './workload';
+import { nonEmpty } from './metadata';
 
 const SECTIONS: Array<['receivers' | 'exporters' | 'processors' | 'extensions', (t: string) => ComponentParser]> = [
   ['receivers', receiverParser],

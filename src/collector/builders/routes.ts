@@ -2,9 +2,10 @@ import { collectorName, dnsName, portName, truncateName } from '../names';
 import { clean, inferPorts, mergeServicePorts } from '../ports';
 import { ResolvedCollector } from '../resolve';
 import { Json } from '../spec';
+import { nonEmpty } from './metadata';
 
 /** Receiver ports (and `spec.ports`) as the base Service exposes them: what routes and ingresses point at. */
-function exposedPorts(c: ResolvedCollector): Json[] {
+export function exposedPorts(c: ResolvedCollector): Json[] {
   return mergeServicePorts(c.spec.ports, inferPorts(c.config, c.enabled, ['receivers'], c.resource));
 }
 
@@ -36,7 +37,7 @@ export function buildCollectorRoutes(c: ResolvedCollector): Json[] {
         name,
         namespace: c.namespace,
         labels: c.labelsFor(name),
-        annotations: ing.annotations && Object.keys(ing.annotations).length ? ing.annotations : undefined,
+        annotations: nonEmpty(ing.annotations),
       }),
       spec: clean({
         host: ing.hostname ? `${port}.${ing.hostname}` : undefined,

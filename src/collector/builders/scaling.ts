@@ -3,7 +3,7 @@ import { collectorName } from '../names';
 import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
 import { Json } from '../spec';
-import { nonEmpty } from './workload';
+import { objectMetadata } from './metadata';
 
 /** CPU target applied when the autoscaler names neither a CPU nor a memory target (upstream's default). */
 export const DEFAULT_CPU_UTILIZATION = 90;
@@ -31,7 +31,7 @@ export function buildCollectorHpa(c: ResolvedCollector): Json | undefined {
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: clean({ name, namespace: c.namespace, labels: c.labelsFor(name), annotations: nonEmpty(c.annotations) }),
+    metadata: objectMetadata(c, name),
     spec: clean({
       scaleTargetRef: { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', name: c.name },
       minReplicas: a.minReplicas ?? c.spec.replicas ?? 1,
@@ -53,7 +53,7 @@ export function buildCollectorPdb(c: ResolvedCollector): Json | undefined {
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
-    metadata: clean({ name, namespace: c.namespace, labels: c.labelsFor(name), annotations: nonEmpty(c.annotations) }),
+    metadata: objectMetadata(c, name),
     spec: { ...budget, selector: { matchLabels: selectorLabels(c.name, c.namespace) } },
   };
 }

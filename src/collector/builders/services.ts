@@ -3,7 +3,7 @@ import { collectorName, extensionServiceName, headlessServiceName, monitoringSer
 import { clean, mergeServicePorts, toServicePort } from '../ports';
 import { ResolvedCollector } from '../resolve';
 import { Json } from '../spec';
-import { nonEmpty } from './workload';
+import { objectMetadata } from './metadata';
 
 const HEADLESS_LABEL = 'operator.opentelemetry.io/collector-headless-service';
 const MONITORING_LABEL = 'operator.opentelemetry.io/collector-monitoring-service';
@@ -33,12 +33,7 @@ export function buildCollectorService(c: ResolvedCollector): Json | undefined {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: clean({
-      name,
-      namespace: c.namespace,
-      labels: { ...c.labelsFor(name), [SERVICE_TYPE_LABEL]: 'base' },
-      annotations: nonEmpty(c.annotations),
-    }),
+    metadata: objectMetadata(c, name, { extraLabels: { [SERVICE_TYPE_LABEL]: 'base' } }),
     spec: { ...commonSpec(c), internalTrafficPolicy: c.mode === 'daemonset' ? 'Local' : 'Cluster', ports },
   };
 }
@@ -67,12 +62,7 @@ export function buildCollectorMonitoringService(c: ResolvedCollector): Json | un
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: clean({
-      name,
-      namespace: c.namespace,
-      labels: { ...c.labelsFor(name), [MONITORING_LABEL]: 'Exists', [SERVICE_TYPE_LABEL]: 'monitoring' },
-      annotations: nonEmpty(c.annotations),
-    }),
+    metadata: objectMetadata(c, name, { extraLabels: { [MONITORING_LABEL]: 'Exists', [SERVICE_TYPE_LABEL]: 'monitoring' } }),
     spec: { ...commonSpec(c), ports: [{ name: 'monitoring', port: c.metricsPort, protocol: 'TCP', targetPort: c.metricsPort }] },
   };
 }
@@ -84,12 +74,7 @@ export function buildCollectorExtensionService(c: ResolvedCollector): Json | und
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: clean({
-      name,
-      namespace: c.namespace,
-      labels: { ...c.labelsFor(name), [SERVICE_TYPE_LABEL]: 'extension' },
-      annotations: nonEmpty(c.annotations),
-    }),
+    metadata: objectMetadata(c, name, { extraLabels: { [SERVICE_TYPE_LABEL]: 'extension' } }),
     spec: { ...commonSpec(c), ports: c.extensionPorts.map(toServicePort) },
   };
 }

@@ -2,15 +2,9 @@ import { collectorName, headlessServiceName } from '../names';
 import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
 import { Json } from '../spec';
+import { nonEmpty, objectMetadata } from './metadata';
 import { collectorPodTemplate, workloadSelector } from './pod';
 
-function metadata(c: ResolvedCollector, name: string): Json {
-  return clean({ name, namespace: c.namespace, labels: c.labelsFor(name), annotations: nonEmpty(c.annotations) });
-}
-
-export function nonEmpty<T extends object>(o: T | undefined): T | undefined {
-  return o && Object.keys(o).length > 0 ? o : undefined;
-}
 
 /** Initial replicas: autoscaler.minReplicas when set (the HPA takes over from there), else `spec.replicas` (1). */
 export function initialReplicas(c: ResolvedCollector): number {
@@ -24,7 +18,7 @@ export function buildCollectorDeployment(c: ResolvedCollector): Json {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: metadata(c, name),
+    metadata: objectMetadata(c, name),
     spec: clean({
       replicas: initialReplicas(c),
       selector: workloadSelector(c),
@@ -39,7 +33,7 @@ export function buildCollectorDaemonSet(c: ResolvedCollector): Json {
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: metadata(c, name),
+    metadata: objectMetadata(c, name),
     spec: clean({
       selector: workloadSelector(c),
       updateStrategy: nonEmpty(c.spec.daemonSetUpdateStrategy),
@@ -53,7 +47,7 @@ export function buildCollectorStatefulSet(c: ResolvedCollector): Json {
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: metadata(c, name),
+    metadata: objectMetadata(c, name),
     spec: clean({
       serviceName: c.spec.serviceName || headlessServiceName(c.name),
       replicas: initialReplicas(c),
