@@ -148,11 +148,15 @@ config:
     expect(await done).toBe(0);
   });
 
-  test('SIGTERM stops it cleanly (exit 0)', async () => {
+  test.each(['SIGTERM', 'SIGINT'] as const)('%s stops it cleanly (exit 0), closes the port and removes its handlers', async (sig) => {
+    const before = process.listenerCount(sig);
     const { addresses, done } = start(writeConfig());
-    await addresses;
-    process.emit('SIGTERM');
+    const { http: address } = await addresses;
+    expect(process.listenerCount(sig)).toBe(before + 1);
+    process.emit(sig);
     expect(await done).toBe(0);
+    expect(process.listenerCount(sig)).toBe(before);
+    await expect(get(`http://${address}/livez`)).rejects.toThrow();
   });
 
   test('a bad config fails at start with the key path and the reason (exit 1)', async () => {
@@ -164,6 +168,25 @@ config:
     const missing = start(path.join(dir, 'missing.yaml'));
     expect(await missing.done).toBe(1);
     expect(missing.errors()).toContain('cannot read config file');
+  });
+
+  // each bad config: exit 1, and one stderr line naming the file, the key path, the problem and the fix
+  const badConfigs: Array<[string, string, string]> = [
+    ['unknown key', 'collectors: [a]\nlisten_adr: ":1"\nconfig: {scrape_configs: [{job_name: x}]}\n', 'listen_adr: unknown key (use one of collector_namespace, '],
+    ['wrong type', 'collectors: [a]\nallow_insecure_auth_secrets: "yes"\nconfig: {scrape_configs: [{job_name: x}]}\n',
+      'allow_insecure_auth_secrets: must be true or false, got "yes" (write true or false)'],
+    ['bad regex in relabel_configs', 'collectors: [a]\nconfig: {scrape_configs: [{job_name: x, relabel_configs: [{source_labels: [a], regex: "a(?=b)", action: keep}]}]}\n',
+      'config.scrape_configs[0].relabel_configs[0].regex: invalid regular expression "a(?=b)": '],
+    ['missing collectors', 'collector_namespace: obs\nconfig: {scrape_configs: [{job_name: x}]}\n',
+      'collectors: collector discovery from Kubernetes pods is not supported by this allocator yet (list the collectors: '],
+  ];
+  test.each(badConfigs)('bad config (%s): exit 1 with the file, the key path and the fix', async (name, text, message) => {
+    const file = path.join(dir, `bad-${name.replace(/ /g, '-')}.yaml`);
+    writeFileSync(file, text);
+    const { done, errors } = start(file);
+    expect(await done).toBe(1);
+    expect(errors()).toContain(`target-allocator: ${file}: ${message}`);
+    expect(errors().trim().split('\n')).toHaveLength(1);
   });
 
   test('mTLS listener: requires a client certificate from the CA and serves real secrets', async () => {
