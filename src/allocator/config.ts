@@ -3,7 +3,7 @@ import { InvalidInputError } from '../common/errors';
 import { formatDuration, parseDuration } from './duration';
 import { isValidLabelNameIn, Labels, NAME_VALIDATION_SCHEMES, NameValidationScheme } from './labels';
 import { parseRelabelRules, RelabelRule, servedRelabelRule } from './relabel';
-import { FALLBACK_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies';
+import { DEFAULT_STRATEGY, FALLBACK_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies';
 import { Collector } from './strategies/strategy';
 import { TargetGroup } from './target';
 
@@ -83,7 +83,7 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
   const root = asObject(doc, '(document)', bad);
   for (const key of Object.keys(root)) if (!TOP_KEYS.has(key)) bad(key, 'unknown key', `use one of ${Array.from(TOP_KEYS).join(', ')}`);
 
-  const strategy = optString(root, 'allocation_strategy', bad) ?? 'consistent-hashing';
+  const strategy = optString(root, 'allocation_strategy', bad) ?? DEFAULT_STRATEGY;
   if (!(STRATEGY_NAMES as readonly string[]).includes(strategy)) bad('allocation_strategy', `unknown strategy ${JSON.stringify(strategy)}`, `use one of ${STRATEGY_NAMES.join(', ')}`);
   const fallback = optString(root, 'allocation_fallback_strategy', bad) ?? '';
   if (fallback !== '' && !(FALLBACK_STRATEGY_NAMES as readonly string[]).includes(fallback)) {

@@ -23,15 +23,6 @@ export function isValidLabelNameIn(name: string, scheme: NameValidationScheme): 
 export const META_LABEL_PREFIX = '__meta_';
 export const ADDRESS_LABEL = '__address__';
 
-/** Builds a Labels object with keys in sorted order from [name, value] pairs (empty values are dropped). */
-export function sortedLabels(entries: Iterable<[string, string]>): Labels {
-  const pairs = Array.from(entries).filter(([, v]) => v !== '');
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const out: Record<string, string> = {};
-  for (const [k, v] of pairs) out[k] = v;
-  return out;
-}
-
 /**
  * A label set as two parallel arrays sorted by name. Per-target label sets are kept in this form while relabeling:
  * a plain object with ~40 keys added one by one falls into V8's dictionary mode, whose iteration costs more than

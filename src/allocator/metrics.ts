@@ -30,8 +30,8 @@ export class AllocatorMetrics {
     this.collectorsAllocatable = new Gauge({ name: `${PREFIX}collectors_allocatable`, help: 'Number of collectors the allocator is able to allocate to.', labelNames: ['strategy'], registers });
     this.collectorsDiscovered = new Gauge({ name: `${PREFIX}collectors_discovered`, help: 'Number of collectors discovered.', registers });
     this.targetsRemaining = new Gauge({ name: `${PREFIX}targets_remaining`, help: 'Number of targets kept after filtering.', registers });
-    this.targetsUnassigned = new Gauge({ name: `${PREFIX}targets_unassigned`, help: 'Number of targets that could not be assigned to a collector.', registers });
-    this.timeToAllocate = new Histogram({ name: `${PREFIX}time_to_allocate`, help: 'The time it takes to allocate.', labelNames: ['method', 'strategy'], registers });
+    this.targetsUnassigned = new Gauge({ name: `${PREFIX}targets_unassigned`, help: 'Number of targets that could not be assigned due to missing node label.', registers });
+    this.timeToAllocate = new Histogram({ name: `${PREFIX}time_to_allocate`, help: 'The time it takes to allocate', labelNames: ['method', 'strategy'], registers });
     this.processTargetsDuration = new Histogram({ name: `${PREFIX}process_targets_duration_seconds`, help: 'Duration of processing targets.', buckets: PROCESSING_BUCKETS, registers });
     this.processTargetGroupsDuration = new Histogram({ name: `${PREFIX}process_target_groups_duration_seconds`, help: 'Duration of processing target groups.', labelNames: ['job_name'], buckets: PROCESSING_BUCKETS, registers });
     this.httpDuration = new Histogram({ name: `${PREFIX}http_duration_seconds`, help: 'Duration of received HTTP requests.', labelNames: ['path'], registers });

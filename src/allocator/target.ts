@@ -2,14 +2,15 @@ import { Hasher } from './hasher';
 import { ADDRESS_LABEL, indexOfLabel, LabelHasher, Labels, labelsJson, labelsObject, mergeLabels, META_LABEL_PREFIX } from './labels';
 import { applyRules, LabelsBuilder, RelabelRule } from './relabel';
 
+/** upstream's partition count (buraksezer/consistent `PartitionCount`); each target computes its partition once */
+export const CONSISTENT_HASHING_PARTITIONS = 1061;
+const PARTITIONS = BigInt(CONSISTENT_HASHING_PARTITIONS);
+
 /**
  * One scrape target as upstream's `target.Item`: the job, the target URL (the discovered `__address__`), the
  * discovered labels (group labels merged with the target's, before relabeling: what collectors receive), the id
  * used to de-duplicate and diff, and the collector it is assigned to.
  */
-/** upstream's partition count (buraksezer/consistent `PartitionCount`) */
-const CONSISTENT_HASHING_PARTITIONS = 1061n;
-
 export class TargetItem {
   /** the collector this target is assigned to; undefined while unassigned */
   public collectorName: string | undefined;
@@ -35,7 +36,7 @@ export class TargetItem {
     private readonly group: GroupLabels = NO_GROUP,
   ) {
     this.key32 = (Number(keyHash >> 32n) ^ Number(keyHash & 0xffffffffn)) | 0;
-    this.partition = Number(keyHash % CONSISTENT_HASHING_PARTITIONS);
+    this.partition = Number(keyHash % PARTITIONS);
   }
 
   /** The discovered labels (group merged with target, target wins), sorted: what collectors receive. */

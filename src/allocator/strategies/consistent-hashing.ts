@@ -1,9 +1,9 @@
 import { Hasher } from '../hasher';
-import { TargetItem } from '../target';
+import { CONSISTENT_HASHING_PARTITIONS, TargetItem } from '../target';
 import { AllocationStrategy, Collector } from './strategy';
 
-/** upstream's `buraksezer/consistent` settings */
-export const PARTITION_COUNT = 1061;
+/** upstream's `buraksezer/consistent` settings (the partition count lives with the target, which caches its partition) */
+export const PARTITION_COUNT = CONSISTENT_HASHING_PARTITIONS;
 export const REPLICATION_FACTOR = 5;
 export const LOAD = 1.1;
 
