@@ -30,14 +30,21 @@ export function selectorLabels(crName: string, crNamespace: string, component = 
 /**
  * `app.kubernetes.io/version` from an image reference: the tag (digest dropped), `latest` without a tag. Upstream
  * looks at `spec.image` only, so a collector using the operator's default image is labelled `latest`.
+ *
+ * Upstream splits the whole reference on ':', which we follow where it yields a usable label: an image pinned by
+ * digest alone (`img@sha256:<hex>`) is labelled with the digest's hex (cut to 63 characters). Where a registry port
+ * makes upstream's split go wrong (`host:5000/img` gives the invalid label `5000/img`, `host:5000/img:1.0` an empty
+ * one) we read the tag of the last path segment instead, so the objects stay valid.
  */
 export function versionLabel(image: string | undefined): string {
   if (!image) return 'latest';
-  const withoutDigest = image.split('@')[0];
+  const [withoutDigest, digest] = image.split('@');
   const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
   const colon = lastSegment.lastIndexOf(':');
   const tag = colon >= 0 ? lastSegment.slice(colon + 1) : '';
-  return tag ? truncateName(tag) : 'latest';
+  if (tag) return truncateName('%s', tag);
+  const digestHex = digest?.slice(digest.indexOf(':') + 1);
+  return digestHex ? truncateName('%s', digestHex) : 'latest';
 }
 
 /** Which CR labels/annotations are not propagated (regular expressions, like upstream's filter flags). */

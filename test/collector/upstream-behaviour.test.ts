@@ -1,6 +1,6 @@
 // Behaviour upstream users rely on, found in review: each test is named after the upstream rule it checks.
 import { InvalidInputError } from '../../src/common/errors';
-import { renderCollector } from '../../src/collector';
+import { renderCollector, versionLabel } from '../../src/collector';
 
 const CONFIG = {
   receivers: { otlp: { protocols: { grpc: {} } } },
@@ -43,5 +43,29 @@ describe('pod dnsPolicy (upstream GetDNSPolicy)', () => {
     ['None when podDnsConfig names nameservers, even with hostNetwork', { hostNetwork: true, podDnsConfig: { nameservers: ['10.0.0.10'] } }, 'None'],
   ])('%s', (_what, spec, expected) => {
     expect(podOf(spec).dnsPolicy).toBe(expected);
+  });
+});
+
+describe('app.kubernetes.io/version from spec.image', () => {
+  const hex = 'a'.repeat(30) + 'b'.repeat(34);
+  test.each([
+    [undefined, 'latest'],
+    ['otel/col', 'latest'],
+    ['otel/col:0.99.0', '0.99.0'],
+    ['otel/col:0.99.0@sha256:' + hex, '0.99.0'],
+    // upstream labels a digest-only image with the digest itself, cut to 63 characters
+    ['otel/col@sha256:' + hex, hex.slice(0, 63)],
+    // a tag may have 128 characters, a label value 63
+    ['otel/col:' + 'v'.repeat(100), 'v'.repeat(63)],
+    // a registry port is not a tag
+    ['myhost:5000/otel/col', 'latest'],
+    ['myhost:5000/otel/col:1.2.3', '1.2.3'],
+    ['myhost:5000/otel/col:1.2.3@sha256:' + hex, '1.2.3'],
+  ])('%s → %s', (image, expected) => {
+    expect(versionLabel(image)).toBe(expected);
+  });
+  test('every object carries it', () => {
+    const objs = objectsOf('v', 'ns', { image: 'myhost:5000/otel/col' });
+    for (const o of objs) expect(o.metadata.labels['app.kubernetes.io/version']).toBe('latest');
   });
 });
