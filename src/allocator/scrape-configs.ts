@@ -9,7 +9,7 @@ const SECRET_KEYS = new Set(['password', 'credentials', 'client_secret', 'bearer
  * - `regex` is removed from `keepequal`/`dropequal` rules (the receiver fails to load them otherwise,
  *   prometheus#12534);
  * - with `redact`, secrets (`basic_auth.password`, `authorization.credentials`, `oauth2.client_secret`,
- *   `bearer_token`, `tls_config.key`, header `secrets`) show as `<secret>`; upstream serves the real values only
+ *   `bearer_token`, `tls_config.key`, header `secrets`, `proxy_connect_header` values) show as `<secret>`; upstream serves the real values only
  *   over TLS or with `allow_insecure_auth_secrets`.
  */
 export function scrapeConfigsBody(jobs: readonly ScrapeJob[], redact: boolean): Record<string, unknown> {
@@ -43,6 +43,11 @@ function transform(value: unknown, redact: boolean, parentKey: string): unknown 
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const secret = SECRET_KEYS.has(key) || (parentKey === 'tls_config' && key === 'key');
+    if (redact && parentKey === 'proxy_connect_header' && Array.isArray(v)) {
+      // proxy_connect_header maps a header name to a list of secrets
+      out[key] = v.map(() => SECRET_PLACEHOLDER);
+      continue;
+    }
     out[key] = redact && secret && typeof v === 'string' && v !== '' ? SECRET_PLACEHOLDER : transform(v, redact, key);
   }
   return out;

@@ -90,7 +90,10 @@ describe('/scrape_configs body', () => {
     basic_auth: {username: u, password: p}
     authorization: {credentials: c}
     tls_config: {key: k, cert_file: /c}
-    oauth2: {client_id: i, client_secret: s}
+    oauth2: {client_id: i, client_secret: s, tls_config: {key: ok}}
+    proxy_connect_header: {Proxy-Authorization: [pa]}
+    http_headers: {X-Token: {secrets: [t1, t2], values: [v]}}
+    kubernetes_sd_configs: [{role: pod, basic_auth: {username: u, password: sdp}}]
     relabel_configs:
     - {action: keepequal, source_labels: [a], target_label: b}
     - {action: keep, source_labels: [a], regex: x}
@@ -101,9 +104,13 @@ describe('/scrape_configs body', () => {
     expect(redacted.basic_auth).toEqual({ username: 'u', password: '<secret>' });
     expect(redacted.authorization).toEqual({ credentials: '<secret>' });
     expect(redacted.tls_config).toEqual({ key: '<secret>', cert_file: '/c' });
-    expect(redacted.oauth2).toEqual({ client_id: 'i', client_secret: '<secret>' });
+    expect(redacted.oauth2).toEqual({ client_id: 'i', client_secret: '<secret>', tls_config: { key: '<secret>' } });
+    expect(redacted.proxy_connect_header).toEqual({ 'Proxy-Authorization': ['<secret>'] });
+    expect(redacted.http_headers).toEqual({ 'X-Token': { secrets: ['<secret>', '<secret>'], values: ['v'] } });
+    expect(redacted.kubernetes_sd_configs).toEqual([{ basic_auth: { password: '<secret>', username: 'u' }, role: 'pod' }]);
     const plain = scrapeConfigsBody(jobs, false).secret as Record<string, Record<string, unknown>>;
     expect(plain.basic_auth).toEqual({ username: 'u', password: 'p' });
+    expect(plain.proxy_connect_header).toEqual({ 'Proxy-Authorization': ['pa'] });
   });
 
   test('keepequal/dropequal rules are served without regex (prometheus#12534); others keep it', () => {
