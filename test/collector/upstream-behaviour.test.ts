@@ -69,3 +69,29 @@ describe('app.kubernetes.io/version from spec.image', () => {
     for (const o of objs) expect(o.metadata.labels['app.kubernetes.io/version']).toBe('latest');
   });
 });
+
+describe('Service ports: spec.ports first, inferred ports yield on a clash (upstream filterPort)', () => {
+  const jaeger = {
+    receivers: { jaeger: { protocols: { thrift_compact: {}, grpc: {} } }, otlp: { protocols: { grpc: { endpoint: '${env:OTLP_ENDPOINT}' }, http: { endpoint: 'localhost:1234' } } } },
+    exporters: { debug: {} },
+    service: { pipelines: { traces: { receivers: ['jaeger', 'otlp'], exporters: ['debug'] } } },
+  };
+  const servicePorts = (ports: unknown[]) => {
+    const objs = renderCollector({ name: 'p', namespace: 'ns', spec: { config: jaeger, ports } }) as any[];
+    return find(objs, 'Service', 'p-collector').spec.ports.map((p: any) => `${p.name}:${p.port}/${p.protocol}`);
+  };
+  test('no spec.ports: inferred ports sorted by name; an env endpoint keeps the default port, an explicit one wins', () => {
+    expect(servicePorts([])).toEqual(['jaeger-grpc:14250/TCP', 'otlp-grpc:4317/TCP', 'otlp-http:1234/TCP', 'port-6831:6831/UDP']);
+  });
+  test('a user port with the same number but another protocol does not hide the inferred UDP port', () => {
+    expect(servicePorts([{ name: 'tcp-6831', port: 6831 }])).toContain('port-6831:6831/UDP');
+  });
+  test('a user port with the same number and protocol drops the inferred one', () => {
+    expect(servicePorts([{ name: 'mine', port: 6831, protocol: 'UDP' }])).toEqual(['mine:6831/UDP', 'jaeger-grpc:14250/TCP', 'otlp-grpc:4317/TCP', 'otlp-http:1234/TCP']);
+  });
+  test('a name clash renames the inferred port port-<n>; when that name is taken too, the inferred port is dropped', () => {
+    expect(servicePorts([{ name: 'otlp-grpc', port: 9000 }])).toContain('port-4317:4317/TCP');
+    expect(servicePorts([{ name: 'otlp-grpc', port: 9000 }, { name: 'port-4317', port: 9001 }]))
+      .toEqual(['otlp-grpc:9000/TCP', 'port-4317:9001/TCP', 'jaeger-grpc:14250/TCP', 'otlp-http:1234/TCP', 'port-6831:6831/UDP']);
+  });
+});
