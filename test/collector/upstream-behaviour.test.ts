@@ -76,7 +76,7 @@ describe('Service ports: spec.ports first, inferred ports yield on a clash (upst
     exporters: { debug: {} },
     service: { pipelines: { traces: { receivers: ['jaeger', 'otlp'], exporters: ['debug'] } } },
   };
-  const servicePorts = (ports: unknown[]) => {
+  const servicePorts = (ports: Array<Record<string, unknown>>) => {
     const objs = renderCollector({ name: 'p', namespace: 'ns', spec: { config: jaeger, ports } }) as any[];
     return find(objs, 'Service', 'p-collector').spec.ports.map((p: any) => `${p.name}:${p.port}/${p.protocol}`);
   };
