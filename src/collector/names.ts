@@ -51,7 +51,7 @@ export const networkPolicyName = (cr: string) => dnsName(truncateName('%s-collec
 export const podMonitorName = (cr: string) => dnsName(truncateName('%s-collector', cr));
 export const monitoringServiceMonitorName = (cr: string) => dnsName(truncateName('%s-monitoring-collector', cr));
 export const targetAllocatorName = (cr: string) => dnsName(truncateName('%s-targetallocator', cr));
-export const extraConfigMapVolumeName = (cm: string) => truncateName('configmap-%s', cm);
+export const extraConfigMapVolumeName = (cm: string) => dnsName(truncateName('configmap-%s', cm));
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

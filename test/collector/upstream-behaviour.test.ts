@@ -95,3 +95,22 @@ describe('Service ports: spec.ports first, inferred ports yield on a clash (upst
       .toEqual(['otlp-grpc:9000/TCP', 'port-4317:9001/TCP', 'jaeger-grpc:14250/TCP', 'otlp-http:1234/TCP', 'port-6831:6831/UDP']);
   });
 });
+
+describe('spec.configmaps', () => {
+  test('a ConfigMap name with dots gives a volume named as a DNS label (upstream DNSName(Truncate("configmap-%s")))', () => {
+    const objs = objectsOf('c', 'ns', { configmaps: [{ name: 'ca.bundle', mountpath: 'certs' }] });
+    const pod = find(objs, 'Deployment').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'configmap-ca-bundle', configMap: { name: 'ca.bundle' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'configmap-ca-bundle', mountPath: '/var/conf/certs/configmap-ca-bundle' });
+  });
+  test('mounts come after /conf and spec.volumeMounts, volumes after the config volume and spec.volumes', () => {
+    const objs = objectsOf('c', 'ns', {
+      configmaps: [{ name: 'extra' }], volumes: [{ name: 'v', emptyDir: {} }], volumeMounts: [{ name: 'v', mountPath: '/v' }],
+    });
+    const pod = find(objs, 'Deployment').spec.template.spec;
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['otc-internal', 'v', 'configmap-extra']);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'otc-internal', mountPath: '/conf' }, { name: 'v', mountPath: '/v' }, { name: 'configmap-extra', mountPath: '/var/conf/configmap-extra' },
+    ]);
+  });
+});
