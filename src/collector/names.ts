@@ -5,13 +5,13 @@
 
 const MAX_NAME = 63;
 
-/** Lower-cases, turns any character outside [a-z0-9-] into `-`, and puts `a` at ends that are not alphanumeric. */
+/**
+ * Lower-cases and replaces every character outside [a-z0-9] by `-`, or by `a` at the first and last position, so the
+ * length never changes (upstream's DNSName, from the Jaeger operator).
+ */
 export function dnsName(name: string): string {
-  let out = name.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  if (out.length === 0) return 'a';
-  if (!/^[a-z0-9]/.test(out)) out = `a${out}`;
-  if (!/[a-z0-9]$/.test(out)) out = `${out}a`;
-  return out;
+  const chars = [...name.toLowerCase()];
+  return chars.map((ch, i) => (/[a-z0-9]/.test(ch) ? ch : i === 0 || i === chars.length - 1 ? 'a' : '-')).join('');
 }
 
 /**
@@ -31,6 +31,8 @@ export function truncateName(template: string, ...args: string[]): string {
     });
     result = format(template, shortened);
   }
+  // only reachable when the fixed part alone is too long; upstream then cuts hard and does not trim
+  if (result.length > MAX_NAME) return result.slice(0, MAX_NAME);
   return result.replace(/^[^a-zA-Z0-9]+/, '').replace(/[^a-zA-Z0-9]+$/, '');
 }
 
@@ -40,9 +42,10 @@ function format(template: string, args: string[]): string {
 }
 
 export const collectorName = (cr: string) => dnsName(truncateName('%s-collector', cr));
-export const headlessServiceName = (cr: string) => dnsName(truncateName('%s-collector-headless', cr));
-export const monitoringServiceName = (cr: string) => dnsName(truncateName('%s-collector-monitoring', cr));
-export const extensionServiceName = (cr: string) => dnsName(truncateName('%s-collector-extension', cr));
+// upstream derives these from the base Service's (already cut) name, so a long name loses the end of "-collector"
+export const headlessServiceName = (cr: string) => dnsName(truncateName('%s-headless', collectorName(cr)));
+export const monitoringServiceName = (cr: string) => dnsName(truncateName('%s-monitoring', collectorName(cr)));
+export const extensionServiceName = (cr: string) => dnsName(truncateName('%s-extension', collectorName(cr)));
 export const configMapName = (cr: string, hash: string) => dnsName(truncateName('%s-collector-%s', cr, hash.slice(0, 8)));
 export const ingressName = (cr: string) => dnsName(truncateName('%s-ingress', cr));
 export const clusterRoleName = (cr: string, ns: string) => dnsName(truncateName('%s-%s-cluster-role', cr, ns));

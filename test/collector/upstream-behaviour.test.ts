@@ -114,3 +114,29 @@ describe('spec.configmaps', () => {
     ]);
   });
 });
+
+describe('object names of a long collector name (upstream naming: Truncate, then DNSName)', () => {
+  const name = 'x'.repeat(60);
+  const names = objectsOf(name, 'ns').map((o) => `${o.kind}/${o.metadata.name}`);
+  test.each([
+    ['Deployment', `${'x'.repeat(53)}-collector`],
+    ['Service', `${'x'.repeat(53)}-collector`],
+    // headless, monitoring and extension Services are cut from the base Service's name, as upstream composes them
+    ['Service', `${'x'.repeat(53)}--headless`],
+    ['Service', `${'x'.repeat(52)}-monitoring`],
+  ])('%s %s', (kind, expected) => {
+    expect(expected.length).toBeLessThanOrEqual(63);
+    expect(names).toContain(`${kind}/${expected}`);
+  });
+  test('the extension Service', () => {
+    const objs = objectsOf(name, 'ns', {
+      config: { ...CONFIG, extensions: { health_check: {} }, service: { ...CONFIG.service, extensions: ['health_check'] } },
+    });
+    expect(find(objs, 'Service', `${'x'.repeat(53)}-extension`)).toBeDefined();
+  });
+  test('DNSName keeps the length: a character outside [a-z0-9] becomes - inside and a at the ends', async () => {
+    const { dnsName } = await import('../../src/collector');
+    expect(dnsName('My_Name.')).toBe('my-namea');
+    expect(dnsName('-x-')).toBe('axa');
+  });
+});
