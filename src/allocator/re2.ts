@@ -9,8 +9,8 @@
  *   `(?s:…)` scopes a dot-matches-newline; a `{` that is not a repetition is a literal (RE2 treats it so);
  * - refused, because RE2 refuses them too (so Prometheus would reject the config): look-arounds, back-references,
  *   possessive or nested repetition, repetition counts above 1000, `\C`, `\Z`;
- * - refused, because JavaScript on Node 20 cannot express them: scoped `(?i:…)`/`(?m:…)`, `(?U)`, flag negation,
- *   group names that are not JS identifiers.
+ * - refused, because JavaScript on Node 20 cannot express them: scoped `(?i:…)`/`(?m:…)`, `(?U)`, negation of
+ *   i, m or U (`(?-s)` works: dot-all is translated), group names that are not JS identifiers.
  *
  * The `u` flag is always on, so `.` and classes work on code points as RE2 works on UTF-8 runes.
  */
@@ -262,15 +262,17 @@ export function translateRe2(pattern: string, dotAll = false): TranslatedRe2 {
         const flagGroup = /^([imsU]*)(-[imsU]*)?(:|\))/.exec(rest);
         if (flagGroup) {
           const [all, on, off, end] = flagGroup;
-          if (off) fail('negated flags (?-…) are not supported');
+          // s is ours to scope (dot-all is translated, not a RegExp flag), so (?-s) works; i, m and U are not
+          if (off && /[imU]/.test(off)) fail(`negated flags (?${off}) other than -s are not supported`);
           if (/[imU]/.test(on)) fail(`scoped or non-leading flags (?${on}${end === ':' ? ':…)' : ')'} are not supported; put (?i) or (?m) at the very start`);
           i += 2 + all.length;
+          const scopedDotAll = off?.includes('s') ? false : dotAll || on.includes('s');
           if (end === ':') {
             out += '(?:';
             groupStack.push('plain');
-            dotAllStack.push(dotAll || on.includes('s'));
-          } else if (on.includes('s')) {
-            dotAllStack[dotAllStack.length - 1] = true;
+            dotAllStack.push(scopedDotAll);
+          } else {
+            dotAllStack[dotAllStack.length - 1] = scopedDotAll;
           }
           continue;
         }

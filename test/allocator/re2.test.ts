@@ -41,12 +41,26 @@ describe('RE2 patterns in JavaScript', () => {
     ['a{1001}', 'repetition count above 1000'],
     ['(?U)a*', 'ungreedy'],
     ['a(?i)b', 'scoped or non-leading flags'],
+    ['(?-i)a', 'negated flags (?-i) other than -s'],
     ['\\C', 'any byte'],
     ['(a', 'missing closing )'],
     ['a)', 'unexpected )'],
     ['[a', 'missing closing ]'],
     ['*a', 'missing argument to repetition operator'],
   ];
+  // Prometheus 3 compiles relabel regexes as ^(?s:…)$: `.` matches a newline unless (?-s) turns it off
+  const dotAll: Array<[string, string, boolean]> = [
+    ['a.c', 'a\nc', true],
+    ['(?-s)a.c', 'a\nc', false],
+    ['(?-s:a.)c', 'a\nc', false],
+    ['(?-s:a)(.)c', 'a\n\nc', false],
+    ['(?-s:a?)a.c', 'a\nc', true], // the scope ends: dot-all again
+    ['a[^b]c', 'a\nc', true],
+  ];
+  test.each(dotAll)('dot-all mode: %j on %j matches: %s', (pattern, input, expected) => {
+    expect(compileAnchored(pattern, true).test(input)).toBe(expected);
+  });
+
   test.each(refused)('%j is refused (%s)', (pattern, reason) => {
     expect(() => compileAnchored(pattern)).toThrow(Re2SyntaxError);
     expect(() => compileAnchored(pattern)).toThrow(reason);
