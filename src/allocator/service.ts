@@ -109,9 +109,9 @@ export class AllocatorService {
       this.opts.metrics.processTargetGroupsDuration.observe({ job_name: job.jobName }, (performance.now() - jobStart) / 1000);
       for (const item of built) items.push(item);
     }
-    const unique = dedupeTargets(items);
-    this.allocator.setTargets(unique);
-    this.opts.metrics.targetsRemaining.set(unique.length);
+    // upstream records the filtered list's length before de-duplicating by id
+    this.opts.metrics.targetsRemaining.set(items.length);
+    this.allocator.setTargets(dedupeTargets(items));
     this.opts.metrics.processTargetsDuration.observe((performance.now() - start) / 1000);
     this.updateLoadMetrics();
   }

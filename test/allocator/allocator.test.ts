@@ -2,6 +2,9 @@ import { Allocator } from '../../src/allocator/allocator';
 import { Hasher } from '../../src/allocator/hasher';
 import { createStrategy, LeastWeightedStrategy } from '../../src/allocator/strategies';
 import { TargetItem } from '../../src/allocator/target';
+import { parseAllocatorConfig } from '../../src/allocator/config';
+import { AllocatorMetrics } from '../../src/allocator/metrics';
+import { AllocatorService } from '../../src/allocator/service';
 import { loadHasher, makeCollectors, makeTargets } from './helpers';
 
 let hasher: Hasher;
@@ -58,5 +61,31 @@ describe('allocation engine', () => {
     expect(a.jobNames()).toEqual(['job-0']);
     expect(makeCollectors(2).map((c) => a.targetsFor('job-1', c.name).length)).toEqual([0, 0]);
     expect(a.targetsOfJob('job-0')).toHaveLength(2);
+  });
+});
+
+describe('allocator service metrics', () => {
+  test('targets_remaining counts the targets kept by the filter before equal ids are merged, as upstream records it', async () => {
+    const config = parseAllocatorConfig(`
+collectors: [c-0]
+config:
+  scrape_configs:
+  - job_name: app
+    static_configs:
+    - targets: ['a:1', 'a:1', 'b:1', 'c:1']
+    relabel_configs:
+    - {source_labels: [__address__], regex: 'c:1', action: drop}
+`, 'ta.yaml');
+    const metrics = new AllocatorMetrics();
+    const service = new AllocatorService(config, hasher, { configDir: '.', log: { info: () => {}, warn: () => {} }, metrics });
+    await service.start();
+    try {
+      const text = await metrics.registry.metrics();
+      expect(text).toContain('opentelemetry_allocator_targets_remaining 3');
+      expect(text).toContain('opentelemetry_allocator_targets{job_name="app"} 4');
+      expect(service.allocator.targets).toHaveLength(2);
+    } finally {
+      service.stop();
+    }
   });
 });
