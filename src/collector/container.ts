@@ -43,13 +43,20 @@ function probeWith(base: ProbeJson | undefined, overrides: Json | undefined): Js
   return probe;
 }
 
-/** `--config=<path>` first, then `spec.args` as sorted `--key=value` (a `config` key is ignored). */
-export function collectorArgs(c: ResolvedCollector, configArg: string): string[] {
-  const extra = Object.entries(c.spec.args ?? {})
+/**
+ * `spec.args` as sorted `--key=value` strings; a `config` key is dropped because the operator passes the config
+ * itself. Sorting the strings (not the keys) keeps the order stable across reconciles, as upstream does.
+ */
+export function userArgs(c: ResolvedCollector): string[] {
+  return Object.entries(c.spec.args ?? {})
     .filter(([k]) => k !== 'config')
     .map(([k, v]) => `--${k}=${v}`)
     .sort();
-  return [configArg, ...extra];
+}
+
+/** `--config=<path>` first, then the user's args. */
+export function collectorArgs(c: ResolvedCollector, configArg: string): string[] {
+  return [configArg, ...userArgs(c)];
 }
 
 const fieldEnv = (name: string, fieldPath: string): Json => ({ name, valueFrom: { fieldRef: { fieldPath } } });

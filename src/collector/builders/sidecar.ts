@@ -1,4 +1,4 @@
-import { baseContainer, collectorArgs, collectorEnv, extraConfigMapMounts } from '../container';
+import { baseContainer, collectorEnv, extraConfigMapMounts, userArgs } from '../container';
 import { resolveCollector, ResolvedCollector } from '../resolve';
 import { CollectorModel, CollectorRenderOptions, Json } from '../spec';
 import { buildCollectorConfigMap, collectorConfigYaml } from './configmap';
@@ -31,8 +31,8 @@ export interface SidecarParts {
 
 export function sidecarPartsFromResolved(c: ResolvedCollector): SidecarParts {
   const configYaml = collectorConfigYaml(c);
-  const args = collectorArgs(c, '').slice(1);
-  args.push(`--config=env:${OTEL_CONFIG_ENV}`);
+  // the sidecar gets its config inline, so the config argument comes last, after the user's
+  const args = [...userArgs(c), `--config=env:${OTEL_CONFIG_ENV}`];
   const env = collectorEnv(c).filter((e) => e.name !== OTEL_CONFIG_ENV);
   env.push({ name: OTEL_CONFIG_ENV, value: configYaml });
   const mounts = [...(c.spec.volumeMounts ?? []), ...extraConfigMapMounts(c)];
