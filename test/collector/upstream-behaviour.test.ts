@@ -140,3 +140,19 @@ describe('object names of a long collector name (upstream naming: Truncate, then
     expect(dnsName('-x-')).toBe('axa');
   });
 });
+
+describe('otc-container env order (upstream Container: spec.env, then what the operator adds)', () => {
+  const envOf = (spec: Record<string, unknown>, config: unknown = CONFIG) => {
+    const objs = renderCollector({ name: 'e', namespace: 'ns', spec: { config, ...spec } }, { proxyEnv: [{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }] }) as any[];
+    const pod = (find(objs, 'Deployment') ?? find(objs, 'StatefulSet')).spec.template.spec;
+    return pod.containers.find((x: any) => x.name === 'otc-container').env.map((e: any) => e.name);
+  };
+  test('spec.env, POD_NAME, GOMEMLIMIT, GOMAXPROCS, receiver variables, then the operator proxy settings', () => {
+    const kubelet = { ...CONFIG, receivers: { kubeletstats: {} }, service: { pipelines: { metrics: { receivers: ['kubeletstats'], exporters: ['debug'] } } } };
+    expect(envOf({ env: [{ name: 'B', value: '1' }, { name: 'A', value: '2' }] }, kubelet))
+      .toEqual(['B', 'A', 'POD_NAME', 'GOMEMLIMIT', 'GOMAXPROCS', 'K8S_NODE_NAME', 'HTTPS_PROXY']);
+  });
+  test('a variable the user sets is not added a second time', () => {
+    expect(envOf({ env: [{ name: 'POD_NAME', value: 'mine' }] })).toEqual(['POD_NAME', 'GOMEMLIMIT', 'GOMAXPROCS', 'HTTPS_PROXY']);
+  });
+});
