@@ -1,6 +1,6 @@
 // Behaviour upstream users rely on, found in review: each test is named after the upstream rule it checks.
 import { InvalidInputError } from '../../src/common/errors';
-import { renderCollector, versionLabel } from '../../src/collector';
+import { CollectorConfigJson, renderCollector, versionLabel } from '../../src/collector';
 
 const CONFIG = {
   receivers: { otlp: { protocols: { grpc: {} } } },
@@ -142,7 +142,7 @@ describe('object names of a long collector name (upstream naming: Truncate, then
 });
 
 describe('otc-container env order (upstream Container: spec.env, then what the operator adds)', () => {
-  const envOf = (spec: Record<string, unknown>, config: unknown = CONFIG) => {
+  const envOf = (spec: Record<string, unknown>, config: CollectorConfigJson = CONFIG) => {
     const objs = renderCollector({ name: 'e', namespace: 'ns', spec: { config, ...spec } }, { proxyEnv: [{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }] }) as any[];
     const pod = (find(objs, 'Deployment') ?? find(objs, 'StatefulSet')).spec.template.spec;
     return pod.containers.find((x: any) => x.name === 'otc-container').env.map((e: any) => e.name);
