@@ -1,8 +1,11 @@
+/** a character of a `$name`: Go's `unicode.IsLetter`, `unicode.IsDigit` (decimal digits only) or `_` */
+const NAME_CHAR = /^[\p{L}\p{Nd}_]$/u;
+
 /**
- * Go's `Regexp.Expand`: `$name` takes the longest run of letters, digits and `_` (so `$1x` names group "1x",
- * which usually does not exist and expands to ""), `${name}` is delimited, `$$` is a literal `$`, a name that is a
- * number is a group index (no leading zeros), unknown or unmatched groups expand to "", and a malformed `$`
- * is copied as is.
+ * Go's `Regexp.Expand`: `$name` takes the longest run of letters, decimal digits (not `²`) and `_`, so `$1x`
+ * names group "1x", which usually does not exist and expands to ""; `${name}` is delimited, `$$` is a literal `$`,
+ * a name that is a number is a group index (no leading zeros), unknown or unmatched groups expand to "", and a
+ * malformed `$` is copied as is.
  */
 export function expandTemplate(template: string, match: RegExpExecArray): string {
   if (!template.includes('$')) return template;
@@ -21,7 +24,11 @@ export function expandTemplate(template: string, match: RegExpExecArray): string
     const brace = template[i] === '{';
     let j = brace ? i + 1 : i;
     const start = j;
-    while (j < template.length && /[\p{L}\p{N}_]/u.test(template[j])) j += 1;
+    while (j < template.length) {
+      const ch = String.fromCodePoint(template.codePointAt(j)!); // whole code points, as Go decodes runes
+      if (!NAME_CHAR.test(ch)) break;
+      j += ch.length;
+    }
     const name = template.slice(start, j);
     if (name.length === 0 || (brace && template[j] !== '}')) {
       out += '$';

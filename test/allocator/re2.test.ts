@@ -77,5 +77,9 @@ describe('RE2 patterns in JavaScript', () => {
     expect(expandTemplate('$9', m)).toBe('');
     expect(expandTemplate('$01', m)).toBe(''); // leading zero: a name, not a number
     expect(expandTemplate('no dollars', m)).toBe('no dollars');
+    expect(expandTemplate('$1²', m)).toBe('a²'); // ² is a number but not a decimal digit: the name stops before it
+    expect(expandTemplate('$1٣', m)).toBe(''); // an Arabic-Indic digit is a decimal digit: group "1٣"
+    expect(expandTemplate('$-', m)).toBe('$-');
+    expect(expandTemplate('$1𝒜-', m)).toBe('-'); // an astral letter continues the name (group "1" + that letter)
   });
 });
