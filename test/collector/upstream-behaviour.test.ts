@@ -156,3 +156,30 @@ describe('otc-container env order (upstream Container: spec.env, then what the o
     expect(envOf({ env: [{ name: 'POD_NAME', value: 'mine' }] })).toEqual(['POD_NAME', 'GOMEMLIMIT', 'GOMAXPROCS', 'HTTPS_PROXY']);
   });
 });
+
+describe('probes from the health_check extension', () => {
+  const withHealthCheck = (settings: unknown, enabled = true): CollectorConfigJson => ({
+    ...CONFIG, extensions: { health_check: settings }, service: { ...CONFIG.service, ...(enabled ? { extensions: ['health_check'] } : {}) },
+  });
+  const otcOf = (config: CollectorConfigJson, spec: Record<string, unknown> = {}) =>
+    find(renderCollector({ name: 'h', namespace: 'ns', spec: { config, ...spec } }) as any[], 'Deployment').spec.template.spec.containers[0];
+  test.each([
+    [{}, { path: '/', port: 13133 }],
+    [{ endpoint: '0.0.0.0:8080', path: '/health' }, { path: '/health', port: 8080 }],
+    [{ endpoint: '${env:HC_ENDPOINT}' }, { path: '/', port: 13133 }],
+  ])('%j → httpGet %j', (settings, httpGet) => {
+    const c = otcOf(withHealthCheck(settings));
+    expect(c.livenessProbe).toEqual({ httpGet });
+    expect(c.readinessProbe).toEqual({ httpGet });
+  });
+  test('no probe when health_check is defined but not enabled in service.extensions', () => {
+    const c = otcOf(withHealthCheck({}, false));
+    expect(c.livenessProbe).toBeUndefined();
+    expect(c.readinessProbe).toBeUndefined();
+  });
+  test('spec.livenessProbe and spec.readinessProbe override timings of their own probe only', () => {
+    const c = otcOf(withHealthCheck({}), { livenessProbe: { periodSeconds: 30, failureThreshold: 5 }, readinessProbe: { initialDelaySeconds: 2 } });
+    expect(c.livenessProbe).toEqual({ httpGet: { path: '/', port: 13133 }, periodSeconds: 30, failureThreshold: 5 });
+    expect(c.readinessProbe).toEqual({ httpGet: { path: '/', port: 13133 }, initialDelaySeconds: 2 });
+  });
+});
