@@ -15,22 +15,16 @@ export class LeastWeightedStrategy implements AllocationStrategy {
     collectors.forEach((c, i) => index.set(c.name, i));
     const loads = new Int32Array(collectors.length);
     const perJob: Array<Map<string, number>> = collectors.map(() => new Map());
-    for (const item of placed) {
+    /** counts a target on its collector; false when it has none (any more) */
+    const count = (item: TargetItem): boolean => {
       const i = item.collectorName === undefined ? undefined : index.get(item.collectorName);
-      if (i === undefined) continue;
+      if (i === undefined) return false;
       loads[i]++;
       perJob[i].set(item.jobName, (perJob[i].get(item.jobName) ?? 0) + 1);
-    }
-    const pending: TargetItem[] = [];
-    for (const item of items) {
-      const i = item.collectorName === undefined ? undefined : index.get(item.collectorName);
-      if (i === undefined) {
-        pending.push(item);
-        continue;
-      }
-      loads[i]++;
-      perJob[i].set(item.jobName, (perJob[i].get(item.jobName) ?? 0) + 1);
-    }
+      return true;
+    };
+    for (const item of placed) count(item);
+    const pending = items.filter((item) => !count(item));
     for (const item of pending) {
       let best = 0;
       let bestJob = perJob[0].get(item.jobName) ?? 0;
