@@ -183,3 +183,9 @@ describe('probes from the health_check extension', () => {
     expect(c.readinessProbe).toEqual({ httpGet: { path: '/', port: 13133 }, initialDelaySeconds: 2 });
   });
 });
+
+test('spec.args: --config first, then the "--key=value" strings sorted as strings (upstream sort.Strings), config key dropped', () => {
+  const objs = objectsOf('a', 'ns', { args: { 'a': '1', 'a-b': '2', 'Z': '3', 'config': '/elsewhere.yaml' } });
+  expect(find(objs, 'Deployment').spec.template.spec.containers[0].args)
+    .toEqual(['--config=/conf/collector.yaml', '--Z=3', '--a-b=2', '--a=1']);
+});
