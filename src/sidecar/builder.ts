@@ -13,6 +13,8 @@ export interface SidecarParts {
   readonly volumes: Volume[];
   /** The CR's `spec.initContainers`. */
   readonly initContainers: Container[];
+  /** `sidecar.opentelemetry.io/injected: <namespace>.<name>`, cut to a label value's 63 characters. */
+  readonly injectedLabel: { readonly key: string; readonly value: string };
 }
 
 /** Builds the sidecar parts from an OpenTelemetryCollector custom resource (plain JSON). */
@@ -28,5 +30,6 @@ export const buildSidecarParts: SidecarBuilder = (collector, options) => {
     container: parts.container as unknown as Container,
     volumes: parts.volumes as unknown as Volume[],
     initContainers: parts.initContainers as unknown as Container[],
+    injectedLabel: parts.injectedLabel,
   };
 };

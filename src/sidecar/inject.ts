@@ -12,7 +12,10 @@ export interface ISidecarCollector {
   /** The created objects, by `Kind/name` (a sidecar-mode collector has no Deployment/DaemonSet/StatefulSet). */
   readonly objects: { readonly [kindAndName: string]: unknown };
   /** What sidecar injection adds to a pod for this collector. */
-  sidecarParts(): { readonly container: object; readonly volumes: object[]; readonly initContainers: object[] };
+  sidecarParts(): {
+    readonly container: object; readonly volumes: object[]; readonly initContainers: object[];
+    readonly injectedLabel: { readonly key: string; readonly value: string };
+  };
 }
 
 /** Options of `injectCollectorSidecar`. */
@@ -41,6 +44,7 @@ export function injectCollectorSidecar(workload: IConstruct, collector: ISidecar
         container: parts.container as Container,
         volumes: parts.volumes as Volume[],
         initContainers: parts.initContainers as Container[],
+        injectedLabel: parts.injectedLabel,
       };
     },
   }, options.nativeSidecar ?? false);

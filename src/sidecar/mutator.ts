@@ -2,8 +2,6 @@ import { effectiveAnnotationValue, isFalse, isTrue, parseInstanceRef } from '../
 import { MutationLookup } from '../instrumentation/lookup';
 import { clone } from '../instrumentation/pod-utils';
 import { Container, EnvVar, MetaObject, Pod } from '../instrumentation/types';
-import { SIDECAR_INJECTED_LABEL } from '../collector/builders/sidecar';
-import { truncateName } from '../collector/names';
 import { buildSidecarParts, SIDECAR_CONTAINER_NAME, SidecarBuilder } from './builder';
 
 export const SIDECAR_INJECT_ANNOTATION = 'sidecar.opentelemetry.io/inject';
@@ -102,9 +100,7 @@ export function mutatePodSidecar(input: Pod, lookup: MutationLookup, options: Si
   } else {
     pod.spec.containers.push(container);
   }
-  // A label value holds at most 63 characters: upstream shortens the namespace part first.
-  pod.metadata.labels = { ...(pod.metadata.labels ?? {}),
-    [SIDECAR_INJECTED_LABEL]: truncateName('%s.%s', collector.metadata?.namespace ?? namespace, collector.metadata?.name ?? '') };
+  pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [parts.injectedLabel.key]: parts.injectedLabel.value };
   return { pod, logs };
 }
 

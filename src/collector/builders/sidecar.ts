@@ -1,3 +1,4 @@
+import { truncateName } from '../names';
 import { baseContainer, collectorEnv, extraConfigMapMounts, userArgs } from '../container';
 import { resolveCollector, ResolvedCollector } from '../resolve';
 import { CollectorModel, CollectorRenderOptions, Json } from '../spec';
@@ -40,7 +41,8 @@ export function sidecarPartsFromResolved(c: ResolvedCollector): SidecarParts {
     container: baseContainer(c, args, mounts, env),
     initContainers: [...(c.spec.initContainers ?? [])],
     volumes: [...(c.spec.volumes ?? []), ...extraConfigMapVolumes(c)],
-    injectedLabel: { key: SIDECAR_INJECTED_LABEL, value: `${c.namespace}.${c.name}` },
+    // a label value holds at most 63 characters: upstream shortens the namespace part first
+    injectedLabel: { key: SIDECAR_INJECTED_LABEL, value: truncateName('%s.%s', c.namespace, c.name) },
     configYaml,
     configMap: buildCollectorConfigMap(c),
     configHash: c.configHash,
