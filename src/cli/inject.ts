@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseCustomResources } from '../apis';
 import { KubeObject } from '../common/kube';
 import { lookupFromObjects } from '../instrumentation/lookup';
 import { MetaObject } from '../instrumentation/types';
@@ -89,30 +89,21 @@ function parseEnable(values: readonly string[]): { [lang: string]: boolean } {
 }
 
 /** Every object of a multi-document YAML, `kind: List` items flattened; a broken document names its index. */
+/**
+ * The objects of FILE: parsing, `List` expansion and the apiVersion/kind checks are the CRD room's
+ * `parseCustomResources`, so `inject` and `render` report bad YAML the same way; a workload also needs a name
+ * and a pod template.
+ */
 function parseObjects(text: string, source: string): MetaObject[] {
-  const out: MetaObject[] = [];
-  parseAllDocuments(text).forEach((doc, i) => {
-    if (doc.errors.length > 0) {
-      throw new Error(`${source}: document ${i + 1}: invalid YAML: ${doc.errors[0].message.split('\n')[0]} (fix the YAML syntax)`);
+  return parseCustomResources(text, source).map((obj, i) => {
+    const o = obj as unknown as MetaObject;
+    const where = `${source}: object ${i + 1}`;
+    if (typeof o.metadata?.name !== 'string' || !o.metadata.name) {
+      throw new Error(`${where}: ${o.kind}: metadata.name is missing (give the object a name)`);
     }
-    const value = doc.toJS() as unknown;
-    if (value === null || value === undefined) return;
-    const items = (value as { kind?: string }).kind === 'List' ? ((value as { items?: unknown[] }).items ?? []) : [value];
-    items.forEach((item, j) => {
-      const where = `${source}: document ${i + 1}${items.length > 1 || (value as { kind?: string }).kind === 'List' ? ` item ${j + 1}` : ''}`;
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        throw new Error(`${where}: expected a Kubernetes object (a mapping with apiVersion, kind and metadata)`);
-      }
-      const o = item as MetaObject;
-      if (typeof o.kind !== 'string' || !o.kind) throw new Error(`${where}: kind is missing (every object needs apiVersion and kind)`);
-      if (typeof o.metadata?.name !== 'string' || !o.metadata.name) {
-        throw new Error(`${where}: ${o.kind}: metadata.name is missing (give the object a name)`);
-      }
-      if (POD_WORKLOAD_KINDS.includes(o.kind) && o.kind !== 'Pod' && o.kind !== 'CronJob' && typeof (o.spec as { template?: unknown })?.template !== 'object') {
-        throw new Error(`${where}: ${o.kind} ${o.metadata.name}: spec.template is missing (a ${o.kind} needs a pod template)`);
-      }
-      out.push(o);
-    });
+    if (POD_WORKLOAD_KINDS.includes(o.kind ?? '') && o.kind !== 'Pod' && o.kind !== 'CronJob' && typeof (o.spec as { template?: unknown })?.template !== 'object') {
+      throw new Error(`${where}: ${o.kind} ${o.metadata.name}: spec.template is missing (a ${o.kind} needs a pod template)`);
+    }
+    return o;
   });
-  return out;
 }

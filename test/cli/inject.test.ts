@@ -86,7 +86,7 @@ describe('cdk8s-otel inject', () => {
   test('broken YAML is invalid input (exit 1) naming the document', async () => {
     const t = io();
     expect(await runInject({ file: writeTemp(`${INPUT}\n---\nkind: [unclosed\n`) }, t.io)).toBe(1);
-    expect(t.err()).toMatch(/document 3: invalid YAML/);
+    expect(t.err()).toMatch(/document 3: line \d+: invalid YAML/);
   });
 
   test('an object without a name is invalid input naming the field', async () => {
