@@ -6,10 +6,9 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { crdEntry, UPSTREAM_E2E } from './fixtures';
-import { KubeObject, requireBinary, useControlPlane } from './harness/control-plane';
+import { installCrds, UPSTREAM_E2E } from './fixtures';
+import { requireBinary, useControlPlane } from './harness/control-plane';
 
-const crds = crdEntry();
 
 interface ChainsawRun {
   code: number;
@@ -32,46 +31,32 @@ function runChainsaw(args: string[], kubeconfig: string, timeoutMs: number): Pro
   });
 }
 
-if (!crds.ok) {
-  test.skip(`chainsaw runs upstream e2e-crd-validations — ${crds.missing}`, () => undefined);
-} else {
-  const cluster = useControlPlane({}, 'apiserver + etcd');
+const cluster = useControlPlane({}, 'apiserver + etcd');
 
-  beforeAll(async () => {
-    const client = cluster.client;
-    for (const crd of crds.value({ conversionWebhook: false })) await client.apply(crd, { fieldManager: 'cdk8s-otel-install' });
-    for (const crd of crds.value({ conversionWebhook: false })) {
-      await client.waitFor(`CRD ${crd.metadata.name} Established`, async () => {
-        const got = await client.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
-          'apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name!);
-        return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-      });
-    }
-  });
+beforeAll(() => installCrds(cluster.client));
 
-  test('upstream e2e-crd-validations passes unchanged under chainsaw', async () => {
-    const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-otel-chainsaw-'));
-    try {
-      const run = await runChainsaw(
-        [
-          'test',
-          '--test-dir', path.join(UPSTREAM_E2E, 'e2e-crd-validations'),
-          '--no-color',
-          '--parallel', '1',
-          '--fast-namespace-deletion',
-          '--report-format', 'JSON',
-          '--report-path', reportDir,
-          '--report-name', 'report',
-        ],
-        cluster.cp.kubeconfigPath,
-        170_000,
-      );
-      const output = `${run.stdout}\n${run.stderr}`;
-      expect({ code: run.code, tail: output.split('\n').slice(-15).join('\n') }).toMatchObject({ code: 0 });
-      expect(output).toMatch(/Passed\s+tests 1\b/);
-      expect(output).toMatch(/Failed\s+tests 0\b/);
-    } finally {
-      fs.rmSync(reportDir, { recursive: true, force: true });
-    }
-  });
-}
+test('upstream e2e-crd-validations passes unchanged under chainsaw', async () => {
+  const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-otel-chainsaw-'));
+  try {
+    const run = await runChainsaw(
+      [
+        'test',
+        '--test-dir', path.join(UPSTREAM_E2E, 'e2e-crd-validations'),
+        '--no-color',
+        '--parallel', '1',
+        '--fast-namespace-deletion',
+        '--report-format', 'JSON',
+        '--report-path', reportDir,
+        '--report-name', 'report',
+      ],
+      cluster.cp.kubeconfigPath,
+      170_000,
+    );
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect({ code: run.code, tail: output.split('\n').slice(-15).join('\n') }).toMatchObject({ code: 0 });
+    expect(output).toMatch(/Passed\s+tests 1\b/);
+    expect(output).toMatch(/Failed\s+tests 0\b/);
+  } finally {
+    fs.rmSync(reportDir, { recursive: true, force: true });
+  }
+});

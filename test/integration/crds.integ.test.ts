@@ -4,99 +4,67 @@
  * step order, so update rules run too); the invalid objects of e2e-crd-validations are rejected with the
  * message upstream's chainsaw test expects from a >= 1.35 server.
  */
-import { CR_KINDS, crdEntry, expectedRejections, upstreamCustomResources } from './fixtures';
-import { ensureNamespace, KubeApiError, KubeObject, namespaceName, useControlPlane } from './harness/control-plane';
+import { CR_KINDS, expectedRejections, installCrds, testCrds, upstreamCustomResources } from './fixtures';
+import { ensureNamespace, KubeApiError, namespaceName, useControlPlane } from './harness/control-plane';
 
-const crds = crdEntry();
+const cluster = useControlPlane({}, 'apiserver + etcd');
+beforeAll(() => installCrds(cluster.client));
 
-if (!crds.ok) {
-  test.skip(`CRDs install and accept/reject the upstream e2e objects — ${crds.missing}`, () => undefined);
-} else {
-  const cluster = useControlPlane({}, 'apiserver + etcd');
-  // Without the operator's webhook server, ask for CRDs without a conversion webhook (see below).
-  const allCrds = () => crds.value({ conversionWebhook: false });
-
-  /**
-   * Conversion webhooks need the operator's webhook server, which this test does not run; with strategy None the
-   * server validates each version against its own schema, which is what this test is about.
-   */
-  function withoutConversionWebhook(crd: KubeObject): KubeObject {
-    const spec = crd.spec as { conversion?: { strategy?: string } };
-    if (spec.conversion?.strategy !== 'Webhook') return crd;
-    return { ...crd, spec: { ...spec, conversion: { strategy: 'None' } } };
+test('the CRDs for our three kinds are served', async () => {
+  const served = new Set<string>();
+  for (const crd of testCrds()) {
+    const spec = crd.spec as { group: string; names: { kind: string }; versions: { name: string; served: boolean }[] };
+    for (const v of spec.versions.filter((x) => x.served)) {
+      const r = await cluster.client.resourceFor(`${spec.group}/${v.name}`, spec.names.kind);
+      served.add(`${r.kind}`);
+    }
   }
+  for (const kind of CR_KINDS) expect(served).toContain(kind);
+});
 
-  beforeAll(async () => {
-    const client = cluster.client;
-    for (const crd of allCrds()) await client.apply(withoutConversionWebhook(crd), { fieldManager: 'cdk8s-otel-install' });
-    for (const crd of allCrds()) {
-      await client.waitFor(`CRD ${crd.metadata.name} Established`, async () => {
-        const got = await client.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
-          'apiextensions.k8s.io/v1',
-          'CustomResourceDefinition',
-          crd.metadata.name!,
-        );
-        return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-      });
-    }
-  });
+const accepted = upstreamCustomResources({
+  include: (rel) => !rel.startsWith('e2e-crd-validations/'),
+  namespaceFor: (caseDir) => namespaceName(caseDir),
+});
+const byCase = new Map<string, typeof accepted>();
+for (const o of accepted) byCase.set(o.caseDir, [...(byCase.get(o.caseDir) ?? []), o]);
 
-  test('the CRDs for our three kinds are served', async () => {
-    const served = new Set<string>();
-    for (const crd of allCrds()) {
-      const spec = crd.spec as { group: string; names: { kind: string }; versions: { name: string; served: boolean }[] };
-      for (const v of spec.versions.filter((x) => x.served)) {
-        const r = await cluster.client.resourceFor(`${spec.group}/${v.name}`, spec.names.kind);
-        served.add(`${r.kind}`);
-      }
-    }
-    for (const kind of CR_KINDS) expect(served).toContain(kind);
-  });
+test('the upstream e2e data was found', () => {
+  expect(accepted.length).toBeGreaterThan(100);
+});
 
-  const accepted = upstreamCustomResources({
-    include: (rel) => !rel.startsWith('e2e-crd-validations/'),
-    namespaceFor: (caseDir) => namespaceName(caseDir),
-  });
-  const byCase = new Map<string, typeof accepted>();
-  for (const o of accepted) byCase.set(o.caseDir, [...(byCase.get(o.caseDir) ?? []), o]);
-
-  test('the upstream e2e data was found', () => {
-    expect(accepted.length).toBeGreaterThan(100);
-  });
-
-  test.each([...byCase.keys()])('accepts the custom resources of %s', async (caseDir) => {
-    const client = cluster.client;
-    const failures: string[] = [];
-    for (const { file, object } of byCase.get(caseDir)!) {
-      const namespace = object.metadata.namespace ?? namespaceName(caseDir);
-      await ensureNamespace(client, namespace);
-      try {
-        // As chainsaw applies them (create, else merge patch): the files hold nulls (`spec:`, `processors:`)
-        // that only server-side apply would refuse.
-        await client.createOrMergePatch({ ...object, metadata: { ...object.metadata, namespace } });
-      } catch (e) {
-        failures.push(`${file}: ${object.kind} ${object.metadata.name}: ${(e as Error).message}`);
-      }
-    }
-    expect(failures).toEqual([]);
-  });
-
-  const rejected = expectedRejections();
-  test('the upstream CRD validation cases were found', () => {
-    expect(rejected.length).toBeGreaterThanOrEqual(4);
-  });
-
-  test.each(rejected.map((r) => [r.file, r] as const))('rejects %s', async (_file, r) => {
-    const client = cluster.client;
-    const namespace = 'crd-validations';
+test.each([...byCase.keys()])('accepts the custom resources of %s', async (caseDir) => {
+  const client = cluster.client;
+  const failures: string[] = [];
+  for (const { file, object } of byCase.get(caseDir)!) {
+    const namespace = object.metadata.namespace ?? namespaceName(caseDir);
     await ensureNamespace(client, namespace);
-    for (const object of r.objects) {
-      const error = await client
-        .createOrMergePatch({ ...object, metadata: { ...object.metadata, namespace } })
-        .then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(KubeApiError);
-      expect((error as KubeApiError).statusCode).toBe(422);
-      expect(((error as KubeApiError).body as { message: string }).message).toBe(r.expectedMessage);
+    try {
+      // As chainsaw applies them (create, else merge patch): the files hold nulls (`spec:`, `processors:`)
+      // that only server-side apply would refuse.
+      await client.createOrMergePatch({ ...object, metadata: { ...object.metadata, namespace } });
+    } catch (e) {
+      failures.push(`${file}: ${object.kind} ${object.metadata.name}: ${(e as Error).message}`);
     }
-  });
-}
+  }
+  expect(failures).toEqual([]);
+});
+
+const rejected = expectedRejections();
+test('the upstream CRD validation cases were found', () => {
+  expect(rejected.length).toBeGreaterThanOrEqual(4);
+});
+
+test.each(rejected.map((r) => [r.file, r] as const))('rejects %s', async (_file, r) => {
+  const client = cluster.client;
+  const namespace = 'crd-validations';
+  await ensureNamespace(client, namespace);
+  for (const object of r.objects) {
+    const error = await client
+      .createOrMergePatch({ ...object, metadata: { ...object.metadata, namespace } })
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(KubeApiError);
+    expect((error as KubeApiError).statusCode).toBe(422);
+    expect(((error as KubeApiError).body as { message: string }).message).toBe(r.expectedMessage);
+  }
+});

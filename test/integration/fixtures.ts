@@ -1,15 +1,13 @@
 /**
  * The one place where the integration tests reach into the library (CRDs, render, the construct), so that a change of
- * those entry points changes this file only. `Entry` lets a test skip, with a named reason, when an entry
- * point is unavailable.
+ * those entry points changes this file only.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { allCrds } from '../../src/apis';
-import type { CrdOptions } from '../../src/apis';
-import type { KubeObject } from '../../src/devcluster';
+import type { KubeClient, KubeObject } from '../../src/devcluster';
 import { CollectorConfig, OtelCollector } from '../../src';
 import { renderObjects as renderObjectsOfLibrary } from '../../src/render';
 
@@ -18,24 +16,32 @@ const ROOT = path.resolve(__dirname, '../..');
 /** The reference data of the upstream e2e suite (shared, read-only). */
 export const UPSTREAM_E2E = process.env.UPSTREAM_E2E_DIR ?? path.resolve(ROOT, '../shared/upstream-e2e');
 
-/** A library entry point, or the reason it is not there. */
-export type Entry<T> = { ok: true; value: T; from: string } | { ok: false; missing: string };
-
-/** Our CustomResourceDefinitions as plain JSON objects (src/apis#allCrds). */
-export function crdEntry(): Entry<(options?: CrdOptions) => KubeObject[]> {
-  return { ok: true, value: (options?: CrdOptions) => allCrds(options) as KubeObject[], from: 'src/apis#allCrds' };
+/**
+ * Our CRDs as the test clusters need them: without the conversion webhook (the tests run no webhook server; with
+ * strategy None the server validates each version against its own schema).
+ */
+export function testCrds(): KubeObject[] {
+  return allCrds({ conversionWebhook: false }) as KubeObject[];
 }
 
-/** Renders one custom resource (collector, instrumentation, target allocator) to the objects the operator creates. */
-export type RenderFn = (cr: KubeObject) => KubeObject[] | { objects: KubeObject[] } | Promise<KubeObject[]>;
+/** Applies `testCrds()` and waits until every one is Established. */
+export async function installCrds(client: KubeClient): Promise<void> {
+  for (const crd of testCrds()) await client.apply(crd, { fieldManager: 'cdk8s-otel-install' });
+  for (const crd of testCrds()) {
+    await client.waitFor(`CRD ${crd.metadata.name} Established`, async () => {
+      const got = await client.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
+        'apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name!);
+      return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+    });
+  }
+}
 
 /**
  * src/render#renderObjects for one resource. The test cluster has no prometheus-operator CRDs, so ServiceMonitors
  * and PodMonitors are not asked for.
  */
-export function renderEntry(): Entry<RenderFn> {
-  const fn: RenderFn = (cr) => renderObjectsOfLibrary([cr], { prometheusCrdsAvailable: false }) as KubeObject[];
-  return { ok: true, value: fn, from: 'src/render#renderObjects' };
+export function renderForTestCluster(cr: KubeObject): KubeObject[] {
+  return renderObjectsOfLibrary([cr], { prometheusCrdsAvailable: false }) as KubeObject[];
 }
 
 /**
@@ -57,14 +63,6 @@ export function synthesizeOtelCollector(props: {
     config: CollectorConfig.fromObject(props.config as Parameters<typeof CollectorConfig.fromObject>[0]),
   });
   return chart.toJson() as KubeObject[];
-}
-
-/** Calls render and normalises its result to a list of objects. */
-export async function renderObjects(render: RenderFn, cr: KubeObject): Promise<KubeObject[]> {
-  const out = await render(cr);
-  const list = Array.isArray(out) ? out : (out as { objects?: KubeObject[] }).objects;
-  if (!Array.isArray(list)) throw new Error(`render returned neither an array nor { objects }: ${typeof out}`);
-  return list;
 }
 
 // ---- upstream e2e data ----------------------------------------------------------------------------------

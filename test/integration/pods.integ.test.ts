@@ -3,7 +3,7 @@
  * are scheduled onto the fake nodes and kwok marks them Running. kwok's pod IPs (10.244.x.x) are fake and
  * are never dialled.
  */
-import { renderEntry, renderObjects, synthesizeOtelCollector } from './fixtures';
+import { renderForTestCluster, synthesizeOtelCollector } from './fixtures';
 import { ensureNamespace, KubeClient, KubeObject, useControlPlane } from './harness/control-plane';
 
 const NODES = 2;
@@ -71,44 +71,39 @@ test('a plain Deployment gets Running pods on the fake nodes', async () => {
   expect(deployment.status?.availableReplicas).toBe(3);
 });
 
-const render = renderEntry();
-if (!render.ok) {
-  test.skip(`a Deployment rendered from an OpenTelemetryCollector gets Running pods — ${render.missing}`, () => undefined);
-} else {
-  test('a Deployment rendered from an OpenTelemetryCollector gets Running pods on the fake nodes', async () => {
-    const client = cluster.client;
-    const ns = 'rendered-collector';
-    await ensureNamespace(client, ns);
-    const collector: KubeObject = {
-      apiVersion: 'opentelemetry.io/v1beta1',
-      kind: 'OpenTelemetryCollector',
-      metadata: { name: 'simplest', namespace: ns },
-      spec: {
-        mode: 'deployment',
-        replicas: 2,
-        config: {
-          receivers: { otlp: { protocols: { grpc: {}, http: {} } } },
-          exporters: { debug: {} },
-          service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
-        },
+test('a Deployment rendered from an OpenTelemetryCollector gets Running pods on the fake nodes', async () => {
+  const client = cluster.client;
+  const ns = 'rendered-collector';
+  await ensureNamespace(client, ns);
+  const collector: KubeObject = {
+    apiVersion: 'opentelemetry.io/v1beta1',
+    kind: 'OpenTelemetryCollector',
+    metadata: { name: 'simplest', namespace: ns },
+    spec: {
+      mode: 'deployment',
+      replicas: 2,
+      config: {
+        receivers: { otlp: { protocols: { grpc: {}, http: {} } } },
+        exporters: { debug: {} },
+        service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
       },
-    };
-    const objects = await renderObjects(render.value, collector);
-    const deployments = objects.filter((o) => o.kind === 'Deployment');
-    expect(deployments).toHaveLength(1);
-    for (const o of objects) {
-      if (o.kind === 'OpenTelemetryCollector') continue;
-      await client.apply({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } });
-    }
-    const d = deployments[0] as KubeObject & { spec: { selector: { matchLabels: Record<string, string> } } };
-    const selector = Object.entries(d.spec.selector.matchLabels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    const pods = await runningPods(client, ns, selector, 2);
-    expect(pods).toHaveLength(2);
-    for (const p of pods) expect(cluster.cp.nodeNames).toContain(p.spec.nodeName);
-  });
-}
+    },
+  };
+  const objects = renderForTestCluster(collector);
+  const deployments = objects.filter((o) => o.kind === 'Deployment');
+  expect(deployments).toHaveLength(1);
+  for (const o of objects) {
+    if (o.kind === 'OpenTelemetryCollector') continue;
+    await client.apply({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns } });
+  }
+  const d = deployments[0] as KubeObject & { spec: { selector: { matchLabels: Record<string, string> } } };
+  const selector = Object.entries(d.spec.selector.matchLabels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const pods = await runningPods(client, ns, selector, 2);
+  expect(pods).toHaveLength(2);
+  for (const p of pods) expect(cluster.cp.nodeNames).toContain(p.spec.nodeName);
+});
 
 test('a Deployment synthesized by the OtelCollector construct (cdk8s, in memory) gets Running pods', async () => {
   const client = cluster.client;

@@ -7,11 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { CR_KINDS, crdEntry, renderEntry, renderObjects, upstreamCustomResources } from './fixtures';
+import { CR_KINDS, installCrds, renderForTestCluster, upstreamCustomResources } from './fixtures';
 import { ensureNamespace, KubeApiError, KubeClient, KubeObject, namespaceName, useControlPlane } from './harness/control-plane';
 
-const render = renderEntry();
-const crds = crdEntry();
 
 /** Groups of kinds that need CRDs this cluster does not have (prometheus-operator, OpenShift, Gateway API, cert-manager). */
 const FOREIGN_GROUPS = [
@@ -103,89 +101,72 @@ function examples(): Example[] {
   return out;
 }
 
-if (!render.ok || !crds.ok) {
-  const missing = [render, crds].map((e) => (e.ok ? '' : e.missing)).filter(Boolean).join('; ');
-  test.skip(`server-side apply of rendered objects is accepted and idempotent — ${missing}`, () => undefined);
-} else {
-  const cluster = useControlPlane({}, 'apiserver + etcd');
-  const renderFn = render.value;
-  const crdsFn = crds.value;
-  const all = examples();
-  const foreign: string[] = [];
+const cluster = useControlPlane({}, 'apiserver + etcd');
+const all = examples();
+const foreign: string[] = [];
 
-  // The operator renders the CR as it reads it from the API server (schema defaults applied, and for the
-  // upstream update steps merged into the existing object), so the examples go through the server first.
-  beforeAll(async () => {
-    const client = cluster.client;
-    for (const crd of crdsFn({ conversionWebhook: false })) await client.apply(crd, { fieldManager: 'cdk8s-otel-install' });
-    for (const crd of crdsFn({ conversionWebhook: false })) {
-      await client.waitFor(`CRD ${crd.metadata.name} Established`, async () => {
-        const got = await client.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
-          'apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name!);
-        return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-      });
+// The operator renders the CR as it reads it from the API server (schema defaults applied, and for the
+// upstream update steps merged into the existing object), so the examples go through the server first.
+beforeAll(() => installCrds(cluster.client));
+
+test('there are examples to render', () => {
+  expect(all.length).toBeGreaterThan(50);
+});
+
+const checkExample = async (ex: Example) => {
+  const client = cluster.client;
+  const namespace = ex.cr.metadata.namespace ?? ex.namespace;
+  await ensureNamespace(client, namespace);
+  // As chainsaw applies the step: create, else merge patch into what the earlier steps left.
+  const stored = await client.createOrMergePatch({ ...ex.cr, metadata: { ...ex.cr.metadata, namespace } });
+  // Our own kinds among them (the TargetAllocator CR a collector generates) are applied too: the CRDs are here.
+  const objects = renderForTestCluster(stored).filter((o) => {
+    if (FOREIGN_GROUPS.some((g) => o.apiVersion.startsWith(g))) {
+      foreign.push(`${o.apiVersion} ${o.kind}`);
+      return false;
     }
+    return true;
   });
-
-  test('there are examples to render', () => {
-    expect(all.length).toBeGreaterThan(50);
-  });
-
-  const checkExample = async (ex: Example) => {
-    const client = cluster.client;
-    const namespace = ex.cr.metadata.namespace ?? ex.namespace;
-    await ensureNamespace(client, namespace);
-    // As chainsaw applies the step: create, else merge patch into what the earlier steps left.
-    const stored = await client.createOrMergePatch({ ...ex.cr, metadata: { ...ex.cr.metadata, namespace } });
-    // Our own kinds among them (the TargetAllocator CR a collector generates) are applied too: the CRDs are here.
-    const objects = (await renderObjects(renderFn, stored)).filter((o) => {
-      if (FOREIGN_GROUPS.some((g) => o.apiVersion.startsWith(g))) {
-        foreign.push(`${o.apiVersion} ${o.kind}`);
-        return false;
-      }
-      return true;
-    });
-    if ((stored.spec as { managementState?: string }).managementState !== 'unmanaged') {
-      expect(objects.length).toBeGreaterThan(0);
-    }
-    // As the runtime does: owners that render emits (the generated TargetAllocator CR) are applied first, and
-    // owner references that render leaves without a uid (only the live owner has one) get it before applying.
-    const ordered = [...objects.filter((o) => CR_KINDS.includes(o.kind)), ...objects.filter((o) => !CR_KINDS.includes(o.kind))];
-    const first = new Map<string, string | undefined>();
-    const ready: KubeObject[] = [];
-    for (const rendered of ordered) {
-      const ns = rendered.metadata.namespace;
-      if (ns) await ensureNamespace(client, ns);
-      const o = await withOwnerUids(client, rendered);
-      ready.push(o);
-      const applied = await applyRecreatingOnImmutableSelector(client, o);
-      first.set(`${o.kind}/${ns ?? ''}/${o.metadata.name}`, applied.metadata.resourceVersion as string | undefined);
-    }
-    const changed: string[] = [];
-    for (const o of ready) {
-      const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-      const again = await client.apply(o, { fieldManager: 'cdk8s-otel' });
-      if (again.metadata.resourceVersion !== first.get(key)) changed.push(key);
-    }
-    expect(changed).toEqual([]);
-  };
-  // In file order, so that the update steps of a case follow its install steps.
-  for (const ex of all) {
-    const divergence = KNOWN_DIVERGENCES[ex.label];
-    if (divergence) test.failing(`KNOWN DIVERGENCE ${ex.label} (${divergence})`, () => checkExample(ex));
-    else test(`${ex.label}: rendered objects apply, and re-apply is a no-op`, () => checkExample(ex));
+  if ((stored.spec as { managementState?: string }).managementState !== 'unmanaged') {
+    expect(objects.length).toBeGreaterThan(0);
   }
-
-  afterAll(() => {
-    if (recreated.length > 0) {
-      process.stdout.write(`[integration] recreated after an immutable selector change: ${recreated.join(', ')}\n`);
-    }
-    if (foreign.length > 0) {
-      const counts = new Map<string, number>();
-      for (const f of foreign) counts.set(f, (counts.get(f) ?? 0) + 1);
-      process.stdout.write(
-        `[integration] not applied (their CRDs are not installed): ${[...counts].map(([k, n]) => `${k} x${n}`).join(', ')}\n`,
-      );
-    }
-  });
+  // As the runtime does: owners that render emits (the generated TargetAllocator CR) are applied first, and
+  // owner references that render leaves without a uid (only the live owner has one) get it before applying.
+  const ordered = [...objects.filter((o) => CR_KINDS.includes(o.kind)), ...objects.filter((o) => !CR_KINDS.includes(o.kind))];
+  const first = new Map<string, string | undefined>();
+  const ready: KubeObject[] = [];
+  for (const rendered of ordered) {
+    const ns = rendered.metadata.namespace;
+    if (ns) await ensureNamespace(client, ns);
+    const o = await withOwnerUids(client, rendered);
+    ready.push(o);
+    const applied = await applyRecreatingOnImmutableSelector(client, o);
+    first.set(`${o.kind}/${ns ?? ''}/${o.metadata.name}`, applied.metadata.resourceVersion as string | undefined);
+  }
+  const changed: string[] = [];
+  for (const o of ready) {
+    const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const again = await client.apply(o, { fieldManager: 'cdk8s-otel' });
+    if (again.metadata.resourceVersion !== first.get(key)) changed.push(key);
+  }
+  expect(changed).toEqual([]);
+};
+// In file order, so that the update steps of a case follow its install steps.
+for (const ex of all) {
+  const divergence = KNOWN_DIVERGENCES[ex.label];
+  if (divergence) test.failing(`KNOWN DIVERGENCE ${ex.label} (${divergence})`, () => checkExample(ex));
+  else test(`${ex.label}: rendered objects apply, and re-apply is a no-op`, () => checkExample(ex));
 }
+
+afterAll(() => {
+  if (recreated.length > 0) {
+    process.stdout.write(`[integration] recreated after an immutable selector change: ${recreated.join(', ')}\n`);
+  }
+  if (foreign.length > 0) {
+    const counts = new Map<string, number>();
+    for (const f of foreign) counts.set(f, (counts.get(f) ?? 0) + 1);
+    process.stdout.write(
+      `[integration] not applied (their CRDs are not installed): ${[...counts].map(([k, n]) => `${k} x${n}`).join(', ')}\n`,
+    );
+  }
+});
