@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runAllocatorBench } from './allocator';
+import { runRenderBench } from './render';
 
 export interface BenchContext {
   readonly quick: boolean;
@@ -16,6 +17,7 @@ type Bench = (ctx: BenchContext) => Promise<unknown>;
 
 const BENCHES: Record<string, Bench> = {
   allocator: runAllocatorBench,
+  render: runRenderBench,
 };
 
 async function main(argv: string[]): Promise<number> {
