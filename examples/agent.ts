@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CollectorMode, OtelCollector, typedCollectorConfig } from '../src/collector';
+import { CollectorMode, OtelCollector, typedCollectorConfig } from '../src';
 
 /**
  * A node agent: one collector per node reading kubelet stats and container logs, enriching them with pod

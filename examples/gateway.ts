@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CollectorConfig, CollectorMode, OtelCollector } from '../src/collector';
+import { CollectorConfig, CollectorMode, OtelCollector } from '../src';
 
 /**
  * The seed scenario's gateway: a Deployment receiving OTLP over gRPC and HTTP and printing what it gets.

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CollectorConfig, CollectorMode, OtelCollector } from '../src/collector';
+import { CollectorConfig, CollectorMode, OtelCollector } from '../src';
 
 /**
  * A StatefulSet collector with a persistent sending queue: each replica keeps its queue on its own volume claim

@@ -4,22 +4,23 @@
 export {
   OtelCollector, collectorFromCustomResource, CollectorMode, IngressRuleType, IngressType, RouteTermination,
   CollectorConfig, CollectorConfigBuilder, typedCollectorConfig,
-} from './collector';
+} from './constructs';
 export type {
   OtelCollectorProps, PipelineProps, CollectorHttpRouteProps, CollectorPort, CollectorAutoscalerProps,
   CollectorDisruptionBudgetProps, CollectorIngressProps, CollectorObservabilityProps, CollectorConfigMapMount,
-  CollectorProbeProps, CollectorTargetAllocatorProps, CollectorRenderOptions,
-} from './collector';
-export { Instrumentation, Propagator, SamplerType } from './instrumentation';
+  CollectorProbeProps, CollectorTargetAllocatorProps,
+} from './constructs';
+export type { CollectorRenderOptions } from './collector';
+export { Instrumentation, Propagator, SamplerType } from './constructs';
 export type {
   InstrumentationProps, InstrumentationEnvVar, ExporterTlsProps, LanguageInstrumentationProps, JavaInstrumentationProps,
   JavaExtension, GoInstrumentationProps, WebServerInstrumentationProps, ApacheHttpdInstrumentationProps,
   NginxInstrumentationProps, InjectInstrumentationOptions,
-} from './instrumentation';
-export { OtelTargetAllocator, TargetAllocationStrategy } from './targetallocator';
-export type { TargetAllocatorProps, TargetAllocatorPrometheusCrProps } from './targetallocator';
-export { injectCollectorSidecar } from './sidecar';
-export type { ISidecarCollector, InjectCollectorSidecarOptions } from './sidecar';
+} from './constructs';
+export { OtelTargetAllocator, TargetAllocationStrategy } from './constructs';
+export type { TargetAllocatorProps, TargetAllocatorPrometheusCrProps } from './constructs';
+export { injectCollectorSidecar } from './constructs';
+export type { ISidecarCollector, InjectCollectorSidecarOptions } from './constructs';
 
 // ---- what the operator creates, and how it mutates pods (pure functions) --------------------------------
 export { render, renderObjects, renderYaml, reconcileObjects, sortObjects } from './render';

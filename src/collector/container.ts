@@ -3,10 +3,10 @@ import { receiverParser } from './components/receivers';
 import { extensionParser } from './components/others';
 import { componentType } from './components/types';
 import { taMtlsMount } from './builders/ta-mtls';
-import { extraConfigMapVolumeName } from './names';
-import { clean, containerPorts } from './ports';
+import { extraConfigMapVolumeName } from '../common/naming';
+import { containerPorts } from './ports';
 import { ResolvedCollector } from './resolve';
-import { Json } from './spec';
+import { clean, Json } from '../common/json';
 
 export const COLLECTOR_CONTAINER_NAME = 'otc-container';
 export const CONFIG_VOLUME_NAME = 'otc-internal';

@@ -1,8 +1,6 @@
 // Public API of the collector room. Builders take a ResolvedCollector (validated, defaulted) and return plain
-// Kubernetes JSON; the OtelCollector construct and the runtime both go through them.
+// Kubernetes JSON; the OtelCollector construct (src/constructs) turns them into cdk8s objects.
 export * from './spec';
-export * from './names';
-export * from './labels';
 export { goJsonMarshal, goJsonSha256 } from './gojson';
 export * from './config/model';
 export * from './config/defaults';
@@ -29,7 +27,3 @@ export * from './builders/sidecar';
 export * from './builders/ta-mtls';
 export * from './render';
 export * from './config-versions';
-export * from './construct/collector-config';
-export * from './construct/props';
-export { propsToModel } from './construct/props-to-spec';
-export * from './construct/otel-collector';

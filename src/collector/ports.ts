@@ -4,7 +4,7 @@ import { exporterParser, extensionParser } from './components/others';
 import { ComponentParser, componentType, InferredPort } from './components/types';
 import { EnabledComponents } from './config/defaults';
 import { CollectorConfigJson } from './config/model';
-import { Json } from './spec';
+import { clean, Json } from '../common/json';
 
 type Section = 'receivers' | 'exporters' | 'extensions';
 const PARSERS: Record<Section, (t: string) => ComponentParser> = {
@@ -104,10 +104,4 @@ export function containerPorts(inferred: InferredPort[], metricsPort: number, us
     byName.set(p.name, clean({ containerPort: p.port, name: p.name, protocol: protocolOf(p), hostPort: p.hostPort }));
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** Drops undefined fields so objects compare and serialise cleanly. */
-export function clean<T extends Json>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
 }

@@ -12,7 +12,8 @@ import {
 import { buildCollectorWorkload } from './builders/workload';
 import { parseConfigYaml } from './config/validate';
 import { resolveCollector, ResolvedCollector } from './resolve';
-import { CollectorModel, CollectorRenderOptions, CollectorSpecJson, Json } from './spec';
+import { CollectorModel, CollectorRenderOptions, CollectorSpecJson } from './spec';
+import { Json } from '../common/json';
 
 /** Every object of a resolved collector, in a stable order (config first, workload after what it references). */
 export function collectorObjects(c: ResolvedCollector): Json[] {

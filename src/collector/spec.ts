@@ -1,7 +1,5 @@
+import { Json } from '../common/json';
 import { CollectorConfigJson } from './config/model';
-
-/** Plain Kubernetes JSON (wire form, as in a manifest). */
-export type Json = Record<string, any>;
 
 /**
  * The collector spec in the v1beta1 CR's wire form (camelCase keys, Kubernetes types as JSON). Both the typed

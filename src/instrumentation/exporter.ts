@@ -1,5 +1,5 @@
 import { ENV_EXPORTER_CERTIFICATE, ENV_EXPORTER_CLIENT_CERTIFICATE, ENV_EXPORTER_CLIENT_KEY, ENV_EXPORTER_ENDPOINT } from './constants';
-import { truncateName } from '../collector/names';
+import { truncateName } from '../common/naming';
 import { appendIfNotSet } from './env';
 import { Container, InstrumentationSpec, Pod } from './types';
 

@@ -9,14 +9,6 @@ export { defaultedInstrumentation } from './defaults';
 export type { ImageOverrides } from './defaults';
 export { serviceVersionFromImage, chooseServiceName } from './resource';
 export type * from './types';
-export {
-  Instrumentation, Propagator, SamplerType,
-} from './instrumentation';
-export type {
-  InstrumentationProps, InstrumentationEnvVar, ExporterTlsProps, LanguageInstrumentationProps, JavaInstrumentationProps,
-  JavaExtension, GoInstrumentationProps, WebServerInstrumentationProps, ApacheHttpdInstrumentationProps,
-  NginxInstrumentationProps, InjectInstrumentationOptions,
-} from './instrumentation';
 export { validateInstrumentation, upgradeBlockedMessage } from './validate';
 export type { InstrumentationValidation } from './validate';
 export { upgradeInstrumentation } from './upgrade';

@@ -1,9 +1,8 @@
-import { buildSidecar } from '../collector/builders/sidecar';
-import { collectorModelFromCustomResource } from '../collector/render';
+import { buildSidecar, collectorModelFromCustomResource } from '../collector';
 import { Container, MetaObject, Volume } from '../instrumentation/types';
 
 /** The sidecar's container name, `otc-container` (one home: the collector room). */
-export { COLLECTOR_CONTAINER_NAME as SIDECAR_CONTAINER_NAME } from '../collector/container';
+export { COLLECTOR_CONTAINER_NAME as SIDECAR_CONTAINER_NAME } from '../collector';
 
 /** What a sidecar-mode collector adds to a pod. */
 export interface SidecarParts {

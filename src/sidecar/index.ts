@@ -2,5 +2,3 @@ export { mutatePodSidecar, SIDECAR_INJECT_ANNOTATION } from './mutator';
 export type { SidecarMutatorOptions, SidecarMutationResult } from './mutator';
 export { buildSidecarParts } from './builder';
 export type { SidecarBuilder, SidecarParts } from './builder';
-export { injectCollectorSidecar } from './inject';
-export type { ISidecarCollector, InjectCollectorSidecarOptions } from './inject';

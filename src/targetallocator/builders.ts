@@ -1,10 +1,11 @@
-import { clean, Json, targetAllocatorName } from '../collector';
 import { InvalidInputError } from '../common/errors';
 import { taServerCertificateVolumes } from './certificates';
 import { TA_CONFIG_HASH_ANNOTATION, TA_CONFIG_KEY, targetAllocatorConfigHash, targetAllocatorConfigYaml } from './config';
 import {
   mtlsEnabled, ResolvedTargetAllocator, taConfigMapName, taMetadata, taNetworkPolicyName, taServiceAccountName,
 } from './model';
+import { clean, Json } from '../common/json';
+import { targetAllocatorName } from '../common/naming';
 
 export const TA_CONTAINER_NAME = 'ta-container';
 export const TA_CONFIG_VOLUME = 'ta-internal';

@@ -1,10 +1,11 @@
-import { dnsName, Json, targetAllocatorName, truncateName } from '../collector';
 import { InvalidInputError } from '../common/errors';
 import { TA_TLS_DIR } from './config';
 import {
   mtlsEnabled, mtlsUsesCertManager, ResolvedTargetAllocator, taCaCertificateName, taCaIssuerName, taClientCertificateName,
   taMetadata, taSelfSignedIssuerName, taServerCertificateName,
 } from './model';
+import { dnsName, targetAllocatorName, truncateName } from '../common/naming';
+import { Json } from '../common/json';
 
 const CERT_MANAGER_API = 'cert-manager.io/v1';
 const ORGANIZATIONAL_UNIT = 'opentelemetry-operator';

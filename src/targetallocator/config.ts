@@ -1,9 +1,10 @@
 import { createHash } from 'crypto';
-import { asRecord, COLLECTOR_COMPONENT, Json, selectorLabels } from '../collector';
 import { InvalidInputError } from '../common/errors';
 import { durationMillis, normalizedDuration } from './duration';
 import { goStruct, goYamlV2Marshal } from './go-yaml';
 import { mtlsEnabled, ResolvedTargetAllocator } from './model';
+import { asRecord, Json } from '../common/json';
+import { COLLECTOR_COMPONENT, selectorLabels } from '../common/labels';
 
 export const TA_CONFIG_KEY = 'targetallocator.yaml';
 /** Pod-template annotation with the SHA-256 of targetallocator.yaml, so a config change rolls the allocator. */

@@ -1,5 +1,6 @@
-import { CollectorConfigJson, Json, wireTargetAllocator } from '../collector';
+import { CollectorConfigJson, wireTargetAllocator } from '../collector';
 import { TARGET_ALLOCATOR_API_VERSION } from './model';
+import { Json } from '../common/json';
 
 const COLLECTOR_MODES_WITH_TA = ['statefulset', 'daemonset'];
 

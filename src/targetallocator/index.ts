@@ -11,4 +11,3 @@ export {
 } from './config';
 export { goYamlV2Marshal, goStruct, goFloat, compareGoYamlKeys } from './go-yaml';
 export { parseGoDuration, formatGoDuration } from './duration';
-export * from './construct';

@@ -1,8 +1,8 @@
-import {
-  CollectorRenderOptions, dnsName, isDnsLabel, Json, LABEL_NAME, MetadataFilters, objectAnnotations, objectLabels,
-  selectorLabels, targetAllocatorName, truncateName,
-} from '../collector';
+import { CollectorRenderOptions } from '../collector';
 import { InvalidInputError } from '../common/errors';
+import { dnsName, isDnsLabel, targetAllocatorName, truncateName } from '../common/naming';
+import { Json } from '../common/json';
+import { LABEL_NAME, MetadataFilters, objectAnnotations, objectLabels, selectorLabels } from '../common/labels';
 
 export const TARGET_ALLOCATOR_COMPONENT = 'opentelemetry-targetallocator';
 export const TARGET_ALLOCATOR_API_VERSION = 'opentelemetry.io/v1alpha1';

@@ -1,6 +1,5 @@
 import { defaultTargetAllocator, validateCollectorForTargetAllocator } from '../apis';
 import type { TargetAllocator } from '../apis';
-import { Json } from '../collector';
 import { InvalidInputError } from '../common/errors';
 import {
   buildTaConfigMap, buildTaDeployment, buildTaNetworkPolicy, buildTaPdb, buildTaService, buildTaServiceAccount,
@@ -10,6 +9,7 @@ import { buildTaCertManagerObjects, validateTaMtls } from './certificates';
 import { targetAllocatorConfigYaml } from './config';
 import { buildTargetAllocatorCr } from './from-collector';
 import { describeTargetAllocator, resolveTargetAllocator, TARGET_ALLOCATOR_LABEL, TargetAllocatorRenderOptions } from './model';
+import { Json } from '../common/json';
 
 /**
  * The collector a TargetAllocator serves, as upstream's TargetAllocator controller finds it: the collector that

@@ -1,8 +1,8 @@
-import {
-  applyConfigDefaults, CollectorConfig, collectorModelFromCustomResource, enabledComponents, inferPorts, portName,
-  renderCollector, renderConfigYaml, renderRewrittenConfigYaml, truncateName, typedCollectorConfig, versionLabel, wireTargetAllocator,
-} from '../../src/collector';
+import { applyConfigDefaults, collectorModelFromCustomResource, enabledComponents, inferPorts, renderCollector, renderConfigYaml, renderRewrittenConfigYaml, wireTargetAllocator } from '../../src/collector';
 import { InvalidInputError } from '../../src/common/errors';
+import { portName, truncateName } from '../../src/common/naming';
+import { versionLabel } from '../../src/common/labels';
+import { CollectorConfig, typedCollectorConfig } from '../../src/constructs';
 
 function portsOf(receivers: Record<string, unknown>, exporters: Record<string, unknown> = {}) {
   const config = applyConfigDefaults({

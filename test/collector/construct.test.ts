@@ -1,9 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { InvalidInputError } from '../../src/common/errors';
-import {
-  CollectorConfig, CollectorMode, collectorModelFromCustomResource, IngressRuleType, IngressType, OtelCollector, OtelCollectorProps, renderCollector, RouteTermination,
-} from '../../src/collector';
+import { collectorModelFromCustomResource, renderCollector } from '../../src/collector';
+import { CollectorConfig, CollectorMode, IngressRuleType, IngressType, OtelCollector, OtelCollectorProps, RouteTermination } from '../../src/constructs';
 
 const OTLP = CollectorConfig.fromObject({
   receivers: { otlp: { protocols: { grpc: {}, http: {} } } },

@@ -1,6 +1,7 @@
 // Behaviour upstream users rely on, found in review: each test is named after the upstream rule it checks.
 import { InvalidInputError } from '../../src/common/errors';
-import { CollectorConfigJson, renderCollector, versionLabel } from '../../src/collector';
+import { CollectorConfigJson, renderCollector } from '../../src/collector';
+import { versionLabel } from '../../src/common/labels';
 
 const CONFIG = {
   receivers: { otlp: { protocols: { grpc: {} } } },
@@ -135,7 +136,7 @@ describe('object names of a long collector name (upstream naming: Truncate, then
     expect(find(objs, 'Service', `${'x'.repeat(53)}-extension`)).toBeDefined();
   });
   test('DNSName keeps the length: a character outside [a-z0-9] becomes - inside and a at the ends', async () => {
-    const { dnsName } = await import('../../src/collector');
+    const { dnsName } = await import('../../src/common/naming');
     expect(dnsName('My_Name.')).toBe('my-namea');
     expect(dnsName('-x-')).toBe('axa');
   });

@@ -2,12 +2,12 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { InvalidInputError } from '../../src/common/errors';
-import { CollectorConfig } from '../../src/collector/construct/collector-config';
-import { OtelCollector } from '../../src/collector/construct/otel-collector';
-import { CollectorMode } from '../../src/collector/construct/props';
-import { Instrumentation, Propagator, SamplerType } from '../../src/instrumentation/instrumentation';
+import { CollectorConfig } from '../../src/constructs/collector/collector-config';
+import { OtelCollector } from '../../src/constructs/collector/otel-collector';
+import { CollectorMode } from '../../src/constructs/collector/props';
+import { Instrumentation, Propagator, SamplerType } from '../../src/constructs/instrumentation';
 import { Language } from '../../src/instrumentation/languages';
-import { injectCollectorSidecar } from '../../src/sidecar/inject';
+import { injectCollectorSidecar } from '../../src/constructs/sidecar-injection';
 
 type Json = { [k: string]: any };
 const envOf = (c: Json) => Object.fromEntries((c.env ?? []).map((e: Json) => [e.name, e.value ?? e.valueFrom]));

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { OtelTargetAllocator, TargetAllocationStrategy } from '../../src/targetallocator';
 import { NS, storedCollector } from './helpers';
+import { OtelTargetAllocator, TargetAllocationStrategy } from '../../src/constructs';
 
 describe('OtelTargetAllocator construct', () => {
   test('from typed props: objects in the chart namespace, no owner (no TargetAllocator resource exists)', () => {

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { defaultTargetAllocator } from '../../src/apis';
-import { collectorModelFromCustomResource, configHash, configMapName, renderCollector } from '../../src/collector';
+import { collectorModelFromCustomResource, configHash, renderCollector } from '../../src/collector';
 import { InvalidInputError } from '../../src/common/errors';
 import {
   buildTargetAllocatorCr, buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr,
@@ -8,6 +8,7 @@ import {
   targetAllocatorConfigHash, taOwnerReference,
 } from '../../src/targetallocator';
 import { find, NS, storedCollector } from './helpers';
+import { configMapName } from '../../src/common/naming';
 
 function collector(overrides: { name?: string; spec?: any; labels?: any; annotations?: any } = {}): any {
   return storedCollector({

@@ -1,11 +1,11 @@
 import { toGoConfigStruct } from '../config/model';
 import { renderConfigYaml, renderRewrittenConfigYaml, wireTargetAllocator } from '../config/render';
 import { CONFIG_MAP_KEY } from '../container';
-import { collectorName, configMapName } from '../names';
+import { collectorName, configMapName } from '../../common/naming';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
 import { TA_TLS_DIR, taMtlsEnabled } from './ta-mtls';
 import { objectMetadata } from './metadata';
+import { Json } from '../../common/json';
 
 /**
  * The target allocator serving this collector: the embedded one (`spec.targetAllocator.enabled`, named like the

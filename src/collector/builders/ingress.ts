@@ -1,9 +1,8 @@
-import { collectorName, ingressName } from '../names';
-import { clean } from '../ports';
+import { collectorName, ingressName } from '../../common/naming';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
 import { nonEmpty } from './metadata';
 import { exposedPorts } from './routes';
+import { clean, Json } from '../../common/json';
 
 /**
  * Ingress `<name>-ingress` exposing the receiver ports of `<name>-collector`. ruleType `path` (default): one rule on

@@ -1,6 +1,5 @@
-import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
+import { clean, Json } from '../../common/json';
 
 /** `o` when it has at least one key; undefined otherwise, so an empty map is left out of the object. */
 export function nonEmpty<T extends object>(o: T | undefined): T | undefined {

@@ -1,10 +1,9 @@
 import { componentType } from '../components/types';
-import { LABEL_INSTANCE, LABEL_MANAGED_BY, selectorLabels, SERVICE_TYPE_LABEL } from '../labels';
-import { collectorName, monitoringServiceMonitorName, podMonitorName } from '../names';
+import { LABEL_INSTANCE, LABEL_MANAGED_BY, selectorLabels, SERVICE_TYPE_LABEL } from '../../common/labels';
+import { collectorName, monitoringServiceMonitorName, podMonitorName } from '../../common/naming';
 import { inferPorts } from '../ports';
-import { clean } from '../ports';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
+import { clean, Json } from '../../common/json';
 
 const MONITORING_API = 'monitoring.coreos.com/v1';
 

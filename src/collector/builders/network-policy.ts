@@ -1,9 +1,9 @@
-import { selectorLabels } from '../labels';
-import { networkPolicyName } from '../names';
+import { selectorLabels } from '../../common/labels';
+import { networkPolicyName } from '../../common/naming';
 import { containerPorts } from '../ports';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
 import { objectMetadata } from './metadata';
+import { Json } from '../../common/json';
 
 /**
  * NetworkPolicy `<name>-collector-networkpolicy` (upstream's default, gate operand.networkpolicy): ingress allowed

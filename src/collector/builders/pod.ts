@@ -1,10 +1,9 @@
 import { buildCollectorContainer, CONFIG_MAP_KEY, CONFIG_VOLUME_NAME } from '../container';
-import { CONFIG_HASH_ANNOTATION, filtered, selectorLabels } from '../labels';
-import { collectorName, configMapName, extraConfigMapVolumeName } from '../names';
-import { clean } from '../ports';
+import { CONFIG_HASH_ANNOTATION, filtered, selectorLabels } from '../../common/labels';
+import { collectorName, configMapName, extraConfigMapVolumeName } from '../../common/naming';
 import { ResolvedCollector } from '../resolve';
 import { taMtlsVolume } from './ta-mtls';
-import { Json } from '../spec';
+import { clean, Json } from '../../common/json';
 
 /** Volumes of the collector pod: the config ConfigMap, `spec.volumes`, then the extra ConfigMaps. */
 export function collectorVolumes(c: ResolvedCollector): Json[] {

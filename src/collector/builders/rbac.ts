@@ -1,12 +1,10 @@
 import { receiverParser } from '../components/receivers';
 import { exporterParser, extensionParser, processorParser } from '../components/others';
 import { ComponentParser, componentType, PolicyRule } from '../components/types';
-import { asRecord } from '../components/types';
-import { clusterRoleBindingName, clusterRoleName, dnsName, truncateName } from '../names';
-import { clean } from '../ports';
+import { clusterRoleBindingName, clusterRoleName, dnsName, truncateName } from '../../common/naming';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
 import { nonEmpty } from './metadata';
+import { asRecord, clean, Json } from '../../common/json';
 
 const SECTIONS: Array<['receivers' | 'exporters' | 'processors' | 'extensions', (t: string) => ComponentParser]> = [
   ['receivers', receiverParser],

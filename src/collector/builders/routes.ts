@@ -1,8 +1,8 @@
-import { collectorName, dnsName, portName, truncateName } from '../names';
-import { clean, inferPorts, mergeServicePorts } from '../ports';
+import { collectorName, dnsName, portName, truncateName } from '../../common/naming';
+import { inferPorts, mergeServicePorts } from '../ports';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
 import { nonEmpty } from './metadata';
+import { clean, Json } from '../../common/json';
 
 /** Receiver ports (and `spec.ports`) as the base Service exposes them: what routes and ingresses point at. */
 export function exposedPorts(c: ResolvedCollector): Json[] {

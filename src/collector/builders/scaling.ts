@@ -1,9 +1,8 @@
-import { selectorLabels } from '../labels';
-import { collectorName } from '../names';
-import { clean } from '../ports';
+import { selectorLabels } from '../../common/labels';
+import { collectorName } from '../../common/naming';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
 import { objectMetadata } from './metadata';
+import { clean, Json } from '../../common/json';
 
 /** CPU target applied when the autoscaler names neither a CPU nor a memory target (upstream's default). */
 export const DEFAULT_CPU_UTILIZATION = 90;

@@ -1,9 +1,9 @@
-import { selectorLabels, SERVICE_TYPE_LABEL } from '../labels';
-import { collectorName, extensionServiceName, headlessServiceName, monitoringServiceName } from '../names';
-import { clean, mergeServicePorts, toServicePort } from '../ports';
+import { selectorLabels, SERVICE_TYPE_LABEL } from '../../common/labels';
+import { collectorName, extensionServiceName, headlessServiceName, monitoringServiceName } from '../../common/naming';
+import { mergeServicePorts, toServicePort } from '../ports';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
 import { objectMetadata } from './metadata';
+import { clean, Json } from '../../common/json';
 
 const HEADLESS_LABEL = 'operator.opentelemetry.io/collector-headless-service';
 const MONITORING_LABEL = 'operator.opentelemetry.io/collector-monitoring-service';

@@ -1,9 +1,10 @@
-import { truncateName } from '../names';
+import { truncateName } from '../../common/naming';
 import { baseContainer, collectorEnv, extraConfigMapMounts, userArgs } from '../container';
 import { resolveCollector, ResolvedCollector } from '../resolve';
-import { CollectorModel, CollectorRenderOptions, Json } from '../spec';
+import { CollectorModel, CollectorRenderOptions } from '../spec';
 import { buildCollectorConfigMap, collectorConfigYaml } from './configmap';
 import { extraConfigMapVolumes } from './pod';
+import { Json } from '../../common/json';
 
 /** Label the sidecar webhook puts on a pod it injected: value `<namespace>.<collector name>`. */
 export const SIDECAR_INJECTED_LABEL = 'sidecar.opentelemetry.io/injected';

@@ -1,7 +1,6 @@
-import { asRecord } from '../components/types';
-import { dnsName, truncateName } from '../names';
+import { dnsName, truncateName } from '../../common/naming';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
+import { asRecord, Json } from '../../common/json';
 
 /** Where the collector finds its target-allocator client certificate (`ca.crt`, `tls.crt`, `tls.key`). */
 export const TA_TLS_DIR = '/tls';

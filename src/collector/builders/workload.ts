@@ -1,9 +1,8 @@
-import { collectorName, headlessServiceName } from '../names';
-import { clean } from '../ports';
+import { collectorName, headlessServiceName } from '../../common/naming';
 import { ResolvedCollector } from '../resolve';
-import { Json } from '../spec';
 import { nonEmpty, objectMetadata } from './metadata';
 import { collectorPodTemplate, workloadSelector } from './pod';
+import { clean, Json } from '../../common/json';
 
 
 /** Initial replicas: autoscaler.minReplicas when set (the HPA takes over from there), else `spec.replicas` (1). */

@@ -1,5 +1,6 @@
-import { portName } from '../names';
-import { asRecord, ComponentParser, InferredPort, portFromEndpoint } from './types';
+import { portName } from '../../common/naming';
+import { ComponentParser, InferredPort, portFromEndpoint } from './types';
+import { asRecord } from '../../common/json';
 
 const DEFAULT_ADDRESS = '0.0.0.0';
 

@@ -1,6 +1,7 @@
-import { portName } from '../names';
+import { portName } from '../../common/naming';
 import { defaultEndpoint, endpointPort, singlePort } from './endpoint';
-import { asRecord, ComponentParser, PolicyRule, portFromEndpoint } from './types';
+import { ComponentParser, PolicyRule, portFromEndpoint } from './types';
+import { asRecord } from '../../common/json';
 
 const READ = ['get', 'watch', 'list'];
 

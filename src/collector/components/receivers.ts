@@ -1,6 +1,7 @@
-import { portName } from '../names';
+import { portName } from '../../common/naming';
 import { endpointPort, multiPort, singlePort } from './endpoint';
-import { asRecord, ComponentParser, PolicyRule } from './types';
+import { ComponentParser, PolicyRule } from './types';
+import { asRecord } from '../../common/json';
 
 const READ = ['get', 'list', 'watch'];
 

@@ -56,7 +56,3 @@ export function portFromEndpoint(endpoint: unknown): number | undefined {
   const port = Number(m[1]);
   return port > 0 && port <= 2147483647 ? port : undefined;
 }
-
-export function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}

@@ -1,8 +1,9 @@
 import { InvalidInputError } from '../../common/errors';
 import { receiverParser } from '../components/receivers';
 import { exporterParser, extensionParser } from '../components/others';
-import { asRecord, ComponentParser, componentType } from '../components/types';
+import { ComponentParser, componentType } from '../components/types';
 import { cloneJson, CollectorConfigJson } from './model';
+import { asRecord } from '../../common/json';
 
 export const DEFAULT_METRICS_HOST = '0.0.0.0';
 export const DEFAULT_METRICS_PORT = 8888;

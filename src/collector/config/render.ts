@@ -1,9 +1,9 @@
 import { stringify } from 'yaml';
 import { InvalidInputError } from '../../common/errors';
-import { asRecord } from '../components/types';
 import { GO_STRUCT } from '../gojson';
-import { targetAllocatorName } from '../names';
+import { targetAllocatorName } from '../../common/naming';
 import { cloneJson, CollectorConfigJson, toGoConfigStruct } from './model';
+import { asRecord } from '../../common/json';
 
 export interface TargetAllocatorWiring {
   /** the TargetAllocator's name (the collector's own name for the embedded one): its Service is `<name>-targetallocator` */

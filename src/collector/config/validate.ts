@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml';
 import { InvalidInputError } from '../../common/errors';
-import { asRecord } from '../components/types';
 import { CollectorConfigJson, COMPONENT_SECTIONS } from './model';
+import { asRecord } from '../../common/json';
 
 /**
  * Parses a collector configuration written as YAML (the v1alpha1 `spec.config` string, or a file). Syntax errors

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
-import { clean } from '../ports';
-import { describeCollector } from '../resolve';
-import { CollectorModel, CollectorSpecJson, Json } from '../spec';
+import { describeCollector } from '../../collector/resolve';
+import { CollectorModel, CollectorSpecJson } from '../../collector/spec';
 import { OtelCollectorProps } from './props';
+import { clean, Json } from '../../common/json';
 
 const list = <T>(items: T[] | undefined, toJson: (t: T) => Json | undefined): Json[] | undefined =>
   items?.map((i) => toJson(i) as Json);

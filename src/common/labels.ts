@@ -1,4 +1,4 @@
-import { truncateName } from './names';
+import { truncateName } from './naming';
 
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const LABEL_INSTANCE = 'app.kubernetes.io/instance';

@@ -1,10 +1,11 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { defaultTargetAllocator } from '../apis';
-import { Json, targetAllocatorName } from '../collector';
 import { InvalidInputError } from '../common/errors';
-import { taConfigMapName, TARGET_ALLOCATOR_API_VERSION, TargetAllocatorRenderOptions } from './model';
-import { buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr } from './render';
+import { taConfigMapName, TARGET_ALLOCATOR_API_VERSION, TargetAllocatorRenderOptions } from '../targetallocator/model';
+import { buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr } from '../targetallocator/render';
+import { Json } from '../common/json';
+import { targetAllocatorName } from '../common/naming';
 
 const PREBUILT = Symbol('target-allocator-objects');
 

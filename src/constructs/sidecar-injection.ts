@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { InvalidInputError } from '../common/errors';
-import { requestSidecar } from '../instrumentation/build-time';
+import { requestSidecar } from './build-time-injection';
 import { Container, Volume } from '../instrumentation/types';
 
 /** What build-time sidecar injection needs from a collector; `OtelCollector` provides it. */

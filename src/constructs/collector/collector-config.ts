@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../common/errors';
-import { cloneJson, CollectorConfigJson } from '../config/model';
-import { parseConfigYaml, validateConfig } from '../config/validate';
+import { cloneJson, CollectorConfigJson } from '../../collector/config/model';
+import { parseConfigYaml, validateConfig } from '../../collector/config/validate';
 
 /** Settings of one pipeline of the typed builder. */
 export interface PipelineProps {

@@ -1,12 +1,13 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { sidecarPartsFromResolved, SidecarParts } from '../builders/sidecar';
-import { SERVICE_TYPE_LABEL } from '../labels';
-import { collectorObjects, collectorModelFromCustomResource } from '../render';
-import { resolveCollector, ResolvedCollector } from '../resolve';
-import { CollectorModel, CollectorRenderOptions, Json } from '../spec';
+import { sidecarPartsFromResolved, SidecarParts } from '../../collector/builders/sidecar';
+import { SERVICE_TYPE_LABEL } from '../../common/labels';
+import { collectorObjects, collectorModelFromCustomResource } from '../../collector/render';
+import { resolveCollector, ResolvedCollector } from '../../collector/resolve';
+import { CollectorModel, CollectorRenderOptions } from '../../collector/spec';
 import { OtelCollectorProps } from './props';
 import { propsToModel } from './props-to-spec';
+import { Json } from '../../common/json';
 
 const FROM_MODEL = Symbol('otel-collector-model');
 

@@ -1,10 +1,10 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { InvalidInputError } from '../common/errors';
-import { requestInstrumentation } from './build-time';
-import { Language, languageDefinition } from './languages';
-import { EnvVar, InstrumentationResource, InstrumentationSpec, ResourceRequirements, WebServerAttr } from './types';
-import { validateInstrumentation } from './validate';
+import { requestInstrumentation } from './build-time-injection';
+import { Language, languageDefinition } from '../instrumentation/languages';
+import { EnvVar, InstrumentationResource, InstrumentationSpec, ResourceRequirements, WebServerAttr } from '../instrumentation/types';
+import { validateInstrumentation } from '../instrumentation/validate';
 
 /** Trace context propagators (`spec.propagators`). */
 export enum Propagator {

@@ -2,11 +2,11 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KubeObject } from '../common/kube';
 import { mutatePod } from '../webhook/pod-mutator';
-import { ANNOTATION_CONTAINER_NAMES } from './constants';
-import { multiInstrumentationProblem } from './containers';
-import { languageDefinition, Language } from './languages';
-import { MutationLookup } from './lookup';
-import { InstrumentationResource, MetaObject, Pod } from './types';
+import { ANNOTATION_CONTAINER_NAMES } from '../instrumentation/constants';
+import { multiInstrumentationProblem } from '../instrumentation/containers';
+import { languageDefinition, Language } from '../instrumentation/languages';
+import { MutationLookup } from '../instrumentation/lookup';
+import { InstrumentationResource, MetaObject, Pod } from '../instrumentation/types';
 import type { SidecarBuilder } from '../sidecar/builder';
 
 /**

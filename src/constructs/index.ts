@@ -1,0 +1,16 @@
+// The cdk8s shells: the constructs users put in their apps and the render path synthesizes. They sit above the
+// pure rooms (apis, collector, targetallocator, instrumentation, sidecar, webhook) and are the only place that
+// turns a custom resource or typed props into cdk8s objects.
+export * from './collector/collector-config';
+export * from './collector/props';
+export { propsToModel } from './collector/props-to-spec';
+export * from './collector/otel-collector';
+export * from './target-allocator';
+export { Instrumentation, Propagator, SamplerType } from './instrumentation';
+export type {
+  InstrumentationProps, InstrumentationEnvVar, ExporterTlsProps, LanguageInstrumentationProps, JavaInstrumentationProps,
+  JavaExtension, GoInstrumentationProps, WebServerInstrumentationProps, ApacheHttpdInstrumentationProps,
+  NginxInstrumentationProps, InjectInstrumentationOptions,
+} from './instrumentation';
+export { injectCollectorSidecar } from './sidecar-injection';
+export type { ISidecarCollector, InjectCollectorSidecarOptions } from './sidecar-injection';
