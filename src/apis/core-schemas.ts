@@ -3,7 +3,7 @@
  * the rest (`x-kubernetes-preserve-unknown-fields`): the API server validates the Pods and Services we build from
  * them, so repeating Kubernetes' own 400 KB of schema here would only add a second place to be wrong.
  */
-import type * as core from './core-types';
+import type * as core from '../common/core-types';
 import { arr, atomicArr, bool, int32, int64, intOrString, mapOf, Node, obj, opaque, openObj, str } from './schema-dsl';
 
 /** A schema node typed as a hand-written core type: the listed fields are checked, the others kept. */

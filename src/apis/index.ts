@@ -26,4 +26,4 @@ export type {
   Instrumentation, InstrumentationSpec, InstrumentationStatus, JavaSpec, GoSpec, ApacheHttpdSpec, NginxSpec, Propagator, SamplerType,
 } from './v1alpha1/instrumentation-schema';
 export type { TargetAllocator, TargetAllocatorSpec, TargetAllocatorStatus } from './v1alpha1/targetallocator-schema';
-export type * as core from './core-types';
+export type * as core from '../common/core-types';

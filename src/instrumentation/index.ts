@@ -4,7 +4,7 @@ export type { InstrumentationMutatorOptions, InstrumentationMutationResult, Muta
 export { lookupFromObjects } from './lookup';
 export type { MutationLookup } from './lookup';
 export { Language, LANGUAGES, languageDefinition } from './languages';
-export { effectiveAnnotationValue } from './annotations';
+export { effectiveAnnotationValue } from '../common/annotations';
 export { defaultedInstrumentation } from './defaults';
 export type { ImageOverrides } from './defaults';
 export { serviceVersionFromImage, chooseServiceName } from './resource';

@@ -1,4 +1,4 @@
-import { effectiveAnnotationValue, isFalse, isTrue, parseInstanceRef } from './annotations';
+import { effectiveAnnotationValue, isFalse, isTrue, parseInstanceRef } from '../common/annotations';
 import { ANNOTATION_CONTAINER_NAMES, COLLECTOR_CONTAINER_NAME, ENV_NODE_NAME, GO_SIDECAR_NAME } from './constants';
 import { containerNamesProblem, multiInstrumentationProblem, resolveTargets } from './containers';
 import { defaultedInstrumentation, ImageOverrides } from './defaults';

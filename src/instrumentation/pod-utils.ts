@@ -1,3 +1,4 @@
+import { cloneJson as clone } from '../common/json';
 import { DEFAULT_VOLUME_SIZE } from './constants';
 import { Container, InstrumentationResource, LanguageSpec, Pod, Volume } from './types';
 
@@ -44,6 +45,4 @@ export function withOptional<T extends object>(obj: T, fields: { [key: string]: 
   return obj;
 }
 
-export function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
-}
+export { clone };

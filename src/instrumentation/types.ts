@@ -4,55 +4,12 @@
  * the index signatures keep everything else so a mutation never drops a field it does not know.
  */
 
-import { Container, EnvVar, ResourceRequirements, Volume } from '../apis/core-types';
+import { EnvVar, ResourceRequirements } from '../common/core-types';
 
 /** The core shapes are shared with the CRD types (src/apis); `imagePullPolicy`, probes etc. pass through their index signatures. */
-export type { Container, EnvVar, ResourceRequirements, Volume, VolumeMount } from '../apis/core-types';
+export type { Container, EnvVar, ResourceRequirements, Volume, VolumeMount } from '../common/core-types';
 
-export interface PodSpec {
-  containers: Container[];
-  initContainers?: Container[];
-  volumes?: Volume[];
-  shareProcessNamespace?: boolean;
-  nodeName?: string;
-  [key: string]: unknown;
-}
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid?: string;
-  controller?: boolean;
-  [key: string]: unknown;
-}
-
-export interface PodMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  labels?: { [key: string]: string };
-  annotations?: { [key: string]: string };
-  ownerReferences?: OwnerReference[];
-  [key: string]: unknown;
-}
-
-export interface Pod {
-  apiVersion?: string;
-  kind?: string;
-  metadata: PodMeta;
-  spec: PodSpec;
-  [key: string]: unknown;
-}
-
-/** Any namespaced Kubernetes object the lookup hands back (Namespace, ReplicaSet, Job, ...). */
-export interface MetaObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: PodMeta;
-  [key: string]: unknown;
-}
+export type { PodSpec, OwnerReference, PodMeta, Pod, MetaObject } from '../common/pod';
 
 export interface TLSSpec {
   secretName?: string;

@@ -1,5 +1,6 @@
 import { buildSidecar, collectorModelFromCustomResource } from '../collector';
-import { Container, MetaObject, Volume } from '../instrumentation/types';
+import { Container, Volume } from '../common/core-types';
+import { MetaObject } from '../common/pod';
 
 /** The sidecar's container name, `otc-container` (one home: the collector room). */
 export { COLLECTOR_CONTAINER_NAME as SIDECAR_CONTAINER_NAME } from '../collector';

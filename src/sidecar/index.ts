@@ -1,4 +1,4 @@
 export { mutatePodSidecar, SIDECAR_INJECT_ANNOTATION } from './mutator';
-export type { SidecarMutatorOptions, SidecarMutationResult } from './mutator';
+export type { SidecarLookup, SidecarMutatorOptions, SidecarMutationResult } from './mutator';
 export { buildSidecarParts } from './builder';
 export type { SidecarBuilder, SidecarParts } from './builder';

@@ -1,10 +1,25 @@
-import { effectiveAnnotationValue, isFalse, isTrue, parseInstanceRef } from '../instrumentation/annotations';
-import { MutationLookup } from '../instrumentation/lookup';
-import { clone } from '../instrumentation/pod-utils';
-import { Container, EnvVar, MetaObject, Pod } from '../instrumentation/types';
+import { effectiveAnnotationValue, isFalse, isTrue, parseInstanceRef } from '../common/annotations';
+import { cloneJson as clone } from '../common/json';
+import { Container, EnvVar } from '../common/core-types';
+import { MetaObject, Pod } from '../common/pod';
 import { buildSidecarParts, SIDECAR_CONTAINER_NAME, SidecarBuilder } from './builder';
 
 export const SIDECAR_INJECT_ANNOTATION = 'sidecar.opentelemetry.io/inject';
+
+/**
+ * What the sidecar mutator asks of the cluster: the part of the webhook's lookup it reads (the instrumentation
+ * room's `MutationLookup` is a superset, so the webhook hands the same lookup to both mutators).
+ */
+export interface SidecarLookup {
+  /** The namespace object (only its annotations are read); undefined when unknown. */
+  namespace(name: string): MetaObject | undefined;
+  /** An OpenTelemetryCollector (v1beta1 or v1alpha1 JSON) by namespace and name; undefined when missing. */
+  collector(namespace: string, name: string): MetaObject | undefined;
+  /** All OpenTelemetryCollectors of a namespace (for `sidecar.opentelemetry.io/inject: "true"`). */
+  collectors(namespace: string): MetaObject[];
+  /** The object an ownerReference points to (ReplicaSet → Deployment); undefined when unknown. */
+  owner(namespace: string, kind: string, name: string): MetaObject | undefined;
+}
 
 export interface SidecarMutatorOptions {
   /**
@@ -30,7 +45,7 @@ export interface SidecarMutationResult {
  * The collector sidecar pod mutator: `sidecar.opentelemetry.io/inject` on the pod or its namespace selects a
  * sidecar-mode OpenTelemetryCollector, whose `otc-container` is added to the pod. Pure; the input is not modified.
  */
-export function mutatePodSidecar(input: Pod, lookup: MutationLookup, options: SidecarMutatorOptions = {}): SidecarMutationResult {
+export function mutatePodSidecar(input: Pod, lookup: SidecarLookup, options: SidecarMutatorOptions = {}): SidecarMutationResult {
   const logs: string[] = [];
   const pod = clone(input);
   const namespace = pod.metadata.namespace || 'default';
@@ -121,7 +136,7 @@ function isSidecarMode(collector: MetaObject): boolean {
  * OTEL_RESOURCE_ATTRIBUTES for the collector: namespace, pod/node via the downward API, and the ReplicaSet
  * and Deployment (names and uids) when the lookup knows them.
  */
-function resourceAttributeEnv(pod: Pod, namespace: string, lookup: MutationLookup): EnvVar[] {
+function resourceAttributeEnv(pod: Pod, namespace: string, lookup: SidecarLookup): EnvVar[] {
   const attrs: { [k: string]: string } = {
     'k8s.namespace.name': namespace,
     'k8s.node.name': '$(OTEL_RESOURCE_ATTRIBUTES_NODE_NAME)',

@@ -1,4 +1,4 @@
-import { effectiveAnnotationValue } from '../../src/instrumentation/annotations';
+import { effectiveAnnotationValue } from '../../src/common/annotations';
 import { lookupFromObjects } from '../../src/instrumentation/lookup';
 import { isAutoInstrumentationInjected, mutatePodInstrumentation } from '../../src/instrumentation/mutator';
 import { serviceVersionFromImage } from '../../src/instrumentation/resource';

@@ -3,7 +3,7 @@
  * schema (`collectorV1beta1Schema`) and the TypeScript types (`./collector-types`) are derived.
  */
 import * as k from '../core-schemas';
-import type * as core from '../core-types';
+import type * as core from '../../common/core-types';
 import {
   arr, atomicArr, bool, duration, enumOf, int32, int64, mapOf, obj, opaque, openObj, str,
 } from '../schema-dsl';

@@ -2,7 +2,7 @@
  * OpenTelemetryCollector `opentelemetry.io/v1beta1` as TypeScript types (plain JSON shape, field names as in the
  * CRD). Every type here is derived from the schema declaration in `./collector-schema`, so they cannot drift.
  */
-import type { Condition } from '../core-types';
+import type { Condition } from '../../common/core-types';
 import type { TypeOf } from '../schema-dsl';
 import type * as s from './collector-schema';
 import type * as c from './common-schema';

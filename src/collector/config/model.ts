@@ -28,10 +28,8 @@ export interface CollectorConfigJson {
 
 export const COMPONENT_SECTIONS = ['receivers', 'processors', 'exporters', 'connectors', 'extensions'] as const;
 
-/** Deep copy of plain JSON. */
-export function cloneJson<T>(v: T): T {
-  return v === undefined ? v : JSON.parse(JSON.stringify(v));
-}
+/** Deep copy of plain JSON (one home: common/json). */
+export { cloneJson } from '../../common/json';
 
 const nonEmptyList = (l: string[] | null | undefined) => (l && l.length > 0 ? l : undefined);
 

@@ -1,4 +1,4 @@
-import { MetaObject, PodMeta } from './types';
+import { MetaObject, PodMeta } from './pod';
 
 /**
  * The effective value of an injection annotation, from the pod's and its namespace's annotations.
