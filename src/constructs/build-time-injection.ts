@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KubeObject } from '../common/kube';
 import { mutatePod } from '../webhook/pod-mutator';
@@ -78,33 +78,27 @@ function requestsFor(workload: IConstruct): WorkloadRequests {
   const reqs: WorkloadRequests = { instrumentations: [] };
   REQUESTS.set(apiObject, reqs);
 
-  // Two lazy patches (template metadata, template spec) computed from one mutation per toJson() call.
-  // Computing needs the object's JSON, i.e. a nested toJson(), during which our patches must be no-ops.
-  let busy = false;
-  let pending: Pod | undefined;
-  const noop = { op: 'test', path: '/kind', value: apiObject.kind };
-  const compute = (): Pod => {
-    busy = true;
-    try {
-      const json = apiObject.toJson() as { [k: string]: unknown };
-      return mutateTemplate(workload.node.path, apiObject.kind, json, base, reqs);
-    } finally {
-      busy = false;
-    }
+  // The mutation runs on the finished JSON of the object: the original toJson() is wrapped rather than
+  // given JSON patches, because an L1 import class (what cdk8s-plus workloads are made of) maps its typed props
+  // to JSON *after* the patches are applied, and that mapping reads IntOrString/Quantity wrappers: plain values
+  // written by a patch (a probe's port 8080, a cpu "500m") came out as `tcpSocket: {}` and `limits: {}`.
+  const toJson = apiObject.toJson.bind(apiObject);
+  apiObject.toJson = () => {
+    const json = toJson() as { [k: string]: unknown };
+    const pod = mutateTemplate(workload.node.path, apiObject.kind, json, base, reqs);
+    return pointerSet(json, base, { ...(pointerGet(json, base) as object), metadata: pod.metadata, spec: pod.spec });
   };
-  const metadataPatch = { _toJson: () => {
-    if (busy) return noop;
-    pending = compute();
-    return { op: 'add', path: `${base}/metadata`, value: pending.metadata };
-  } };
-  const specPatch = { _toJson: () => {
-    if (busy) return noop;
-    const pod = pending ?? compute();
-    pending = undefined;
-    return { op: 'add', path: `${base}/spec`, value: pod.spec };
-  } };
-  apiObject.addJsonPatch(metadataPatch as unknown as JsonPatch, specPatch as unknown as JsonPatch);
   return reqs;
+}
+
+/** Returns `obj` with the value at `pointer` replaced (the whole object for ''). */
+function pointerSet(obj: { [k: string]: unknown }, pointer: string, value: unknown): { [k: string]: unknown } {
+  if (pointer === '') return value as { [k: string]: unknown };
+  const keys = pointer.split('/').slice(1);
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) cur = (cur[k] ??= {}) as { [k: string]: unknown };
+  cur[keys[keys.length - 1]] = value;
+  return obj;
 }
 
 function pointerGet(obj: unknown, pointer: string): unknown {

@@ -8,6 +8,7 @@ import { CollectorMode } from '../../src/constructs/collector/props';
 import { Instrumentation, Propagator, SamplerType } from '../../src/constructs/instrumentation';
 import { Language } from '../../src/instrumentation/languages';
 import { injectCollectorSidecar } from '../../src/constructs/sidecar-injection';
+import { PLUS_WORKLOAD_KINDS, podTemplateOf, synthPlusWorkloads } from './support/plus-workloads';
 
 type Json = { [k: string]: any };
 const envOf = (c: Json) => Object.fromEntries((c.env ?? []).map((e: Json) => [e.name, e.value ?? e.valueFrom]));
@@ -92,7 +93,7 @@ describe('Instrumentation construct', () => {
       .toEqual(['opentelemetry-auto-instrumentation-java', 'opentelemetry-auto-instrumentation-python']);
     expect(envOf(out.spec.template.spec.containers[1]).PYTHONPATH).toContain('/otel-auto-instrumentation-python');
     expect(envOf(out.spec.template.spec.containers[0]).PYTHONPATH).toBeUndefined();
-    // toJson twice gives the same result (the lazy patch does not accumulate)
+    // toJson twice gives the same result (the wrapped toJson mutates a fresh copy each time)
     expect(ApiObject.of(deploy).toJson()).toEqual(ApiObject.of(deploy).toJson());
   });
 
@@ -181,5 +182,61 @@ service: { pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
     const col = new OtelCollector(c, 'col', { name: 'gw', config });
     const pod = new k8s.KubePod(c, 'p', { spec: { containers: [{ name: 'app', image: 'a:1' }] } });
     expect(() => injectCollectorSidecar(pod, col)).toThrow(/mode is not set to sidecar/);
+  });
+});
+
+describe('build-time injection keeps every field of cdk8s-plus workloads (issue 14 #1)', () => {
+  const config = CollectorConfig.fromYaml(`
+receivers: { otlp: { protocols: { grpc: {} } } }
+exporters: { debug: {} }
+service: { pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
+`);
+  const withoutTemplateSpec = (o: Json) => {
+    const copy = JSON.parse(JSON.stringify(o));
+    const t = podTemplateOf(copy);
+    delete t.spec.containers;
+    delete t.spec.initContainers;
+    delete t.spec.volumes;
+    delete t.metadata.annotations;
+    delete t.metadata.labels;
+    return copy;
+  };
+  /** Every field of each original container is in the injected one: equal, or (lists the injector extends) contained. */
+  const expectKept = (before: Json, after: Json) => {
+    expect(withoutTemplateSpec(after)).toEqual(withoutTemplateSpec(before));
+    const b = podTemplateOf(before);
+    const a = podTemplateOf(after);
+    for (const [k, v] of Object.entries(b.metadata.labels ?? {})) expect(a.metadata.labels[k]).toBe(v);
+    expect(a.spec.volumes).toEqual(expect.arrayContaining(b.spec.volumes));
+    for (const container of b.spec.containers) {
+      const injected = a.spec.containers.find((x: Json) => x.name === container.name);
+      for (const [key, value] of Object.entries(container)) {
+        if (key === 'env' || key === 'volumeMounts') expect(injected[key]).toEqual(expect.arrayContaining(value as Json[]));
+        else expect([key, injected[key]]).toEqual([key, value]);
+      }
+    }
+  };
+
+  test.each(['instrumentation', 'sidecar'])('%s: probes, ports, resources, env and mounts of all five kinds survive', (what) => {
+    const before = synthPlusWorkloads('shop');
+    const after = synthPlusWorkloads('shop', (c, workload) => {
+      if (what === 'instrumentation') {
+        const inst = (c.node.tryFindChild('inst') as Instrumentation | undefined) ?? new Instrumentation(c, 'inst', { metadata: { name: 'java' } });
+        inst.inject(workload, { language: Language.JAVA });
+      } else {
+        const col = (c.node.tryFindChild('col') as OtelCollector | undefined)
+          ?? new OtelCollector(c, 'col', { name: 'agent', mode: CollectorMode.SIDECAR, config });
+        injectCollectorSidecar(workload, col);
+      }
+    }).filter((o) => (PLUS_WORKLOAD_KINDS as readonly string[]).includes(o.kind));
+    const workloads = before.filter((o) => (PLUS_WORKLOAD_KINDS as readonly string[]).includes(o.kind));
+    expect(after.map((o) => o.kind)).toEqual([...PLUS_WORKLOAD_KINDS]);
+    for (const [i, b] of workloads.entries()) {
+      const app = podTemplateOf(after[i]).spec.containers.find((x: Json) => x.name === 'app');
+      expect(app.readinessProbe.httpGet).toEqual({ path: '/ready', port: 8080, scheme: 'HTTP' });
+      expect(app.livenessProbe.tcpSocket).toEqual({ port: 8080 });
+      expect(app.resources).toEqual({ limits: { cpu: '750m', memory: '256Mi' }, requests: { cpu: '250m', memory: '128Mi' } });
+      expectKept(b, after[i]);
+    }
   });
 });

@@ -8,8 +8,10 @@ import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { allCrds } from '../../src/apis';
 import type { KubeClient, KubeObject } from '../../src/devcluster';
-import { CollectorConfig, OtelCollector } from '../../src';
+import { CollectorConfig, CollectorMode, injectCollectorSidecar, Instrumentation, OtelCollector } from '../../src';
+import { Language } from '../../src/instrumentation/languages';
 import { renderObjects as renderObjectsOfLibrary } from '../../src/render';
+import { synthPlusWorkloads } from '../instrumentation/support/plus-workloads';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -63,6 +65,36 @@ export function synthesizeOtelCollector(props: {
     config: CollectorConfig.fromObject(props.config as Parameters<typeof CollectorConfig.fromObject>[0]),
   });
   return chart.toJson() as KubeObject[];
+}
+
+/** How `synthesizeInjectedPlusWorkloads` injects into each workload. */
+export type PlusInjection = 'none' | 'java' | 'sidecar' | 'java+sidecar';
+
+/**
+ * The cdk8s-plus Deployment, StatefulSet, DaemonSet, Job and CronJob of test/instrumentation/support, with
+ * `Instrumentation.inject()` and/or `injectCollectorSidecar()` applied at synth time; only the workloads (and
+ * the StatefulSet's Service) are returned, not the custom resources.
+ */
+export function synthesizeInjectedPlusWorkloads(namespace: string, how: PlusInjection): KubeObject[] {
+  let inst: Instrumentation | undefined;
+  let collector: OtelCollector | undefined;
+  const objects = synthPlusWorkloads(namespace, (chart, workload) => {
+    if (how === 'java' || how === 'java+sidecar') {
+      inst ??= new Instrumentation(chart, 'inst', { metadata: { name: 'java' }, endpoint: 'http://$(OTEL_NODE_IP):4317' });
+      inst.inject(workload, { language: Language.JAVA });
+    }
+    if (how === 'sidecar' || how === 'java+sidecar') {
+      collector ??= new OtelCollector(chart, 'agent', {
+        name: 'agent', mode: CollectorMode.SIDECAR,
+        config: CollectorConfig.fromObject({
+          receivers: { otlp: { protocols: { grpc: {} } } }, exporters: { debug: {} },
+          service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
+        }),
+      });
+      injectCollectorSidecar(workload, collector);
+    }
+  });
+  return objects.filter((o) => !CR_KINDS.includes(o.kind)) as KubeObject[];
 }
 
 // ---- upstream e2e data ----------------------------------------------------------------------------------
