@@ -17,7 +17,7 @@ import {
   CollectorConfigJson, collectorModelFromCustomResource, defaultConfigOf, parseConfigYaml, renderCollector,
 } from './collector';
 import { InvalidInputError } from './common/errors';
-import { describeObject, KubeObject } from './common/kube';
+import { describeObject, KubeObject, withoutIncompleteOwnerReferences } from './common/kube';
 import {
   buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr, isGeneratedByCollectorIn,
   TARGET_ALLOCATOR_LABEL,
@@ -78,14 +78,6 @@ export function renderObjects(crs: readonly KubeObject[], options: RenderOptions
  */
 export function reconcileObjects(crs: readonly KubeObject[], options: RenderOptions = {}): KubeObject[] {
   return renderWithOwners(crs, { strictConfig: false, ...options }).objects;
-}
-
-function withoutIncompleteOwnerReferences(obj: KubeObject): KubeObject {
-  const refs = obj.metadata.ownerReferences;
-  if (!refs || refs.every((r) => r.uid)) return obj;
-  const kept = refs.filter((r) => r.uid);
-  const { ownerReferences: _dropped, ...metadata } = obj.metadata;
-  return { ...obj, metadata: kept.length ? { ...metadata, ownerReferences: kept } : metadata };
 }
 
 /** Parses multi-document YAML and renders every custom resource in it. */

@@ -1,5 +1,5 @@
 import { parseCustomResources } from '../apis';
-import { KubeObject } from '../common/kube';
+import { KubeObject, withoutIncompleteOwnerReferences } from '../common/kube';
 import { lookupFromObjects } from '../instrumentation/lookup';
 import { MetaObject } from '../instrumentation/types';
 import { podForWorkload, POD_WORKLOAD_KINDS } from '../instrumentation/workloads';
@@ -25,7 +25,9 @@ export interface InjectOptions {
 /**
  * `cdk8s-otel inject -f FILE`: prints the pods of the workloads in FILE as the operator's pod webhook would
  * admit them, using the Instrumentations, collectors, Namespaces, Secrets and ConfigMaps of the same file.
- * A Deployment's pod is the one its ReplicaSet creates, so owner-derived names come out as in a cluster.
+ * A Deployment's pod is the one its ReplicaSet creates, so owner-derived names come out as in a cluster; owner
+ * references without a uid (the ReplicaSet, and workloads given without one) are left out of the printed pods,
+ * so they can be applied.
  * Exit codes: 0 ok, 1 invalid input (or a pod the webhook would leave unchanged with an error), 2 usage.
  */
 export async function runInject(opts: InjectOptions, io: CliIo): Promise<number> {
@@ -62,14 +64,16 @@ export async function runInject(opts: InjectOptions, io: CliIo): Promise<number>
   const pods: KubeObject[] = [];
   for (const b of built) {
     const what = `${b.workload.kind} ${b.pod.metadata.namespace}/${b.workload.metadata?.name}`;
-    const result = mutatePod(b.pod as unknown as KubeObject, lookup, { enabledLanguages, nativeSidecars: opts.nativeSidecars });
+    const result = mutatePod(b.pod as unknown as KubeObject, lookup, {
+      enabledLanguages, nativeSidecars: opts.nativeSidecars, enableHint: (language) => `run inject with --enable ${language}`,
+    });
     for (const w of result.warnings) io.stderr(`warning: ${what}: ${w}\n`);
     for (const ev of result.events) io.stderr(`event ${ev.type} ${ev.reason}: ${what}: ${ev.message}\n`);
     for (const err of result.errors) {
       failed = true;
       io.stderr(`error: ${what}: ${err}; the webhook admits this pod unchanged\n`);
     }
-    pods.push(result.pod);
+    pods.push(withoutIncompleteOwnerReferences(result.pod));
   }
   io.stdout(formatObjects(pods, format));
   return failed ? EXIT_INVALID_INPUT : EXIT_OK;

@@ -30,7 +30,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     });
 
   program.command('inject')
-    .description('print the pods of the workloads in FILE as the pod admission webhook would admit them')
+    .description('print the pods of the workloads in FILE as the pod admission webhook would admit them '
+      + '(owner references without a uid, e.g. to the ReplicaSet a Deployment would create, are left out so the pods can be applied)')
     .requiredOption('-f, --file <file>', 'multi-document YAML with workloads/pods and the Instrumentations, collectors and Namespaces they use, or - for stdin')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('-n, --namespace <namespace>', 'namespace of objects that name none', 'default')

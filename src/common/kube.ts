@@ -23,3 +23,15 @@ export function describeObject(obj: { kind?: string; metadata?: { name?: string;
   const name = obj.metadata?.name ?? '<unnamed>';
   return `${obj.kind ?? '<no kind>'} ${ns ? `${ns}/` : ''}${name}`;
 }
+
+/**
+ * The object without the owner references that lack a uid (the API server rejects them: `uid: must not be
+ * empty`); such references only stand for owners we named but that do not exist yet.
+ */
+export function withoutIncompleteOwnerReferences<T extends KubeObject>(obj: T): T {
+  const refs = obj.metadata.ownerReferences;
+  if (!refs || refs.every((r) => r.uid)) return obj;
+  const kept = refs.filter((r) => r.uid);
+  const { ownerReferences: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata: kept.length ? { ...metadata, ownerReferences: kept } : metadata };
+}

@@ -20,6 +20,11 @@ export interface InstrumentationMutatorOptions {
   readonly enabledLanguages?: { readonly [language: string]: boolean };
   /** `--auto-instrumentation-<lang>-image` overrides of the default images. */
   readonly images?: ImageOverrides;
+  /**
+   * How to enable a language, for the note on a rejected one: the caller's own switch (the CLI's `--enable <lang>`).
+   * @default - the operator's flag: "start the operator with --enable-<lang>-instrumentation"
+   */
+  readonly enableHint?: (language: string) => string;
 }
 
 /** An event the webhook records on the pod (upstream: InstrumentationRequestRejected). */
@@ -86,7 +91,8 @@ export function mutatePodInstrumentation(input: Pod, lookup: MutationLookup,
       if (!enabled) {
         const message = `support for ${def.display} auto instrumentation is not enabled`;
         events.push({ type: 'Warning', reason: 'InstrumentationRequestRejected', message });
-        logs.push(`${message} (start the operator with --enable-${def.language}-instrumentation)`);
+        const hint = options.enableHint?.(def.language) ?? `start the operator with --enable-${def.language}-instrumentation`;
+        logs.push(`${message} (${hint})`);
         continue;
       }
       const variant = def.variantAnnotation ? effectiveAnnotationValue(nsObject, pod.metadata, def.variantAnnotation) : '';

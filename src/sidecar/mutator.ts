@@ -105,7 +105,8 @@ export function mutatePodSidecar(input: Pod, lookup: SidecarLookup, options: Sid
   const env = (container.env ??= []);
   if (!env.some((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES')) env.push(...resourceAttributeEnv(pod, namespace, lookup));
 
-  pod.spec.volumes = [...(pod.spec.volumes ?? []), ...clone(parts.volumes)];
+  // Go's append of nothing to nil stays nil: no `volumes: []` on a pod that had none.
+  if (parts.volumes.length > 0) pod.spec.volumes = [...(pod.spec.volumes ?? []), ...clone(parts.volumes)];
   if (parts.initContainers.length > 0) pod.spec.initContainers = [...(pod.spec.initContainers ?? []), ...clone(parts.initContainers)];
   if (options.nativeSidecars) {
     container.restartPolicy = 'Always';
@@ -134,7 +135,9 @@ function isSidecarMode(collector: MetaObject): boolean {
 
 /**
  * OTEL_RESOURCE_ATTRIBUTES for the collector: namespace, pod/node via the downward API, and the ReplicaSet
- * and Deployment (names and uids) when the lookup knows them.
+ * and Deployment names when the lookup knows them, with their uids when those are known (a cluster object always
+ * has one; the workloads `inject` reads from a file or synthesizes often do not, and `k8s.deployment.uid=` with
+ * nothing after it is no attribute at all).
  */
 function resourceAttributeEnv(pod: Pod, namespace: string, lookup: SidecarLookup): EnvVar[] {
   const attrs: { [k: string]: string } = {
@@ -147,12 +150,12 @@ function resourceAttributeEnv(pod: Pod, namespace: string, lookup: SidecarLookup
   const rs = rsRef ? lookup.owner(namespace, 'ReplicaSet', rsRef.name) : undefined;
   if (rs) {
     attrs['k8s.replicaset.name'] = rs.metadata?.name ?? '';
-    attrs['k8s.replicaset.uid'] = rs.metadata?.uid ?? '';
+    if (rs.metadata?.uid) attrs['k8s.replicaset.uid'] = rs.metadata.uid;
     const depRef = (rs.metadata?.ownerReferences ?? []).find((o) => o.kind === 'Deployment');
     const dep = depRef ? lookup.owner(namespace, 'Deployment', depRef.name) : undefined;
     if (dep) {
       attrs['k8s.deployment.name'] = dep.metadata?.name ?? '';
-      attrs['k8s.deployment.uid'] = dep.metadata?.uid ?? '';
+      if (dep.metadata?.uid) attrs['k8s.deployment.uid'] = dep.metadata.uid;
     }
   }
   const fieldRef = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });

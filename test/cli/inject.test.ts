@@ -50,17 +50,40 @@ describe('cdk8s-otel inject', () => {
     expect(await runInject({ file: writeTemp(INPUT) }, t.io)).toBe(0);
     const [pod] = parseAllDocuments(t.out()).map((d) => d.toJS());
     expect(pod.kind).toBe('Pod');
-    expect(pod.metadata.ownerReferences[0]).toMatchObject({ kind: 'ReplicaSet', controller: true });
-    expect(pod.metadata.ownerReferences[0].name).toMatch(/^cart-[bcdfghjklmnpqrstvwxz2456789]+$/);
-    expect(pod.metadata.generateName).toBe(`${pod.metadata.ownerReferences[0].name}-`);
+    expect(pod.metadata.generateName).toMatch(/^cart-[bcdfghjklmnpqrstvwxz2456789]+-$/);
+    const rsName = pod.metadata.generateName.slice(0, -1);
     const env = Object.fromEntries(pod.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
     expect(env.OTEL_SERVICE_NAME).toBe('cart');
     expect(env.JAVA_TOOL_OPTIONS).toBe(' -javaagent:/otel-auto-instrumentation-java-app/javaagent.jar');
     expect(env.OTEL_RESOURCE_ATTRIBUTES).toContain('k8s.deployment.name=cart');
-    expect(env.OTEL_RESOURCE_ATTRIBUTES).toContain(`k8s.replicaset.name=${pod.metadata.ownerReferences[0].name}`);
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toContain(`k8s.replicaset.name=${rsName}`);
     expect(env.OTEL_RESOURCE_ATTRIBUTES).toContain('service.version=1.4.2');
     expect(pod.spec.initContainers.map((c: { name: string }) => c.name)).toEqual(['opentelemetry-auto-instrumentation-java']);
     expect(t.err()).toBe('');
+  });
+
+  test('printed pods can be applied: owner references without a uid are left out (issue 14 #15)', async () => {
+    const withUids = `${INPUT}---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: agent, namespace: shop, uid: 6f1e2d3c-0000-4000-8000-000000000001 }
+spec:
+  selector: { matchLabels: { app: agent } }
+  template:
+    metadata: { labels: { app: agent }, annotations: { instrumentation.opentelemetry.io/inject-java: "true" } }
+    spec: { containers: [{ name: app, image: agent:1 }] }
+`;
+    const t = io();
+    expect(await runInject({ file: writeTemp(withUids) }, t.io)).toBe(0);
+    const [deploymentPod, daemonSetPod] = parseAllDocuments(t.out()).map((d) => d.toJS());
+    // the ReplicaSet does not exist yet: no reference, but its name still drives the resource attributes
+    expect(deploymentPod.metadata.ownerReferences).toBeUndefined();
+    expect(deploymentPod.metadata.generateName).toMatch(/^cart-[bcdfghjklmnpqrstvwxz2456789]+-$/);
+    const env = Object.fromEntries(deploymentPod.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toContain('k8s.replicaset.name=cart-');
+    // a workload given with its uid keeps the complete reference
+    expect(daemonSetPod.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent',
+      uid: '6f1e2d3c-0000-4000-8000-000000000001', controller: true, blockOwnerDeletion: true }]);
   });
 
   test('reads standard input with -f - and prints JSON as a List', async () => {
@@ -115,6 +138,9 @@ describe('cdk8s-otel inject', () => {
     const off = io();
     expect(await runInject({ file: writeTemp(goInput) }, off.io)).toBe(0);
     expect(off.err()).toContain('InstrumentationRequestRejected');
+    // the note names the CLI's own switch, not the operator's flag (issue 14 #14)
+    expect(off.err()).toContain('warning: Deployment shop/cart: support for Go auto instrumentation is not enabled (run inject with --enable go)');
+    expect(off.err()).not.toContain('--enable-go-instrumentation');
     expect(off.out()).not.toContain('opentelemetry-auto-instrumentation');
     const on = io();
     expect(await runInject({ file: writeTemp(goInput), enable: ['go'] }, on.io)).toBe(0);

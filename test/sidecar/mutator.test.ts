@@ -35,6 +35,15 @@ describe('sidecar injection', () => {
     expect(r.pod.metadata.labels).toEqual({ 'sidecar.opentelemetry.io/injected': 'apps.agent' });
   });
 
+  test('owners without a uid give names only, and a pod without volumes gets no volumes: [] (issue 14 #11)', () => {
+    const noUids: MetaObject[] = owners.map((o) => ({ ...o, metadata: { ...o.metadata, uid: undefined } }));
+    const r = mutatePodSidecar(pod({ [KEY]: 'true' }), lookupFromObjects([collector('agent'), ...noUids], NS));
+    const attrs = r.pod.spec.containers[1].env!.find((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES')!.value!;
+    expect(attrs).toBe('k8s.deployment.name=web,k8s.namespace.name=apps,k8s.node.name=$(OTEL_RESOURCE_ATTRIBUTES_NODE_NAME),'
+      + 'k8s.pod.name=$(OTEL_RESOURCE_ATTRIBUTES_POD_NAME),k8s.pod.uid=$(OTEL_RESOURCE_ATTRIBUTES_POD_UID),k8s.replicaset.name=web-7c9');
+    expect(r.pod.spec).not.toHaveProperty('volumes');
+  });
+
   test('a namespace annotation applies to pods without one; a pod "false" wins', () => {
     const nsObj = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, annotations: { [KEY]: 'agent' } } };
     expect(run(pod({}), [collector('agent'), nsObj]).pod.spec.containers).toHaveLength(2);
