@@ -75,8 +75,10 @@ export function injectCopyAgent(ctx: LanguageContext, lang: CopyAgentLanguage): 
   init.volumeMounts = [{ name: volume.name, mountPath: lang.initMountPath }];
   withOptional(init, { imagePullPolicy: ctx.inst.spec.imagePullPolicy });
   insertInitContainer(pod, init, first.name);
-  for (const extra of lang.extraInitContainers?.(volume.name) ?? []) insertInitContainer(pod, extra, first.name);
-  setInitSecurityContext(pod, ctx.inst, first, initName);
+  const extras = lang.extraInitContainers?.(volume.name) ?? [];
+  for (const extra of extras) insertInitContainer(pod, extra, first.name);
+  // Java's extension containers get the agent container's securityContext too (upstream, like the agent's).
+  setInitSecurityContext(pod, ctx.inst, first, [initName, ...extras.map((e) => e.name)]);
 }
 
 /** Sets `name` to `ours`, or appends `ours` to an existing literal value; a `valueFrom` value is left alone. */

@@ -3,7 +3,8 @@ import { appendToEnvValue, LanguageContext } from './language';
 import { isInitContainer, withOptional } from './pod-utils';
 import { injectCommonEnv, injectCommonSdkConfig } from './sdk-config';
 import { Container } from './types';
-import { AGENT_DIR, CLONE_CONTAINER_NAME, cloneContainer, dropConfigMount, SID_PLACEHOLDER, SOURCE_CONF_DIR, webServerSettings } from './webserver';
+import { NGINX_AGENT_SCRIPT, NGINX_CLONE_SCRIPT } from './scripts';
+import { AGENT_DIR, attachContainerEnv, CLONE_CONTAINER_NAME, cloneContainer, dropConfigMount, SOURCE_CONF_DIR, webServerSettings } from './webserver';
 
 const CLONE = CLONE_CONTAINER_NAME;
 const ATTACH = 'otel-agent-attach-nginx';
@@ -11,31 +12,6 @@ const CONF_VOLUME = 'otel-nginx-conf-dir';
 const AGENT_VOLUME = 'otel-nginx-agent';
 const DEFAULT_CONFIG_FILE = '/etc/nginx/nginx.conf';
 const LD_LIBRARY_PATH = 'LD_LIBRARY_PATH';
-
-/** The clone script: copies the config directory (`$1`) and records the nginx version for the attach script. */
-const CLONE_SCRIPT = [
-  `cp -r "$1"/. ${SOURCE_CONF_DIR}`,
-  'NGINX_VERSION="$( { nginx -v ; } 2>&1 )"',
-  `echo "\${NGINX_VERSION##*/}" > ${SOURCE_CONF_DIR}/version.txt`,
-].join(' && ');
-
-/**
- * The attach script: copies the module matching the nginx version the clone recorded, writes the module
- * config (pod name as instance id) into conf.d, and loads the module first in the main config file (`$1`).
- * `env OTEL_RESOURCE_ATTRIBUTES;` lets the nginx worker see the variable.
- */
-const ATTACH_SCRIPT = [
-  'set -e',
-  `cp -r /opt/opentelemetry/* ${AGENT_DIR}`,
-  `NGINX_VERSION=$(cat ${SOURCE_CONF_DIR}/version.txt)`,
-  `agentLogDir=$(echo "${AGENT_DIR}/logs" | sed 's,/,\\\\/,g')`,
-  `sed "s,__agent_log_dir__,\${agentLogDir},g" ${AGENT_DIR}/conf/opentelemetry_sdk_log4cxx.xml.template > ${AGENT_DIR}/conf/opentelemetry_sdk_log4cxx.xml`,
-  `printf '%b' "$OTEL_NGINX_AGENT_CONF" > ${SOURCE_CONF_DIR}/opentelemetry_agent.conf`,
-  `sed -i "s,${SID_PLACEHOLDER},\${OTEL_NGINX_SERVICE_INSTANCE_ID},g" ${SOURCE_CONF_DIR}/opentelemetry_agent.conf`,
-  `sed -i "1s,^,load_module ${AGENT_DIR}/WebServerModule/Nginx/\${NGINX_VERSION}/ngx_http_opentelemetry_module.so;\\n,g" ${SOURCE_CONF_DIR}/$1`,
-  `sed -i "1s,^,env OTEL_RESOURCE_ATTRIBUTES;\\n,g" ${SOURCE_CONF_DIR}/$1`,
-  `mkdir -p ${SOURCE_CONF_DIR}/conf.d && mv ${SOURCE_CONF_DIR}/opentelemetry_agent.conf ${SOURCE_CONF_DIR}/conf.d`,
-].join('\n');
 
 /**
  * Nginx: the same clone/attach pattern as Apache HTTPD, with unsized emptyDirs, the config directory taken
@@ -59,7 +35,7 @@ export function injectNginx(ctx: LanguageContext): void {
       (pod.spec.volumes ??= []).push({ name: CONF_VOLUME, emptyDir: {} });
       // `sh -c SCRIPT -- DIR`: the configured directory reaches the script as $1, never parsed by the shell.
       const clone = cloneContainer(c, CLONE, ['/bin/sh', '-c'], CONF_VOLUME, spec?.resourceRequirements);
-      clone.args = [CLONE_SCRIPT, '--', confDir];
+      clone.args = [NGINX_CLONE_SCRIPT, '--', confDir];
       withOptional(clone, { securityContext: ctx.inst.spec.initContainerSecurityContext });
       inits.push(clone);
       dropConfigMount(c, confDir);
@@ -72,8 +48,9 @@ export function injectNginx(ctx: LanguageContext): void {
       const conf = webServerSettings(ctx, c, 'NginxModule', 'nginx', spec?.attrs).map(([k, v]) => `${k} ${v};\n`).join('');
       const attach = withOptional<Container>({ name: ATTACH }, { image: spec?.image });
       attach.command = ['/bin/sh', '-c'];
-      attach.args = [ATTACH_SCRIPT, '--', confFile];
-      attach.env = [{ name: 'OTEL_NGINX_AGENT_CONF', value: conf }, fieldRefEnv('OTEL_NGINX_SERVICE_INSTANCE_ID', 'metadata.name')];
+      attach.args = [NGINX_AGENT_SCRIPT, '--', confFile];
+      attach.env = attachContainerEnv(ctx, spec?.env, { name: 'OTEL_NGINX_AGENT_CONF', value: conf },
+        fieldRefEnv('OTEL_NGINX_SERVICE_INSTANCE_ID', 'metadata.name'));
       withOptional(attach, {
         resources: spec?.resourceRequirements,
       });

@@ -27,11 +27,14 @@ export function instrumentationVolume(spec: LanguageSpec | undefined, name: stri
   return { name, emptyDir: { sizeLimit: spec?.volumeLimitSize || DEFAULT_VOLUME_SIZE } };
 }
 
-/** `initContainerSecurityContext` from the CR, else a copy of the first target container's securityContext. */
-export function setInitSecurityContext(pod: Pod, inst: InstrumentationResource, firstTarget: Container, initName: string): void {
+/**
+ * Gives the named injected init containers `initContainerSecurityContext` from the CR, else a copy of the first
+ * target container's securityContext (so they run under the same restricted PodSecurity as the app).
+ */
+export function setInitSecurityContext(pod: Pod, inst: InstrumentationResource, firstTarget: Container, initNames: readonly string[]): void {
   const sc = inst.spec.initContainerSecurityContext ?? firstTarget.securityContext;
   for (const c of pod.spec.initContainers ?? []) {
-    if (c.name !== initName) continue;
+    if (!initNames.includes(c.name)) continue;
     if (sc === undefined) delete c.securityContext;
     else c.securityContext = clone(sc);
   }

@@ -1,6 +1,7 @@
 import { LanguageContext } from './language';
 import { chooseServiceName, createResourceMap } from './resource';
-import { Container, WebServerAttr } from './types';
+import { appendIfNotSet, fieldRefEnv } from './env';
+import { Container, EnvVar, WebServerAttr } from './types';
 
 /** Shared by the Apache HTTPD and Nginx injectors: both configure a native agent module through a config file. */
 
@@ -13,10 +14,11 @@ export const APACHE_ATTACH_CONTAINER_NAME = 'otel-agent-attach-apache';
 
 /**
  * The agent's key/value settings, sorted by key. Service name and namespace come from the pod as for the
- * SDKs; the instance id is a placeholder the attach script replaces with the pod name.
+ * SDKs; the instance id is a placeholder the attach script replaces with the pod name. `values` replaces some
+ * default values (by key without the prefix); `attrs` replace or add settings last.
  */
 export function webServerSettings(ctx: LanguageContext, container: Container, prefix: string, fallbackNamespace: string,
-  attrs: readonly WebServerAttr[] | undefined): Array<[string, string]> {
+  attrs: readonly WebServerAttr[] | undefined, values: { readonly [key: string]: string } = {}): Array<[string, string]> {
   const res = createResourceMap(ctx.inst, ctx.namespace, ctx.pod, container, ctx.lookup);
   const useLabels = ctx.inst.spec.defaults?.useLabelsForResourceAttributes === true;
   const settings: { [key: string]: string } = {
@@ -29,8 +31,20 @@ export function webServerSettings(ctx: LanguageContext, container: Container, pr
     [`${prefix}ResolveBackends`]: 'ON',
     [`${prefix}TraceAsError`]: 'ON',
   };
+  for (const [k, v] of Object.entries(values)) settings[`${prefix}${k}`] = v;
   for (const a of attrs ?? []) settings[a.name] = a.value;
   return Object.keys(settings).sort().map((k) => [k, settings[k]]);
+}
+
+/**
+ * The attach container's env (upstream's initContainerUserEnv): the language's env, then the Instrumentation's
+ * env and OTEL_POD_IP/OTEL_NODE_IP where not yet set, then the agent's own variables. The order lets the kubelet
+ * expand `$(OTEL_NODE_IP)` (or any user variable) in the generated agent config, e.g. in the exporter endpoint.
+ */
+export function attachContainerEnv(ctx: LanguageContext, languageEnv: readonly EnvVar[] | undefined, ...own: EnvVar[]): EnvVar[] {
+  const env = appendIfNotSet([], ...(languageEnv ?? []), ...(ctx.inst.spec.env ?? []),
+    fieldRefEnv('OTEL_POD_IP', 'status.podIP'), fieldRefEnv('OTEL_NODE_IP', 'status.hostIP'));
+  return [...env, ...own];
 }
 
 /**
