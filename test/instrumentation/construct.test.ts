@@ -13,6 +13,13 @@ import { PLUS_WORKLOAD_KINDS, podTemplateOf, synthPlusWorkloads } from './suppor
 type Json = { [k: string]: any };
 const envOf = (c: Json) => Object.fromEntries((c.env ?? []).map((e: Json) => [e.name, e.value ?? e.valueFrom]));
 
+/** A minimal collector config for sidecar-mode collectors. */
+const config = CollectorConfig.fromYaml(`
+receivers: { otlp: { protocols: { grpc: {} } } }
+exporters: { debug: {} }
+service: { pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
+`);
+
 function chart() {
   return new Chart(Testing.app(), 'test', { namespace: 'shop' });
 }
@@ -146,11 +153,6 @@ describe('Instrumentation construct', () => {
 });
 
 describe('build-time collector sidecar', () => {
-  const config = CollectorConfig.fromYaml(`
-receivers: { otlp: { protocols: { grpc: {} } } }
-exporters: { debug: {} }
-service: { pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
-`);
 
   test('injectCollectorSidecar adds the otc-container and the injected label', () => {
     const c = chart();
@@ -186,11 +188,6 @@ service: { pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
 });
 
 describe('build-time injection keeps every field of cdk8s-plus workloads (issue 14 #1)', () => {
-  const config = CollectorConfig.fromYaml(`
-receivers: { otlp: { protocols: { grpc: {} } } }
-exporters: { debug: {} }
-service: { pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
-`);
   const withoutTemplateSpec = (o: Json) => {
     const copy = JSON.parse(JSON.stringify(o));
     const t = podTemplateOf(copy);
