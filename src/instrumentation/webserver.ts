@@ -55,7 +55,9 @@ export function cloneContainer(app: Container, name: string, command: string[], 
   resources: unknown): Container {
   const clone: Container = { name, command };
   for (const key of ['image', 'env', 'envFrom', 'volumeMounts', 'securityContext', 'imagePullPolicy']) {
-    if (app[key] !== undefined) clone[key] = JSON.parse(JSON.stringify(app[key]));
+    // An empty list is Go's nil there (the app's env is only started, not filled, when the clone is made): omitted.
+    const value = app[key];
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) clone[key] = JSON.parse(JSON.stringify(value));
   }
   clone.volumeMounts = [...(clone.volumeMounts ?? []), { name: confVolume, mountPath: SOURCE_CONF_DIR }];
   if (resources !== undefined) clone.resources = JSON.parse(JSON.stringify(resources));

@@ -77,6 +77,11 @@ describe('Nginx init containers (issue 14 #28, #30)', () => {
   const clone = named(out.spec.initContainers, 'otel-agent-source-container-clone');
   const attach = named(out.spec.initContainers, 'otel-agent-attach-nginx');
 
+  test('a clone of an app container without env has no env: [] (Go\'s nil list is omitted)', () => {
+    const plain = mutate(deploymentPod({ [`${P}inject-nginx`]: 'true' }, [container('web')]), [instrumentation('nginx')]).pod;
+    expect(named(plain.spec.initContainers, 'otel-agent-source-container-clone')).not.toHaveProperty('env');
+  });
+
   test('the clone runs upstream\'s scripts/nginx_clone.sh (cp -r dir/*) with the config directory as $1', () => {
     expect(clone.command).toEqual(['/bin/sh', '-c']);
     const [script, ...rest] = clone.args!;
