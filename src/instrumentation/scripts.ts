@@ -5,7 +5,11 @@
  * upstream's text, kept as the pod shows it. Edit only to follow upstream.
  */
 
-/** `otel-agent-attach-apache`: `$1` is the Apache configuration directory. */
+/**
+ * `otel-agent-attach-apache`: `$1` is the Apache configuration directory. The text is the one read from upstream
+ * (blob of commit f1fc9fb); the be89444 blob could not be read, and may carry, as nginx_agent.sh does, two more
+ * comment lines about the kubelet expanding `$(VAR)` in OTEL_APACHE_AGENT_CONF. The commands are the same.
+ */
 export const APACHE_HTTPD_AGENT_SCRIPT = [
   '#!/bin/sh',
   '# Init container script for Apache HTTPD auto-instrumentation.',
@@ -50,7 +54,7 @@ export const APACHE_HTTPD_AGENT_SCRIPT = [
   '    >> /opt/opentelemetry-webserver/source-conf/httpd.conf',
 ].join('\n') + '\n';
 
-/** `otel-agent-source-container-clone` for Nginx: `$1` is the directory of the nginx configuration file. */
+/** `otel-agent-source-container-clone` for Nginx: `$1` is the directory of the nginx configuration file (blob of d984f53). */
 export const NGINX_CLONE_SCRIPT = [
   '#!/bin/sh',
   '# Clone-container init script for Nginx auto-instrumentation.',
@@ -78,7 +82,7 @@ export const NGINX_CLONE_SCRIPT = [
   'echo "${nginx_version##*/}" > /opt/opentelemetry-webserver/source-conf/version.txt',
 ].join('\n') + '\n';
 
-/** `otel-agent-attach-nginx`: `$1` is the basename of the nginx configuration file. */
+/** `otel-agent-attach-nginx`: `$1` is the basename of the nginx configuration file (blob of commit 2c27f02). */
 export const NGINX_AGENT_SCRIPT = [
   '#!/bin/sh',
   '# Init container script for Nginx auto-instrumentation.',
