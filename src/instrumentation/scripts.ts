@@ -8,7 +8,7 @@
 /**
  * `otel-agent-attach-apache`: `$1` is the Apache configuration directory. The text is the one read from upstream
  * (blob of commit f1fc9fb); the be89444 blob could not be read, and may carry, as nginx_agent.sh does, two more
- * comment lines about the kubelet expanding `$(VAR)` in OTEL_APACHE_AGENT_CONF. The commands are the same.
+ * comment lines about the kubelet expanding `$(VAR)` in OTEL_APACHE_AGENT_CONF (as nginx_agent.sh's change added no command).
  */
 export const APACHE_HTTPD_AGENT_SCRIPT = [
   '#!/bin/sh',
