@@ -8,7 +8,7 @@ export * from './config/validate';
 export * from './config/render';
 export * from './components/types';
 export { receiverParser, knownReceiverTypes } from './components/receivers';
-export { exporterParser, extensionParser, processorParser } from './components/others';
+export { exporterParser, extensionParser, knownExporterTypes, knownExtensionTypes, processorParser } from './components/others';
 export * from './ports';
 export * from './resolve';
 export * from './container';

@@ -17,7 +17,8 @@ const jaegerQuery: ComponentParser = {
     const grpcPort = endpointPort(asRecord(c.grpc)) ?? 16685;
     return [
       { name: portName(id, httpPort), port: httpPort, protocol: 'TCP', targetPort: httpPort },
-      { name: portName(`${id}-2`, grpcPort), port: grpcPort, protocol: 'TCP', appProtocol: 'grpc', targetPort: grpcPort },
+      // upstream sets no appProtocol on either port (the Service port of the gRPC API has none)
+      { name: portName(`${id}-2`, grpcPort), port: grpcPort, protocol: 'TCP', targetPort: grpcPort },
     ];
   },
   defaults(config) {
@@ -100,3 +101,13 @@ const NOTHING: ComponentParser = {};
 export const exporterParser = (type: string): ComponentParser => EXPORTERS[type] ?? NOTHING;
 export const extensionParser = (type: string): ComponentParser => EXTENSIONS[type] ?? NOTHING;
 export const processorParser = (type: string): ComponentParser => PROCESSORS[type] ?? NOTHING;
+
+/** Extension types with a registered parser (for documentation and tests). */
+export function knownExtensionTypes(): string[] {
+  return Object.keys(EXTENSIONS).sort();
+}
+
+/** Exporter types with a registered parser (for documentation and tests). */
+export function knownExporterTypes(): string[] {
+  return Object.keys(EXPORTERS).sort();
+}
