@@ -23,7 +23,7 @@ export function configEnvVars(c: ResolvedCollector): EnvVarJson[] {
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Liveness/readiness probe from the first enabled extension that defines one (health_check). */
+/** Liveness/readiness/startup probe from the first enabled extension that defines one (health_check). */
 export function configProbe(c: ResolvedCollector): ProbeJson | undefined {
   const exts = (c.config.extensions ?? {}) as Record<string, unknown>;
   for (const id of c.enabled.extensions) {
@@ -66,15 +66,14 @@ const resourceEnv = (name: string, resource: string): Json => ({
 
 /**
  * Environment of the collector container: `spec.env`, then what the operator adds unless the user already set a
- * variable of that name: POD_NAME, SHARD (target allocator), GOMEMLIMIT/GOMAXPROCS from the container's limits,
- * variables the receivers need, the operator's proxy settings.
+ * variable of that name: POD_NAME, GOMEMLIMIT/GOMAXPROCS from the container's limits, variables the receivers
+ * need, the operator's proxy settings. No `SHARD`: upstream stopped adding `SHARD=0` behind a target allocator
+ * (#4547, v0.153), since the allocator neutralises the Prometheus-Operator hashmod rule itself.
  */
 export function collectorEnv(c: ResolvedCollector): Json[] {
   const env: Json[] = [...(c.spec.env ?? [])];
   const add = (v: Json) => { if (!env.some((e) => e.name === v.name)) env.push(v); };
   add(fieldEnv('POD_NAME', 'metadata.name'));
-  // every collector behind a target allocator keeps shard 0: the allocator already split the targets
-  if (c.spec.targetAllocator?.enabled) add({ name: 'SHARD', value: '0' });
   add(resourceEnv('GOMEMLIMIT', 'limits.memory'));
   add(resourceEnv('GOMAXPROCS', 'limits.cpu'));
   for (const v of configEnvVars(c)) add({ ...v });
@@ -119,6 +118,8 @@ export function baseContainer(c: ResolvedCollector, args: string[], volumeMounts
     securityContext: c.spec.securityContext,
     livenessProbe: probeWith(probe, c.spec.livenessProbe),
     readinessProbe: probeWith(probe, c.spec.readinessProbe),
+    // upstream derives a startup probe from the same extension since #4348, timed by spec.startupProbe
+    startupProbe: probeWith(probe, c.spec.startupProbe),
     lifecycle: c.spec.lifecycle,
   });
 }

@@ -150,7 +150,7 @@ describe('pass-through fields land where upstream puts them', () => {
     ['volume mounts', c.volumeMounts, [{ name: 'otc-internal', mountPath: '/conf' }, { name: 'v', mountPath: '/v' }, { name: 'configmap-extra-cm', mountPath: '/var/conf/x/configmap-extra-cm' }]],
     ['host port on the container', c.ports.find((x: any) => x.name === 'extra'), { containerPort: 9090, name: 'extra', protocol: 'TCP', hostPort: 19090 }],
     ['volumes', p.volumes.slice(1), [{ name: 'v', emptyDir: {} }, { name: 'configmap-extra-cm', configMap: { name: 'extra-cm' } }]],
-    ['additional containers first', p.containers.map((x: any) => x.name), ['side', 'otc-container']],
+    ['otc-container first, then the additional containers', p.containers.map((x: any) => x.name), ['otc-container', 'side']],
     ['init containers', p.initContainers, [{ name: 'init', image: 'busybox' }]],
     ['nodeSelector', p.nodeSelector, { os: 'linux' }],
     ['affinity', p.affinity, { nodeAffinity: {} }],

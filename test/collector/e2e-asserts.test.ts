@@ -105,7 +105,7 @@ test('create-sm step 04: enableMetrics false removes the ServiceMonitors (04-err
   expect(objs.find((o) => o.kind === 'Service' && o.metadata.name === 'simplest-collector')).toBeDefined();
 });
 
-test('target allocator over mTLS: collector.yaml identical to upstream, client certificate mounted at /tls', () => {
+test('target allocator over mTLS: collector.yaml identical to upstream, client certificate mounted at /tls, no SHARD env', () => {
   const dir = 'e2e-ta-collector-mtls/ta-collector-mtls';
   const expected = loadDocs(`${dir}/00-assert.yaml`).find((d) => d.kind === 'ConfigMap' && d.data?.['collector.yaml']);
   const objs = renderInstall(`${dir}/00-install.yaml`);
@@ -113,7 +113,8 @@ test('target allocator over mTLS: collector.yaml identical to upstream, client c
   const spec = objs.find((o) => o.kind === 'StatefulSet').spec.template.spec;
   expect(spec.volumes[1]).toEqual({ name: 'prometheus-cr-ta-client-cert', secret: { secretName: 'prometheus-cr-ta-client-cert' } });
   expect(spec.containers[0].volumeMounts[1]).toEqual({ name: 'prometheus-cr-ta-client-cert', mountPath: '/tls' });
-  expect(spec.containers[0].env.map((e: any) => e.name)).toContain('SHARD');
+  // upstream removed SHARD=0 in #4547 (v0.153): the allocator neutralises the hashmod rule itself
+  expect(spec.containers[0].env.map((e: any) => e.name)).not.toContain('SHARD');
 });
 
 test('user-provided mTLS material is projected into the same file names', () => {

@@ -67,8 +67,9 @@ export function collectorPodTemplate(c: ResolvedCollector): Json {
     spec: clean({
       serviceAccountName: c.serviceAccountName,
       initContainers: s.initContainers?.length ? s.initContainers : undefined,
-      // upstream lists the user's additional containers before the collector
-      containers: [...(s.additionalContainers ?? []), buildCollectorContainer(c)],
+      // otc-container first (what `kubectl logs`/`exec` pick by default), then the user's additional containers,
+      // as upstream's collector builders do (only its target allocator puts them first)
+      containers: [buildCollectorContainer(c), ...(s.additionalContainers ?? [])],
       volumes: collectorVolumes(c),
       dnsPolicy: dnsPolicy(c),
       dnsConfig: s.podDnsConfig ?? {},
