@@ -14,7 +14,8 @@ import {
 } from './apis';
 import type { OpenTelemetryCollector } from './apis';
 import {
-  CollectorConfigJson, collectorModelFromCustomResource, defaultConfigOf, parseConfigYaml, renderCollector,
+  CollectorConfigJson, collectorModelFromCustomResource, CollectorSpecJson, defaultConfigOf, parseConfigYaml, renderCollector,
+  skippedRoutesWarning,
 } from './collector';
 import { InvalidInputError } from './common/errors';
 import { describeObject, KubeObject, withoutIncompleteOwnerReferences } from './common/kube';
@@ -117,6 +118,8 @@ function renderCollectorResource(cr: KubeObject, options: RenderOptions, warning
   const defaulted = defaultedCollector(cr, options);
   const { warnings: semanticWarnings } = validateCollectorSemantics(defaulted);
   warnings.push(...semanticWarnings.map((w) => `${describeObject(cr)}: ${w}`));
+  const routes = skippedRoutesWarning(defaulted.spec as CollectorSpecJson, options);
+  if (routes) warnings.push(`${describeObject(cr)}: ${routes}`);
   const model = collectorModelFromCustomResource(defaulted);
   return [
     ...renderCollector(model, { strictConfig: true, ...options }),

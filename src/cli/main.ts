@@ -25,8 +25,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('-n, --namespace <namespace>', 'namespace of resources that name none', 'default')
     .option('--collector-image <image>', 'collector image where spec.image is empty (the operator\'s --collector-image)')
+    .option('--openshift-routes', 'the target cluster serves OpenShift Routes (route.openshift.io): render them for ingress.type route', false)
     .action(async (opts) => {
-      exitCode = await runRender({ file: opts.file, output: opts.output, namespace: opts.namespace, collectorImage: opts.collectorImage }, io);
+      exitCode = await runRender({
+        file: opts.file, output: opts.output, namespace: opts.namespace, collectorImage: opts.collectorImage, openshiftRoutes: opts.openshiftRoutes,
+      }, io);
     });
 
   program.command('inject')

@@ -11,6 +11,11 @@ export interface RenderCommandOptions {
   readonly namespace?: string;
   /** Collector image used where `spec.image` is empty (the operator's `--collector-image`). */
   readonly collectorImage?: string;
+  /**
+   * The target cluster serves OpenShift Routes, so `ingress.type: route` renders them (the operator detects this).
+   * @default false
+   */
+  readonly openshiftRoutes?: boolean;
 }
 
 /**
@@ -29,7 +34,9 @@ export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<
   }
   const source = opts.file === '-' ? '<stdin>' : opts.file;
   try {
-    const result = renderYaml(text, source, { namespace: opts.namespace, defaultImage: opts.collectorImage });
+    const result = renderYaml(text, source, {
+      namespace: opts.namespace, defaultImage: opts.collectorImage, openShiftRoutesAvailable: opts.openshiftRoutes,
+    });
     for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
     if (result.objects.length === 0) {
       io.stderr(`cdk8s-otel render: ${source}: no OpenTelemetryCollector found; the operator would create nothing\n`);

@@ -22,7 +22,8 @@ export function validateSpec(spec: CollectorSpecJson, mode: string, resource: st
           `remove spec.${field} or use another mode`);
       }
     }
-    if (spec.ingress?.type) add('spec.ingress.type', 'the OpenTelemetry Collector mode is set to sidecar, which does not support ingress', 'remove spec.ingress or use another mode');
+    // only an Ingress is refused, as upstream's webhook refuses it; ingress.type route is accepted and makes no Route
+    if (spec.ingress?.type === 'ingress') add('spec.ingress.type', 'the OpenTelemetry Collector mode is set to sidecar, which does not support ingress', 'remove spec.ingress or use another mode');
   }
   if (mode !== 'statefulset') {
     if (spec.volumeClaimTemplates?.length) add('spec.volumeClaimTemplates', `the OpenTelemetry Collector mode is set to ${mode}, which does not support the attribute 'volumeClaimTemplates'`, 'remove it or use mode statefulset');

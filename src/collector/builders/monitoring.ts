@@ -1,5 +1,5 @@
 import { componentType } from '../components/types';
-import { LABEL_INSTANCE, LABEL_MANAGED_BY, selectorLabels, SERVICE_TYPE_LABEL } from '../../common/labels';
+import { LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, selectorLabels, SERVICE_TYPE_LABEL } from '../../common/labels';
 import { collectorName, monitoringServiceMonitorName, podMonitorName } from '../../common/naming';
 import { inferPorts } from '../ports';
 import { ResolvedCollector } from '../resolve';
@@ -52,9 +52,12 @@ export function buildCollectorPodMonitor(c: ResolvedCollector): Json | undefined
     metadata: monitorMetadata(c, podMonitorName(c.name)),
     spec: {
       jobLabel: LABEL_INSTANCE,
+      // the scraped series keep which collector (and which operator) they came from
+      podTargetLabels: [LABEL_NAME, LABEL_INSTANCE, LABEL_MANAGED_BY],
       podMetricsEndpoints: ['monitoring', ...prometheusExporterPortNames(c)].map((port) => ({ port })),
       namespaceSelector: { matchNames: [c.namespace] },
-      selector: { matchLabels: { [LABEL_MANAGED_BY]: 'opentelemetry-operator', [LABEL_INSTANCE]: `${c.namespace}.${c.name}` } },
+      // upstream's four selector labels (managed-by, instance, part-of, component), as its PodMonitor builder writes them
+      selector: { matchLabels: selectorLabels(c.name, c.namespace) },
     },
   };
 }

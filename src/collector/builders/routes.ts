@@ -1,6 +1,8 @@
+import { COLLECTOR_COMPONENT, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME } from '../../common/labels';
 import { collectorName, dnsName, portName, truncateName } from '../../common/naming';
 import { inferPorts, mergeServicePorts } from '../ports';
 import { ResolvedCollector } from '../resolve';
+import { CollectorRenderOptions, CollectorSpecJson } from '../spec';
 import { nonEmpty } from './metadata';
 import { clean, Json } from '../../common/json';
 
@@ -21,12 +23,15 @@ const ROUTE_TLS: Record<string, Json | undefined> = {
 
 /**
  * OpenShift Routes `<port>-<name>-route`, one per exposed port, when `ingress.type` is `route` and the cluster
- * serves route.openshift.io. Termination `edge` unless `ingress.route.termination` says otherwise.
+ * serves route.openshift.io. Termination `edge` unless `ingress.route.termination` says otherwise. Labels are
+ * upstream's fixed four (name, instance, managed-by, component), not the CR's labels.
  */
 export function buildCollectorRoutes(c: ResolvedCollector): Json[] {
   const ing = c.spec.ingress;
   if (c.mode === 'sidecar' || ing?.type !== 'route' || !c.options.openShiftRoutesAvailable) return [];
   const termination = ing.route?.termination ?? 'edge';
+  // an unknown termination makes upstream's builder stop without Routes
+  if (!(termination in ROUTE_TLS)) return [];
   return exposedPorts(c).map((p) => {
     const name = routeName(c.name, p.name);
     const port = portName(p.name, p.port);
@@ -36,7 +41,13 @@ export function buildCollectorRoutes(c: ResolvedCollector): Json[] {
       metadata: clean({
         name,
         namespace: c.namespace,
-        labels: c.labelsFor(name),
+        labels: {
+          [LABEL_NAME]: name,
+          // not cut to 63 characters: upstream formats it directly here
+          [LABEL_INSTANCE]: `${c.namespace}.${c.name}`,
+          [LABEL_MANAGED_BY]: 'opentelemetry-operator',
+          [LABEL_COMPONENT]: COLLECTOR_COMPONENT,
+        },
         annotations: nonEmpty(ing.annotations),
       }),
       spec: clean({
@@ -48,6 +59,17 @@ export function buildCollectorRoutes(c: ResolvedCollector): Json[] {
       }),
     };
   });
+}
+
+/**
+ * Why a collector asking for Routes gets none: `ingress.type: route` outside sidecar mode on a cluster that does not
+ * serve route.openshift.io (the operator detects it; `render` cannot, so it must be told). Undefined when Routes
+ * are made or not asked for.
+ */
+export function skippedRoutesWarning(spec: CollectorSpecJson, options: CollectorRenderOptions): string | undefined {
+  if (spec.ingress?.type !== 'route' || (spec.mode ?? 'deployment') === 'sidecar' || options.openShiftRoutesAvailable) return undefined;
+  return 'spec.ingress.type is route, but the operator creates OpenShift Routes only where the cluster serves route.openshift.io, '
+    + 'so no Route is rendered; say the target cluster has Routes (render --openshift-routes, option openShiftRoutesAvailable) to render them';
 }
 
 /**

@@ -56,7 +56,8 @@ export class OtelCollector extends Construct {
     // everything is resolved (and validated) before the construct joins the tree
     const resolved = carried
       ? resolveCollector(carried.model, carried.options)
-      : resolveCollector(propsToModel(props, id, chartNamespace(scope)), { strictConfig: true });
+      // typed props choose IngressType.ROUTE for an OpenShift target on purpose: no cluster to ask, so Routes are made
+      : resolveCollector(propsToModel(props, id, chartNamespace(scope)), { strictConfig: true, openShiftRoutesAvailable: true });
     super(scope, id);
     this.resolved = resolved;
     this.collectorName = resolved.name;

@@ -25,7 +25,11 @@ export enum IngressRuleType {
 export enum IngressType {
   /** a networking.k8s.io Ingress */
   INGRESS = 'ingress',
-  /** OpenShift Routes, one per port */
+  /**
+   * OpenShift Routes, one per port. The typed construct always creates them (the app targets OpenShift);
+   * `fromCustomResource` and `render` create them only with `openShiftRoutesAvailable`, as the operator does only
+   * where the cluster serves route.openshift.io.
+   */
   ROUTE = 'route',
 }
 
