@@ -19,7 +19,7 @@ export { parseRelabelRules, relabel, servedRelabelRule } from './relabel';
 export type { RelabelAction, RelabelRule } from './relabel';
 export { compileAnchored, Re2SyntaxError } from './re2';
 export { expandTemplate } from './expand';
-export { scrapeConfigsBody } from './scrape-configs';
+export { scrapeConfigsBody, scrapeConfigsJson } from './scrape-configs';
 export { createApiHandler, queryEscape, queryUnescape } from './server';
 export type { ApiState } from './server';
 export { AllocatorService } from './service';

@@ -1,3 +1,4 @@
+import { goJsonMarshal } from '../collector/gojson';
 import { ScrapeJob } from './config';
 
 /** What Prometheus prints in place of a secret (`config.Secret` marshalling). */
@@ -31,6 +32,15 @@ export function scrapeConfigsBody(jobs: readonly ScrapeJob[], redact: boolean): 
     out[job.jobName] = config;
   }
   return out;
+}
+
+/**
+ * `scrapeConfigsBody` as the bytes upstream serves: a Go map marshalled to JSON, so job names (like every key
+ * below them) come sorted by their bytes, not in config order, and integer-like names (`"10"`, `"9"`) sort as
+ * strings, where a JavaScript object would put them first in numeric order. No HTML escaping (`<secret>` as is).
+ */
+export function scrapeConfigsJson(jobs: readonly ScrapeJob[], redact: boolean): string {
+  return goJsonMarshal(scrapeConfigsBody(jobs, redact), { escapeHtml: false });
 }
 
 function transform(value: unknown, redact: boolean, parentKey: string): unknown {

@@ -1,9 +1,10 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { goJsonMarshal } from '../collector/gojson';
 import { Allocator } from './allocator';
 import { ScrapeJob } from './config';
 import { AllocatorMetrics } from './metrics';
-import { scrapeConfigsBody } from './scrape-configs';
+import { scrapeConfigsBody, scrapeConfigsJson } from './scrape-configs';
 import { TargetItem } from './target';
 
 /** What the HTTP API reads. */
@@ -97,15 +98,16 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
           send(res, 200, scrapeConfigsHtml(scrapeConfigsBody(state.jobs, redactSecrets)), 'text/html; charset=utf-8');
           return;
         }
-        scrapeCache ??= `${JSON.stringify(scrapeConfigsBody(state.jobs, redactSecrets))}\n`;
+        scrapeCache ??= `${scrapeConfigsJson(state.jobs, redactSecrets)}\n`;
         send(res, 200, scrapeCache);
         return;
       }
       if (rawPath === '/jobs') {
         // a Go map marshals with its keys sorted
         const body: Record<string, { _link: string }> = {};
-        for (const job of state.allocator.jobNames().sort()) body[job] = { _link: `/jobs/${queryEscape(job)}/targets` };
-        send(res, 200, `${JSON.stringify(body)}\n`);
+        for (const job of state.allocator.jobNames()) body[job] = { _link: `/jobs/${queryEscape(job)}/targets` };
+        // written in Go's order: a JavaScript object would put integer-like job names first
+        send(res, 200, `${goJsonMarshal(body, { escapeHtml: false })}\n`);
         return;
       }
       const m = JOB_TARGETS.exec(rawPath);
@@ -161,6 +163,7 @@ function escapeHtml(s: string): string {
 
 function scrapeConfigsHtml(body: Record<string, unknown>): string {
   const rows = Object.entries(body)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([job, config]) => `<tr><td>${escapeHtml(job)}</td><td><pre>${escapeHtml(JSON.stringify(config, null, 2))}</pre></td></tr>`)
     .join('\n');
   return `<!DOCTYPE html><html><head><title>Scrape configs</title></head><body><h1>Scrape configs</h1>\n<table><tr><th>Job</th><th>Scrape config</th></tr>\n${rows}\n</table></body></html>\n`;

@@ -8,8 +8,14 @@ import { createHash } from 'crypto';
  * those names literally. Number formatting already agrees: both Go and JavaScript print the shortest representation
  * that round-trips and switch to exponent form below 1e-6 and from 1e21 up.
  */
-export function goJsonMarshal(value: unknown): string {
-  return escapeLikeGo(JSON.stringify(sortKeysDeep(value)) ?? 'null');
+export function goJsonMarshal(value: unknown, options: GoJsonOptions = {}): string {
+  const json = writeGoJson(value) ?? 'null';
+  return options.escapeHtml === false ? json : escapeLikeGo(json);
+}
+
+export interface GoJsonOptions {
+  /** escape `<`, `>`, `&`, U+2028, U+2029 as Go's `json.Marshal` does @default true */
+  readonly escapeHtml?: boolean;
 }
 
 /** The hex SHA-256 of `goJsonMarshal(value)`. */
@@ -22,20 +28,20 @@ function compareUtf8(a: string, b: string): number {
 }
 
 /**
- * Copies a value with object keys in Go's map order. Objects built by our own struct serialisers are marked with
- * `GO_STRUCT` and keep their field order, as Go keeps struct field order.
+ * Writes compact JSON with object keys in Go's map order (objects marked `GO_STRUCT` keep their field order, as Go
+ * keeps struct field order). Written directly rather than through a sorted copy, because a JavaScript object puts
+ * integer-like keys (`"10"`, `"9"`) first in numeric order whatever the insertion order, where Go sorts them as
+ * strings (`"10"` before `"9"`). Returns undefined where JSON.stringify would (a bare undefined or function).
  */
-function sortKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (value !== null && typeof value === 'object') {
+function writeGoJson(value: unknown): string | undefined {
+  if (Array.isArray(value)) return `[${value.map((v) => writeGoJson(v) ?? 'null').join(',')}]`;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
     const obj = value as Record<string | symbol, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined && typeof obj[k] !== 'function');
     if (!obj[GO_STRUCT]) keys.sort(compareUtf8);
-    const out: Record<string, unknown> = {};
-    for (const k of keys) out[k] = sortKeysDeep(obj[k]);
-    return out;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${writeGoJson(obj[k])}`).join(',')}}`;
   }
-  return value;
+  return JSON.stringify(value);
 }
 
 /** Marks an object whose key order is a Go struct's field order (not sorted when marshalled). */

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Allocator } from '../../src/allocator/allocator';
+import { ScrapeJob } from '../../src/allocator/config';
 import { Hasher } from '../../src/allocator/hasher';
 import { AllocatorMetrics } from '../../src/allocator/metrics';
 import { ApiState, createApiHandler, queryEscape, queryUnescape } from '../../src/allocator/server';
@@ -99,6 +100,25 @@ describe('HTTP API details', () => {
       const livez = await request(port, 'GET', '/livez');
       expect([livez.status, livez.body]).toEqual([200, '']);
       expect((await request(port, 'GET', '/nowhere')).status).toBe(404);
+    });
+  });
+});
+
+describe('issue 14 #12: Go map order in the JSON bodies', () => {
+  const job = (jobName: string): ScrapeJob => ({
+    jobName, served: { job_name: jobName, scrape_interval: '30s' }, relabelRules: [], seedLabels: [], staticGroups: [], fileSD: [], unsupportedSD: [],
+  });
+  test('/scrape_configs and /jobs list jobs sorted as strings, not in config order (integer-like names too)', async () => {
+    const names = ['zeta', 'alpha', '9', '10'];
+    const allocator = new Allocator(createStrategy('consistent-hashing', hasher));
+    allocator.setCollectors([{ name: 'c-0' }]);
+    allocator.setTargets(names.map((n, i) => new TargetItem(n, `a:${i + 1}`, { __address__: `a:${i + 1}` }, `id${i}`, hasher.h64(`a:${i + 1}`))));
+    await serve({ allocator, jobs: names.map(job), ready: true, metrics: new AllocatorMetrics() }, async (port) => {
+      const configs = (await request(port, 'GET', '/scrape_configs')).body;
+      expect(configs).toBe('{"10":{"job_name":"10","scrape_interval":"30s"},"9":{"job_name":"9","scrape_interval":"30s"},'
+        + '"alpha":{"job_name":"alpha","scrape_interval":"30s"},"zeta":{"job_name":"zeta","scrape_interval":"30s"}}\n');
+      expect((await request(port, 'GET', '/jobs')).body).toBe('{"10":{"_link":"/jobs/10/targets"},"9":{"_link":"/jobs/9/targets"},'
+        + '"alpha":{"_link":"/jobs/alpha/targets"},"zeta":{"_link":"/jobs/zeta/targets"}}\n');
     });
   });
 });
