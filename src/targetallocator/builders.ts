@@ -1,8 +1,10 @@
+import { selectorLabels } from '../common/labels';
 import { InvalidInputError } from '../common/errors';
 import { taServerCertificateVolumes } from './certificates';
 import { TA_CONFIG_HASH_ANNOTATION, TA_CONFIG_KEY, targetAllocatorConfigHash, targetAllocatorConfigYaml } from './config';
 import {
-  mtlsEnabled, ResolvedTargetAllocator, taConfigMapName, taMetadata, taNetworkPolicyName, taServiceAccountName,
+  mtlsEnabled, ResolvedTargetAllocator, TARGET_ALLOCATOR_COMPONENT, taConfigMapName, taMetadata, taNetworkPolicyName,
+  taServiceAccountName,
 } from './model';
 import { clean, Json } from '../common/json';
 import { targetAllocatorName } from '../common/naming';
@@ -153,21 +155,25 @@ export function buildTaService(ta: ResolvedTargetAllocator): Json {
   };
 }
 
-const PDB_STRATEGIES = ['consistent-hashing', 'per-node'];
+/** The one strategy that keeps no allocation worth protecting from voluntary disruption: no budget for it. */
+const STRATEGY_WITHOUT_PDB = 'least-weighted';
 
 /**
- * PodDisruptionBudget `<name>-targetallocator` when one is configured (the defaulting webhooks add maxUnavailable 1
- * for consistent-hashing). Other strategies keep no state worth protecting, so upstream refuses a budget for them.
+ * PodDisruptionBudget `<name>-targetallocator`: the configured budget, else `maxUnavailable: 1` for every strategy
+ * but least-weighted, as upstream's builder decides (so a TargetAllocator with `spec: {}` or no spec gets one too;
+ * one pod may go at a time, which never blocks a node drain even with a single replica). A budget configured for
+ * least-weighted is refused, as upstream refuses it.
  */
 export function buildTaPdb(ta: ResolvedTargetAllocator): Json | undefined {
-  const pdb = ta.spec.podDisruptionBudget;
-  if (!pdb) return undefined;
   const strategy = ta.spec.allocationStrategy || 'consistent-hashing';
-  if (!PDB_STRATEGIES.includes(strategy)) {
+  const configured = ta.spec.podDisruptionBudget;
+  if (strategy === STRATEGY_WITHOUT_PDB) {
+    if (!configured) return undefined;
     throw new InvalidInputError(ta.resource, 'spec.podDisruptionBudget',
       `target allocator pdb has been configured but the allocation strategy ${strategy} isn't compatible`,
-      'remove podDisruptionBudget or use allocationStrategy consistent-hashing');
+      'remove podDisruptionBudget or use allocationStrategy consistent-hashing or per-node');
   }
+  const pdb = configured ?? { maxUnavailable: 1 };
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
@@ -210,7 +216,9 @@ export function buildTaNetworkPolicy(ta: ResolvedTargetAllocator): Json | undefi
   if (enabled === false || (enabled === undefined && ta.options.networkPolicy === false)) return undefined;
   const policyTypes = ['Ingress'];
   const policy: Json = {
-    podSelector: { matchLabels: { ...ta.selector } },
+    // the four selector labels only: unlike its Deployment, Service and PDB, upstream's allocator NetworkPolicy does
+    // not select on app.kubernetes.io/name
+    podSelector: { matchLabels: selectorLabels(ta.name, ta.namespace, TARGET_ALLOCATOR_COMPONENT) },
     ingress: [{ ports: taContainerPorts(ta).map((p) => ({ protocol: 'TCP', port: p.containerPort })) }],
   };
   const selfTelemetry = (ta.spec.telemetry?.metrics?.readers ?? []).some((r: Json) => r?.periodic);

@@ -1,4 +1,5 @@
 import { CollectorConfigJson, wireTargetAllocator } from '../collector';
+import { LABEL_MANAGED_BY } from '../common/labels';
 import { TARGET_ALLOCATOR_API_VERSION } from './model';
 import { Json } from '../common/json';
 
@@ -24,7 +25,7 @@ function setOnly(o: Json): Json {
 /**
  * The `opentelemetry.io/v1alpha1` TargetAllocator the operator creates for a collector with
  * `spec.targetAllocator.enabled` (statefulset and daemonset modes only; the webhook rejects the others). It has
- * the collector's name, labels and annotations, is controlled by the collector, and carries the embedded
+ * the collector's name, labels (plus `app.kubernetes.io/managed-by`) and annotations, is controlled by the collector, and carries the embedded
  * settings; the scrape configs are not copied, the allocator reads them from the collector when it is built.
  * Expects the collector already defaulted (as stored). Returns undefined when no allocator is wanted.
  */
@@ -36,7 +37,9 @@ export function buildTargetAllocatorCr(collector: Json): Json | undefined {
   const metadata: Json = setOnly({
     name: meta.name,
     namespace: meta.namespace,
-    labels: meta.labels && Object.keys(meta.labels).length > 0 ? { ...meta.labels } : undefined,
+    // the collector's labels, marked as the operator's (upstream's builder adds managed-by, so the allocator CR of a
+    // collector without labels is still told apart from one a user wrote)
+    labels: { ...(meta.labels ?? {}), [LABEL_MANAGED_BY]: 'opentelemetry-operator' },
     annotations: meta.annotations && Object.keys(meta.annotations).length > 0 ? { ...meta.annotations } : undefined,
   });
   metadata.ownerReferences = [{

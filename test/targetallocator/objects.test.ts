@@ -55,7 +55,7 @@ describe('collector with an embedded target allocator', () => {
     });
     const cr = buildTargetAllocatorCr(c)!;
     expect(cr.metadata).toEqual({
-      name: 'col', namespace: NS, labels: { team: 'a' }, annotations: { note: 'x' },
+      name: 'col', namespace: NS, labels: { team: 'a', 'app.kubernetes.io/managed-by': 'opentelemetry-operator' }, annotations: { note: 'x' },
       ownerReferences: [{ apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', name: 'col', controller: true, blockOwnerDeletion: true }],
     });
     expect(cr.spec).toMatchObject({ replicas: 2, image: 'ta:1.2', podAnnotations: { p: '1' }, allocationStrategy: 'least-weighted', filterStrategy: 'relabel-config' });
@@ -262,7 +262,7 @@ describe('standalone TargetAllocator', () => {
     expect(() => buildTargetAllocatorObjectsFromCr(standalone({ allocationStrategy: 'least-weighted', podDisruptionBudget: { maxUnavailable: 1 } })))
       .toThrow(new InvalidInputError(`TargetAllocator ${NS}/ta`, 'spec.podDisruptionBudget',
         'target allocator pdb has been configured but the allocation strategy least-weighted isn\'t compatible',
-        'remove podDisruptionBudget or use allocationStrategy consistent-hashing'));
+        'remove podDisruptionBudget or use allocationStrategy consistent-hashing or per-node'));
   });
 
   test('the CR global config wins over the collector\'s; CR scrape configs come first', () => {
