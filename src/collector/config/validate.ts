@@ -31,6 +31,36 @@ export interface ConfigValidationOptions {
    * Upstream's webhook accepts such configs (the collector fails at start), so CRs are checked leniently.
    */
   readonly strict: boolean;
+  /**
+   * Name places and fixes in terms of `CollectorConfig.builder()` calls (`addPipeline("traces").processors[0]`,
+   * `addProcessor("batch")`) rather than the CR's `spec.config` fields, for configurations made with the builder.
+   * @default false
+   */
+  readonly builder?: boolean;
+}
+
+const BUILDER_ADDERS: Record<string, string> = {
+  receivers: 'addReceiver', processors: 'addProcessor', exporters: 'addExporter', connectors: 'addConnector', extensions: 'addExtension',
+};
+
+/** Where a problem is and what defines an id: the CR's field paths, or the builder's calls. */
+function problemWording(path: string, builder: boolean) {
+  if (!builder) {
+    return {
+      at: (p: string) => `${path}.${p}`,
+      pipeline: (name: string, kind?: string) => `service.pipelines.${name}${kind ? `.${kind}` : ''}`,
+      definedUnder: (kind: string) => `under ${path}.${kind}`,
+      define: (kind: string, id: string) => `define "${id}" under ${path}.${kind}`,
+      addPipeline: 'add a pipeline, e.g. traces: {receivers: [otlp], exporters: [debug]}',
+    };
+  }
+  return {
+    at: (p: string) => p,
+    pipeline: (name: string, kind?: string) => `addPipeline(${JSON.stringify(name)})${kind ? `.${kind}` : ''}`,
+    definedUnder: (kind: string) => `with ${BUILDER_ADDERS[kind]}()`,
+    define: (kind: string, id: string) => `define it with ${BUILDER_ADDERS[kind]}(${JSON.stringify(id)}) before build()`,
+    addPipeline: 'call addPipeline("traces", { receivers: [...], exporters: [...] }) before build()',
+  };
 }
 
 /**
@@ -39,7 +69,8 @@ export interface ConfigValidationOptions {
  */
 export function validateConfig(config: CollectorConfigJson, resource: string, opts: ConfigValidationOptions, path = 'spec.config'): void {
   const problems: Array<{ path: string; problem: string; fix: string }> = [];
-  const add = (p: string, problem: string, fix: string) => problems.push({ path: `${path}.${p}`, problem, fix });
+  const say = problemWording(path, opts.builder ?? false);
+  const add = (p: string, problem: string, fix: string) => problems.push({ path: say.at(p), problem, fix });
 
   for (const section of COMPONENT_SECTIONS) {
     const v = config[section];
@@ -54,7 +85,7 @@ export function validateConfig(config: CollectorConfigJson, resource: string, op
 
   const pipelineEntries = Object.entries(asRecord(pipelines) ?? {});
   if (opts.strict && pipelineEntries.length === 0) {
-    add('service.pipelines', 'no pipelines are defined, so the collector would do nothing', 'add a pipeline, e.g. traces: {receivers: [otlp], exporters: [debug]}');
+    add(opts.builder ? 'addPipeline()' : 'service.pipelines', 'no pipelines are defined, so the collector would do nothing', say.addPipeline);
   }
   const defined = (section: string, id: string) => {
     const s = asRecord(config[section]);
@@ -67,22 +98,22 @@ export function validateConfig(config: CollectorConfigJson, resource: string, op
     for (const kind of ['receivers', 'processors', 'exporters'] as const) {
       const ids = pipeline[kind];
       if (ids === undefined || ids === null) {
-        if (opts.strict && kind !== 'processors') add(`service.pipelines.${name}.${kind}`, `pipeline "${name}" has no ${kind}`, `list at least one of the ${kind} defined under spec.config.${kind}`);
+        if (opts.strict && kind !== 'processors') add(say.pipeline(name, kind), `pipeline "${name}" has no ${kind}`, `list at least one of the ${kind} defined ${say.definedUnder(kind)}`);
         continue;
       }
       if (!isStringList(ids)) { add(`service.pipelines.${name}.${kind}`, 'must be a list of component ids', `write ${kind} as a list, e.g. [otlp]`); continue; }
-      if (opts.strict && ids.length === 0 && kind !== 'processors') add(`service.pipelines.${name}.${kind}`, `pipeline "${name}" has no ${kind}`, `list at least one of the ${kind} defined under spec.config.${kind}`);
+      if (opts.strict && ids.length === 0 && kind !== 'processors') add(say.pipeline(name, kind), `pipeline "${name}" has no ${kind}`, `list at least one of the ${kind} defined ${say.definedUnder(kind)}`);
       if (!opts.strict) continue;
       ids.forEach((id, i) => {
         // connectors act as exporters of one pipeline and receivers of another
         const ok = defined(kind, id) || (kind !== 'processors' && defined('connectors', id));
-        if (!ok) add(`service.pipelines.${name}.${kind}[${i}]`, `"${id}" is not defined`, `define "${id}" under spec.config.${kind} or remove it from the pipeline`);
+        if (!ok) add(`${say.pipeline(name, kind)}[${i}]`, `"${id}" is not defined`, `${say.define(kind, id)} or remove it from the pipeline`);
       });
     }
   }
   if (opts.strict && isStringList(exts)) {
     exts.forEach((id, i) => {
-      if (!defined('extensions', id)) add(`service.extensions[${i}]`, `"${id}" is not defined`, `define "${id}" under spec.config.extensions or remove it from service.extensions`);
+      if (!defined('extensions', id)) add(`service.extensions[${i}]`, `"${id}" is not defined`, `${say.define('extensions', id)} or remove it from service.extensions`);
     });
   }
   if (problems.length > 0) {

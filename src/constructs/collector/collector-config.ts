@@ -45,6 +45,12 @@ export class CollectorConfig {
   }
 }
 
+/** How errors of the builder name their source: the builder and the call, not CR fields the user never wrote. */
+const BUILDER = 'CollectorConfig.builder()';
+const ADDERS = {
+  receivers: 'addReceiver', processors: 'addProcessor', exporters: 'addExporter', connectors: 'addConnector', extensions: 'addExtension',
+} as const;
+
 /**
  * Builds a collector configuration step by step. Ids follow the collector's `type[/name]` form (`otlp/internal`).
  * Referencing an id that is not defined raises `InvalidInputError` when the collector is built.
@@ -85,7 +91,7 @@ export class CollectorConfigBuilder {
   public addPipeline(name: string, pipeline: PipelineProps): CollectorConfigBuilder {
     const pipelines = this.config.service!.pipelines!;
     if (name in pipelines) {
-      throw new InvalidInputError('CollectorConfig', `service.pipelines.${name}`, `pipeline "${name}" is defined twice`, 'give each pipeline a unique name');
+      throw new InvalidInputError(BUILDER, `addPipeline(${JSON.stringify(name)})`, `pipeline "${name}" is defined twice`, 'give each pipeline a unique name');
     }
     pipelines[name] = {
       receivers: [...pipeline.receivers],
@@ -108,17 +114,19 @@ export class CollectorConfigBuilder {
       if (Object.keys(out[section] ?? {}).length === 0) delete out[section];
     }
     if (out.service?.extensions?.length === 0) delete out.service.extensions;
-    validateConfig(out, 'CollectorConfig', { strict: true }, 'config');
+    // problems are named by the builder calls that cause them, not by CR fields the user never wrote
+    validateConfig(out, BUILDER, { strict: true, builder: true });
     return CollectorConfig.fromObject(out);
   }
 
-  private define(section: 'receivers' | 'processors' | 'exporters' | 'connectors' | 'extensions', id: string, settings: object): CollectorConfigBuilder {
+  private define(section: keyof typeof ADDERS, id: string, settings: object): CollectorConfigBuilder {
     const target = this.config[section] as Record<string, unknown>;
+    const call = `${ADDERS[section]}(${JSON.stringify(id)})`;
     if (!/^[a-zA-Z][a-zA-Z0-9_]*(\/[^\s/]+)?$/.test(id)) {
-      throw new InvalidInputError('CollectorConfig', `${section}.${id}`, `"${id}" is not a valid component id`, 'use type or type/name, e.g. otlp or otlp/internal');
+      throw new InvalidInputError(BUILDER, call, `"${id}" is not a valid component id`, 'use type or type/name, e.g. otlp or otlp/internal');
     }
     if (id in target) {
-      throw new InvalidInputError('CollectorConfig', `${section}.${id}`, `"${id}" is defined twice`, 'give each component a unique id');
+      throw new InvalidInputError(BUILDER, call, `"${id}" is defined twice`, 'give each component a unique id');
     }
     target[id] = cloneJson(settings);
     return this;
@@ -127,9 +135,42 @@ export class CollectorConfigBuilder {
 
 type Ids<T> = Extract<keyof T, string>;
 
+/** What the compiler says of an id no section defines: the id itself and where to define it. */
+type UndefinedId<Id, Where extends string> = `"${Id & string}" is not defined: add it under ${Where}`;
+
+/**
+ * A list of ids with each undefined one replaced by its message, so the compile error reads
+ * `Type '"batch"' is not assignable to type '"memory_limiter" | "\"batch\" is not defined: add it under processors"'`
+ * instead of `Type 'string' is not assignable to type 'never'`.
+ */
+type CheckedIds<L, Known extends string, Where extends string> =
+  L extends readonly (infer Id)[] ? ReadonlyArray<Id extends Known ? Id : UndefinedId<Id, Where>> : L;
+
+/** The `service` section as written (inferred literally, so the ids it names are known to the compiler). */
+export interface TypedServiceShape {
+  readonly extensions?: readonly string[];
+  readonly telemetry?: Record<string, unknown>;
+  readonly pipelines: { readonly [name: string]: { readonly receivers: readonly string[]; readonly processors?: readonly string[]; readonly exporters: readonly string[] } };
+}
+
+/** `service` with every id checked against the sections that may define it. */
+type CheckedService<S extends TypedServiceShape, R, E, P, C, X> = {
+  readonly extensions?: CheckedIds<S['extensions'], Ids<X>, 'extensions'>;
+  readonly telemetry?: Record<string, unknown>;
+  readonly pipelines: {
+    readonly [N in keyof S['pipelines']]: {
+      readonly receivers: CheckedIds<S['pipelines'][N]['receivers'], Ids<R> | Ids<C>, 'receivers (or connectors)'>;
+      readonly processors?: CheckedIds<S['pipelines'][N]['processors'], Ids<P>, 'processors'>;
+      readonly exporters: CheckedIds<S['pipelines'][N]['exporters'], Ids<E> | Ids<C>, 'exporters (or connectors)'>;
+    };
+  };
+};
+
 /**
  * TypeScript-only typed form: the compiler rejects a pipeline or `service.extensions` entry naming a component the
- * config does not define (`NoInfer` keeps the ids from being widened by the pipeline lists).
+ * config does not define, and its message names the id and the section to define it in. `service` is inferred as
+ * written (`const`), then checked: when every id is defined its type is itself, else the checked form the error
+ * is reported against.
  *
  * ```ts
  * typedCollectorConfig({
@@ -145,21 +186,14 @@ export function typedCollectorConfig<
   P extends Record<string, object> = {},
   C extends Record<string, object> = {},
   X extends Record<string, object> = {},
+  const S extends TypedServiceShape = TypedServiceShape,
 >(config: {
   receivers: R;
   exporters: E;
   processors?: P;
   connectors?: C;
   extensions?: X;
-  service: {
-    extensions?: Array<NoInfer<Ids<X>>>;
-    telemetry?: Record<string, unknown>;
-    pipelines: Record<string, {
-      receivers: Array<NoInfer<Ids<R> | Ids<C>>>;
-      processors?: Array<NoInfer<Ids<P>>>;
-      exporters: Array<NoInfer<Ids<E> | Ids<C>>>;
-    }>;
-  };
+  service: S extends CheckedService<S, R, E, P, C, X> ? S : CheckedService<S, R, E, P, C, X>;
 }): CollectorConfig {
   return CollectorConfig.fromObject(config);
 }
