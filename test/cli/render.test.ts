@@ -72,6 +72,19 @@ describe('cdk8s-otel render', () => {
     expect(idx('Deployment', 'a-collector')).toBeLessThan(idx('Deployment', 'b-collector'));
   });
 
+  test('ingress.type route: a warning without --openshift-routes, the Routes with it (issue 14 #16)', async () => {
+    const file = tmpFile(collector('r', '  ingress: { type: route }\n'));
+    const without = await run(['render', '-f', file]);
+    expect(without.code).toBe(0);
+    expect(without.err).toMatch(/^warning: OpenTelemetryCollector default\/r: spec\.ingress\.type is route, .*--openshift-routes/m);
+    expect(parseAllDocuments(without.out).map((d) => d.toJS()).filter((o) => o.kind === 'Route')).toEqual([]);
+    const withRoutes = await run(['render', '-f', file, '--openshift-routes']);
+    expect(withRoutes.code).toBe(0);
+    expect(withRoutes.err).toBe('');
+    expect(parseAllDocuments(withRoutes.out).map((d) => d.toJS()).filter((o) => o.kind === 'Route').map((o) => o.metadata.name))
+      .toEqual(['otlp-grpc-r-route', 'otlp-http-r-route']);
+  });
+
   test('reads standard input with -f - and honours --namespace', async () => {
     const r = await run(['render', '-f', '-', '-n', 'observability'], collector('gw'));
     expect(r.code).toBe(0);
