@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 
-const MODULE = path.resolve(__dirname, '../../src/collector/construct/collector-config');
+const MODULE = path.resolve(__dirname, '../../src/constructs/collector/collector-config');
 
 /** Compiles `body` (after an import of typedCollectorConfig) and returns the error messages. */
 function compileErrors(body: string): string[] {
