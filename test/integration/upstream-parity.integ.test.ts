@@ -5,6 +5,7 @@
  * defaulting (server-side apply, dry run). The CRs go through the server first, as the operator reads them.
  */
 import { parse } from 'yaml';
+import { TARGET_ALLOCATOR_SAMPLE } from '../targetallocator/upstream-samples';
 import { installCrds, renderForTestCluster } from './fixtures';
 import { ensureNamespace, KubeObject, useControlPlane } from './harness/control-plane';
 
@@ -52,19 +53,7 @@ spec:
 });
 
 test('standalone TargetAllocator as in upstream\'s config/samples: default PDB and the NetworkPolicy selector', async () => {
-  const objs = await renderAndDryRun(parse(`
-apiVersion: opentelemetry.io/v1alpha1
-kind: TargetAllocator
-metadata:
-  labels:
-    app.kubernetes.io/name: targetallocator
-    app.kubernetes.io/instance: targetallocator-sample
-    app.kubernetes.io/part-of: opentelemetry-operator
-    app.kubernetes.io/managed-by: kustomize
-    app.kubernetes.io/created-by: opentelemetry-operator
-  name: targetallocator-sample
-spec:
-`));
+  const objs = await renderAndDryRun(parse(TARGET_ALLOCATOR_SAMPLE));
   const pdb = find(objs, 'PodDisruptionBudget', 'targetallocator-sample-targetallocator');
   expect(pdb.spec.maxUnavailable).toBe(1);
   expect(pdb.spec.selector.matchLabels['app.kubernetes.io/name']).toBe('targetallocator');

@@ -3,24 +3,12 @@
 import { renderYaml } from '../../src/render';
 import { buildTargetAllocatorCr } from '../../src/targetallocator';
 import { storedCollector } from './helpers';
+import { TARGET_ALLOCATOR_SAMPLE } from './upstream-samples';
 
 const kindsAndNames = (objs: any[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
 const find = (objs: any[], kind: string) => objs.find((o) => o.kind === kind);
 
-/** upstream's config/samples/_v1alpha1_targetallocator.yaml, as shipped (a spec with no fields is YAML null) */
-const SAMPLE = `apiVersion: opentelemetry.io/v1alpha1
-kind: TargetAllocator
-metadata:
-  labels:
-    app.kubernetes.io/name: targetallocator
-    app.kubernetes.io/instance: targetallocator-sample
-    app.kubernetes.io/part-of: opentelemetry-operator
-    app.kubernetes.io/managed-by: kustomize
-    app.kubernetes.io/created-by: opentelemetry-operator
-  name: targetallocator-sample
-spec:
-  # TODO(user): Add fields here
-`;
+const SAMPLE = TARGET_ALLOCATOR_SAMPLE;
 
 /** a standalone allocator as the target allocator docs show one: its own scrape configs, nothing else */
 const STANDALONE = (spec: string) => `apiVersion: opentelemetry.io/v1alpha1
