@@ -176,6 +176,21 @@ describe('#22 PodMonitor of a sidecar collector', () => {
   });
 });
 
+describe('monitors scrape only exporter ports named after prometheus (upstream\'s name filter)', () => {
+  test('a prometheus exporter whose port falls back to port-<n> is not an endpoint of the ServiceMonitor or PodMonitor', () => {
+    const config = {
+      ...HEALTH,
+      exporters: { 'prometheus/a': { endpoint: '0.0.0.0:9464' }, 'prometheus/a-very-long-name': { endpoint: '0.0.0.0:9465' } },
+      service: { pipelines: { p: { receivers: ['otlp'], exporters: ['prometheus/a', 'prometheus/a-very-long-name'] } } },
+    };
+    const metrics = { observability: { metrics: { enableMetrics: true } } };
+    const sm = find(render({ config, ...metrics }), 'ServiceMonitor', 'c-collector');
+    expect(sm.spec.endpoints).toEqual([{ port: 'prometheus-a' }]);
+    const pm = find(render({ mode: 'sidecar', config, ...metrics }), 'PodMonitor');
+    expect(pm.spec.podMetricsEndpoints).toEqual([{ port: 'monitoring' }, { port: 'prometheus-a' }]);
+  });
+});
+
 describe('#26 jaeger_query extension Service', () => {
   test('its ports carry no appProtocol', () => {
     const config = {

@@ -11,10 +11,14 @@ function metricsEnabled(c: ResolvedCollector): boolean {
   return !!c.spec.observability?.metrics?.enableMetrics && c.options.prometheusCrdsAvailable !== false;
 }
 
-/** Names of the ports opened by `prometheus` exporters (what Prometheus should scrape besides `monitoring`). */
+/**
+ * Names of the ports opened by `prometheus` exporters (what Prometheus should scrape besides `monitoring`). Upstream
+ * keeps the exporter ports whose name contains `prometheus`, so an id long enough to get the fallback name
+ * `port-<n>` (`prometheus/a-very-long-name`) is not scraped; the same here.
+ */
 export function prometheusExporterPortNames(c: ResolvedCollector): string[] {
   const exporters = { ...c.enabled, exporters: c.enabled.exporters.filter((id) => componentType(id) === 'prometheus') };
-  return inferPorts(c.config, exporters, ['exporters'], c.resource).map((p) => p.name);
+  return inferPorts(c.config, exporters, ['exporters'], c.resource).map((p) => p.name).filter((name) => name.includes('prometheus'));
 }
 
 function monitorMetadata(c: ResolvedCollector, name: string): Json {
