@@ -1,7 +1,7 @@
 // Issue 14: where our collector objects differed from upstream's operator at be89444 on the same CR. Each test is
 // built from the input the issue describes and failed before the fix.
 import {
-  applyConfigDefaults, CollectorConfigJson, configHash, enabledComponents, goJsonMarshal, inferPorts, InferredPort,
+  applyConfigDefaults, buildSidecar, CollectorConfigJson, configHash, enabledComponents, goJsonMarshal, inferPorts, InferredPort,
   knownExporterTypes, knownExtensionTypes, knownReceiverTypes, renderCollector,
 } from '../../src/collector';
 import { renderYaml } from '../../src/render';
@@ -143,6 +143,10 @@ describe('#20 startupProbe from the health_check extension', () => {
     expect(c.startupProbe).toEqual({ httpGet: { path: '/health', port: 13134 }, failureThreshold: 30, periodSeconds: 10 });
     expect(c.livenessProbe).toEqual({ httpGet: { path: '/health', port: 13134 }, initialDelaySeconds: 5 });
     expect(c.readinessProbe).toEqual({ httpGet: { path: '/health', port: 13134 } });
+  });
+  test('the injected sidecar container gets it too (upstream builds it with the same container function)', () => {
+    const parts = buildSidecar({ name: 'c', namespace: 'ns', spec: { mode: 'sidecar', config: HEALTH, startupProbe: { failureThreshold: 30 } } });
+    expect(parts.container.startupProbe).toEqual({ httpGet: { path: '/health', port: 13134 }, failureThreshold: 30 });
   });
   test('no health_check, no startupProbe', () => {
     const c = find(render({ config: { ...HEALTH, service: pipeline(['otlp']) } }), 'Deployment').spec.template.spec.containers[0];
