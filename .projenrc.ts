@@ -38,6 +38,8 @@ const project = new typescript.TypeScriptProject({
     '@jmespath-community/jmespath@^1.3.0',
     '@kubernetes/client-node@~1.4.0',
     'xxhash-wasm@^1.1.0',
+    // relabel regexes run as RE2 in linear time, as Prometheus runs them (pure JS, no native build)
+    're2js@^2.10.0',
     // @peculiar/x509 needs it at run time and reaches it only through selfsigned otherwise
     'reflect-metadata@^0.2.2',
   ],

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runAllocatorBench } from './allocator';
+import { runRelabelBench } from './relabel';
 import { runRenderBench } from './render';
 
 export interface BenchContext {
@@ -18,6 +19,7 @@ type Bench = (ctx: BenchContext) => Promise<unknown>;
 const BENCHES: Record<string, Bench> = {
   allocator: runAllocatorBench,
   render: runRenderBench,
+  relabel: runRelabelBench,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,3 +1,5 @@
+import type { Re2Match } from './re2';
+
 /** a character of a `$name`: Go's `unicode.IsLetter`, `unicode.IsDigit` (decimal digits only) or `_` */
 const NAME_CHAR = /^[\p{L}\p{Nd}_]$/u;
 
@@ -7,7 +9,7 @@ const NAME_CHAR = /^[\p{L}\p{Nd}_]$/u;
  * a name that is a number is a group index (no leading zeros), unknown or unmatched groups expand to "", and a
  * malformed `$` is copied as is.
  */
-export function expandTemplate(template: string, match: RegExpExecArray): string {
+export function expandTemplate(template: string, match: Re2Match): string {
   if (!template.includes('$')) return template;
   let out = '';
   let i = 0;

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../common/errors';
 import { goToLower, goToUpper } from './go-case';
 import { indexOfLabel, isValidLabelNameIn, Labels, NameValidationScheme, SortedLabels, toSortedLabels } from './labels';
 import { expandTemplate } from './expand';
-import { compileAnchored } from './re2';
+import { compileAnchored, Re2Regex } from './re2';
 
 /**
  * Prometheus relabeling (`model/relabel`, Prometheus 3), rule for rule:
@@ -39,7 +39,7 @@ export interface RelabelRule {
   readonly separator: string;
   /** the regex as written (without anchors), for serialisation */
   readonly regexText: string;
-  readonly regex: RegExp;
+  readonly regex: Re2Regex;
   /** true when the rule did not set `regex` (Prometheus' fast path for `replace` depends on it) */
   readonly defaultRegex: boolean;
   readonly modulus: bigint;

@@ -1,5 +1,6 @@
 import { Hasher } from './hasher';
 import { ADDRESS_LABEL, indexOfLabel, LabelHasher, Labels, labelsJson, labelsObject, mergeLabels, META_LABEL_PREFIX } from './labels';
+import { compileAnchored } from './re2';
 import { applyRules, LabelsBuilder, RelabelRule } from './relabel';
 
 /** upstream's partition count (buraksezer/consistent `PartitionCount`); each target computes its partition once */
@@ -100,11 +101,11 @@ export const DISABLE_SHARDING_LABEL = '__tmp_disable_sharding';
  * rules with a rule that sets the label and one that removes it again.
  */
 const DISABLE_SHARDING_FIRST: RelabelRule = {
-  sourceLabels: [], separator: ';', regexText: '(.*)', regex: /^([^]*)$/u, defaultRegex: true,
+  sourceLabels: [], separator: ';', regexText: '(.*)', regex: compileAnchored('(.*)', true), defaultRegex: true,
   modulus: 0n, targetLabel: DISABLE_SHARDING_LABEL, replacement: 'true', action: 'replace',
 };
 const DISABLE_SHARDING_LAST: RelabelRule = {
-  sourceLabels: [], separator: ';', regexText: DISABLE_SHARDING_LABEL, regex: new RegExp(`^(?:${DISABLE_SHARDING_LABEL})$`, 'u'),
+  sourceLabels: [], separator: ';', regexText: DISABLE_SHARDING_LABEL, regex: compileAnchored(DISABLE_SHARDING_LABEL, true),
   defaultRegex: false, modulus: 0n, targetLabel: '', replacement: '$1', action: 'labeldrop',
 };
 
