@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runAllocatorBench } from './allocator';
 import { runRelabelBench } from './relabel';
+import { runReloadBench } from './reload';
 import { runRenderBench } from './render';
 
 export interface BenchContext {
@@ -20,6 +21,7 @@ const BENCHES: Record<string, Bench> = {
   allocator: runAllocatorBench,
   render: runRenderBench,
   relabel: runRelabelBench,
+  reload: runReloadBench,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,26 +4,66 @@ import { TargetItem } from './target';
 /** Called after each (re)allocation with what triggered it and how long the strategy took. */
 export type AllocationObserver = (method: 'SetTargets' | 'SetCollectors', seconds: number) => void;
 
+/** What one call to {@link Allocator.setTargets} changed. */
+export interface TargetChanges {
+  readonly added: number;
+  readonly removed: number;
+  /** targets that stayed (same id) but whose discovered labels changed */
+  readonly relabelled: number;
+  /** targets that changed collector, added and removed ones not counted */
+  readonly moved: number;
+}
+
+/** The targets of one job on one collector: what one `/jobs/{job}/targets?collector_id=` request serves. */
+export interface Bucket {
+  readonly job: string;
+  readonly collector: string;
+  /** in no particular order (a removal moves the last one into its place), as upstream's map serves them */
+  readonly items: TargetItem[];
+}
+
+interface JobIndex {
+  /** targets of the job, unassigned ones included */
+  count: number;
+  readonly buckets: Map<string, Bucket>;
+}
+
+/** Called with the buckets an update changed (emptied ones included), once per update that changed any. */
+export type BucketsChanged = (buckets: ReadonlySet<Bucket>) => void;
+
+let updates = 0;
+
 /**
- * The allocation engine (upstream's `allocator.go`): holds the current targets and collectors, asks the strategy
- * to place targets whenever either changes, and indexes the result by job and collector for the HTTP API.
- * - `setTargets` diffs by target id: a target that stays keeps its collector (and takes the fresh labels);
- *   new targets get placed;
+ * The allocation engine (upstream's `allocator.go`): holds the current targets and collectors, places targets
+ * with the strategy and indexes the result by job and collector for the HTTP API. Updates apply only what
+ * changed:
+ * - `setTargets` diffs by target id. An unchanged list is a no-op; a target that stays keeps its collector (and
+ *   takes the fresh labels, as upstream refreshes them); added targets are placed, removed ones dropped. Only
+ *   when the strategy's assignment depends on the whole set (`incremental` ≠ `independent`) does a change
+ *   re-run it over every target, and then only targets whose collector changed are moved in the index;
  * - `setCollectors` diffs by name; any change re-places every target;
  * - targets that arrive before any collector wait, unassigned, until one appears (upstream #2350).
+ * The (job, collector) buckets an update touched are reported to `onChange`, so responses can be prepared then.
  * Pure: the clock is injected so the engine does no I/O.
  */
 export class Allocator {
-  private items: TargetItem[] = [];
+  private readonly byId = new Map<string, TargetItem>();
+  private itemList: TargetItem[] | undefined = [];
   private collectorList: Collector[] = [];
-  private byJob = new Map<string, TargetItem[]>();
-  private byJobAndCollector = new Map<string, Map<string, TargetItem[]>>();
+  private readonly byJob = new Map<string, JobIndex>();
+  private dirty = new Set<Bucket>();
+  /** targets per collector name, kept up to date as targets are placed and taken out */
+  private readonly load = new Map<string, number>();
+  private assigned = 0;
   private generation = 0;
+  private lastChanges: TargetChanges = { added: 0, removed: 0, relabelled: 0, moved: 0 };
+  private moves = 0;
 
   constructor(
     public readonly strategy: AllocationStrategy,
     private readonly observe?: AllocationObserver,
     private readonly now: () => number = () => 0,
+    private readonly onChange?: BucketsChanged,
   ) {}
 
   /** Increases whenever the assignment may have changed; lets callers cache responses. */
@@ -31,16 +71,94 @@ export class Allocator {
     return this.generation;
   }
 
+  /** What the last {@link setTargets} changed. */
+  get changes(): TargetChanges {
+    return this.lastChanges;
+  }
+
+  /**
+   * Replaces the target list. Equal ids are one target: the last one wins, as upstream's map assignment does.
+   * Items are owned by the allocator from here on (it writes their `collectorName`).
+   */
   setTargets(items: readonly TargetItem[]): void {
-    const previous = new Map<string, TargetItem>();
-    for (const item of this.items) previous.set(item.hash, item);
-    const next = new Map<string, TargetItem>();
-    for (const item of items) next.set(item.hash, item);
-    for (const [id, item] of next) {
-      item.collectorName = previous.get(id)?.collectorName;
+    const update = ++updates;
+    const added = new Map<string, TargetItem>();
+    let seen = 0;
+    let relabelled = 0;
+    let replaced = 0;
+    for (const item of items) {
+      if (item.heldBy === this) {
+        // the very object already held: nothing changed (the common case, no look-up needed)
+        if (item.seenIn !== update) seen++;
+        item.seenIn = update;
+        continue;
+      }
+      const id = item.hash;
+      const old = this.byId.get(id);
+      item.seenIn = update;
+      item.heldBy = this;
+      if (old === undefined) {
+        item.collectorName = undefined;
+        this.byId.set(id, item);
+        added.set(id, item);
+        seen++;
+        continue;
+      }
+      if (old.seenIn !== update) seen++;
+      old.heldBy = undefined;
+      this.byId.set(id, item);
+      replaced++;
+      if (added.has(id)) {
+        item.collectorName = undefined;
+        added.set(id, item);
+        continue;
+      }
+      // stays: keeps its collector, serves the fresh labels
+      item.collectorName = old.collectorName;
+      const bucket = this.bucketOf(item);
+      if (bucket && bucket.items[old.slot] === old) {
+        bucket.items[old.slot] = item;
+        item.slot = old.slot;
+      }
+      if (!old.hasSameLabels(item)) {
+        relabelled++;
+        if (bucket) this.dirty.add(bucket);
+      }
     }
-    this.items = Array.from(next.values());
-    this.allocate('SetTargets');
+    const removed: TargetItem[] = [];
+    if (this.byId.size > seen) {
+      for (const item of this.byId.values()) if (item.seenIn !== update) removed.push(item);
+    }
+    if (replaced > 0) this.itemList = undefined;
+    if (added.size === 0 && removed.length === 0 && relabelled === 0) {
+      this.lastChanges = { added: 0, removed: 0, relabelled: 0, moved: 0 };
+      this.flush();
+      return;
+    }
+    for (const item of removed) {
+      item.heldBy = undefined;
+      this.byId.delete(item.hash);
+      this.unindex(item);
+    }
+    this.itemList = undefined;
+    this.moves = 0;
+    for (const item of added.values()) this.indexJob(item);
+    if (added.size > 0 || removed.length > 0) {
+      if (this.collectorList.length > 0) {
+        const start = this.now();
+        if (this.strategy.incremental === 'independent') {
+          const list = Array.from(added.values());
+          this.strategy.assign(list, this.collectorList);
+          for (const item of list) this.place(item, undefined);
+        } else if (added.size > 0 || this.strategy.incremental === 'whole') {
+          this.reassignAll();
+        }
+        this.observe?.('SetTargets', (this.now() - start) / 1000);
+      }
+    }
+    this.lastChanges = { added: added.size, removed: removed.length, relabelled, moved: this.moves };
+    this.generation++;
+    this.flush();
   }
 
   setCollectors(collectors: readonly Collector[]): void {
@@ -51,15 +169,23 @@ export class Allocator {
       return;
     }
     this.collectorList = sorted;
-    this.allocate('SetCollectors');
+    if (this.byId.size > 0) {
+      const start = this.now();
+      this.reassignAll();
+      if (sorted.length > 0) this.observe?.('SetCollectors', (this.now() - start) / 1000);
+    }
+    this.generation++;
+    this.flush();
   }
 
   get collectors(): readonly Collector[] {
     return this.collectorList;
   }
 
+  /** Every target, in the order they first arrived. */
   get targets(): readonly TargetItem[] {
-    return this.items;
+    this.itemList ??= Array.from(this.byId.values());
+    return this.itemList;
   }
 
   /** Jobs that currently have at least one target (upstream lists only those). */
@@ -68,60 +194,106 @@ export class Allocator {
   }
 
   targetsOfJob(job: string): readonly TargetItem[] {
-    return this.byJob.get(job) ?? [];
+    return this.targets.filter((t) => t.jobName === job);
   }
 
   targetsFor(job: string, collector: string): readonly TargetItem[] {
-    return this.byJobAndCollector.get(job)?.get(collector) ?? [];
+    return this.byJob.get(job)?.buckets.get(collector)?.items ?? [];
+  }
+
+  /** The bucket of a job on a collector, if that collector has targets of the job. */
+  bucket(job: string, collector: string): Bucket | undefined {
+    return this.byJob.get(job)?.buckets.get(collector);
+  }
+
+  /** Every non-empty bucket. */
+  *buckets(): IterableIterator<Bucket> {
+    for (const job of this.byJob.values()) yield* job.buckets.values();
   }
 
   /** Targets per collector name (every known collector appears). */
   loads(): Map<string, number> {
-    const out = new Map<string, number>(this.collectorList.map((c) => [c.name, 0]));
-    for (const item of this.items) if (item.collectorName !== undefined) out.set(item.collectorName, (out.get(item.collectorName) ?? 0) + 1);
-    return out;
+    return new Map<string, number>(this.collectorList.map((c) => [c.name, this.load.get(c.name) ?? 0]));
   }
 
   unassignedCount(): number {
-    let n = 0;
-    for (const item of this.items) if (item.collectorName === undefined) n++;
-    return n;
+    return this.byId.size - this.assigned;
   }
 
-  private allocate(method: 'SetTargets' | 'SetCollectors'): void {
+  /** Runs the strategy over every target and moves, in the index, those whose collector changed. */
+  private reassignAll(): void {
+    const items = this.targets;
+    const before = items.map((t) => t.collectorName);
     if (this.collectorList.length === 0) {
-      for (const item of this.items) item.collectorName = undefined;
-    } else if (this.items.length > 0) {
-      const start = this.now();
-      this.strategy.assign(this.items, this.collectorList);
-      this.observe?.(method, (this.now() - start) / 1000);
+      for (const item of items) item.collectorName = undefined;
+    } else {
+      this.strategy.assign(items, this.collectorList);
     }
-    this.reindex();
+    for (let i = 0; i < items.length; i++) {
+      if (items[i].collectorName !== before[i]) {
+        if (before[i] !== undefined) this.moves++;
+        this.place(items[i], before[i]);
+      }
+    }
   }
 
-  private reindex(): void {
-    const byJob = new Map<string, TargetItem[]>();
-    const byJobAndCollector = new Map<string, Map<string, TargetItem[]>>();
-    for (const item of this.items) {
-      let list = byJob.get(item.jobName);
-      if (!list) {
-        list = [];
-        byJob.set(item.jobName, list);
-        byJobAndCollector.set(item.jobName, new Map());
-      }
-      list.push(item);
-      if (item.collectorName === undefined) continue;
-      const perCollector = byJobAndCollector.get(item.jobName)!;
-      let mine = perCollector.get(item.collectorName);
-      if (!mine) {
-        mine = [];
-        perCollector.set(item.collectorName, mine);
-      }
-      mine.push(item);
+  /** Moves an item's index entry from `from` (its previous collector) to its current `collectorName`. */
+  private place(item: TargetItem, from: string | undefined): void {
+    const job = this.byJob.get(item.jobName)!;
+    if (from !== undefined) this.takeOut(job, item, from);
+    const to = item.collectorName;
+    if (to === undefined) return;
+    let bucket = job.buckets.get(to);
+    if (!bucket) {
+      bucket = { job: item.jobName, collector: to, items: [] };
+      job.buckets.set(to, bucket);
     }
-    this.byJob = byJob;
-    this.byJobAndCollector = byJobAndCollector;
-    this.generation++;
+    item.slot = bucket.items.length;
+    bucket.items.push(item);
+    this.dirty.add(bucket);
+    this.load.set(to, (this.load.get(to) ?? 0) + 1);
+    this.assigned++;
+  }
+
+  private bucketOf(item: TargetItem): Bucket | undefined {
+    return item.collectorName === undefined ? undefined : this.byJob.get(item.jobName)?.buckets.get(item.collectorName);
+  }
+
+  private indexJob(item: TargetItem): void {
+    const job = this.byJob.get(item.jobName);
+    if (job) job.count++;
+    else this.byJob.set(item.jobName, { count: 1, buckets: new Map() });
+  }
+
+  private unindex(item: TargetItem): void {
+    const job = this.byJob.get(item.jobName)!;
+    if (item.collectorName !== undefined) this.takeOut(job, item, item.collectorName);
+    if (--job.count === 0) this.byJob.delete(item.jobName);
+  }
+
+  private takeOut(job: JobIndex, item: TargetItem, collector: string): void {
+    const bucket = job.buckets.get(collector);
+    if (!bucket) return;
+    const slot = item.slot;
+    if (bucket.items[slot] !== item) return;
+    const last = bucket.items.pop()!;
+    if (last !== item) {
+      bucket.items[slot] = last;
+      last.slot = slot;
+    }
+    this.dirty.add(bucket);
+    if (bucket.items.length === 0) job.buckets.delete(collector);
+    const left = this.load.get(collector)! - 1;
+    if (left === 0) this.load.delete(collector);
+    else this.load.set(collector, left);
+    this.assigned--;
+  }
+
+  private flush(): void {
+    if (this.dirty.size === 0) return;
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    this.onChange?.(dirty);
   }
 }
 

@@ -14,11 +14,15 @@ import { TargetGroup } from './target';
  * - files are re-read when their directory changes (fs.watch) and every `refresh_interval`;
  * - a file that fails to read or parse keeps its last good groups (the error is reported), so a half-written
  *   file does not drop targets.
+ * A file whose text did not change yields the very same group objects again, so the allocator's update for it
+ * is a no-op (the target builder reuses what it built from them).
  */
 export class FileDiscovery {
   private readonly watchers: FSWatcher[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly lastGood = new Map<string, TargetGroup[]>();
+  /** the text `lastGood` was parsed from */
+  private readonly lastText = new Map<string, string>();
   private pending: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -68,14 +72,22 @@ export class FileDiscovery {
     const groups: TargetGroup[] = [];
     for (const file of Array.from(files).sort()) {
       try {
-        const parsed = parseFileGroups(await fsp.readFile(file, 'utf8'), file);
-        this.lastGood.set(file, parsed);
+        const text = await fsp.readFile(file, 'utf8');
+        if (this.lastText.get(file) !== text) {
+          this.lastGood.set(file, parseFileGroups(text, file));
+          this.lastText.set(file, text);
+        }
       } catch (err) {
         this.onError(err as Error);
       }
       groups.push(...(this.lastGood.get(file) ?? []));
     }
-    for (const known of Array.from(this.lastGood.keys())) if (!files.has(known)) this.lastGood.delete(known);
+    for (const known of Array.from(this.lastGood.keys())) {
+      if (!files.has(known)) {
+        this.lastGood.delete(known);
+        this.lastText.delete(known);
+      }
+    }
     if (!this.stopped) this.onGroups(groups);
   }
 

@@ -3,7 +3,7 @@
  * model, strategies, allocation) and the edges that run it (service, HTTP API, listeners).
  */
 export { Allocator } from './allocator';
-export type { AllocationObserver } from './allocator';
+export type { AllocationObserver, Bucket, BucketsChanged, TargetChanges } from './allocator';
 export { churnOf, loadsOf, peakToMean } from './balance';
 export type { Churn } from './balance';
 export { parseAllocatorConfig } from './config';

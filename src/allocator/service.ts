@@ -7,7 +7,7 @@ import { Hasher } from './hasher';
 import { AllocatorMetrics } from './metrics';
 import { createStrategy } from './strategies';
 import { Collector } from './strategies/strategy';
-import { dedupeTargets, TargetBuilder, TargetGroup, TargetItem } from './target';
+import { TargetBuilder, TargetGroup, TargetItem } from './target';
 
 export interface ServiceLog {
   info(msg: string): void;
@@ -25,7 +25,8 @@ export interface ServiceOptions {
 
 /**
  * The running allocator: discovery (static configs and file SD) → filter and ids → allocation engine. Discovery
- * updates are batched for `debounceMs`, as upstream batches them, and each batch re-processes every job.
+ * updates are batched for `debounceMs`, as upstream batches them. Each batch hands every job's groups over again,
+ * but only groups that changed are relabelled and only targets that changed reach the strategy.
  */
 export class AllocatorService {
   public readonly allocator: Allocator;
@@ -111,7 +112,7 @@ export class AllocatorService {
     }
     // upstream records the filtered list's length before de-duplicating by id
     this.opts.metrics.targetsRemaining.set(items.length);
-    this.allocator.setTargets(dedupeTargets(items));
+    this.allocator.setTargets(items);
     this.opts.metrics.processTargetsDuration.observe((performance.now() - start) / 1000);
     this.updateLoadMetrics();
   }

@@ -19,6 +19,12 @@ export class TargetItem {
   public readonly key32: number;
   /** the key hash modulo 1061: the consistent-hashing partition, computed once */
   public readonly partition: number;
+  /** the allocator's update this item was last seen in (lets an update find removed targets without a second map) */
+  public seenIn = 0;
+  /** the allocator that holds this very object, so an unchanged item is recognised without a look-up */
+  public heldBy: object | undefined = undefined;
+  /** where the holder keeps it in its (job, collector) list, so it is taken out without a search */
+  public slot = -1;
 
   /**
    * The discovered labels are kept as the discovery output's own objects (the group's labels and the target's),
@@ -34,7 +40,7 @@ export class TargetItem {
     /** xxHash64 of the target URL: the key every hashing strategy places by */
     public readonly keyHash: bigint,
     /** the group's labels and their names in sorted order (shared by every target of the group) */
-    private readonly group: GroupLabels = NO_GROUP,
+    public readonly group: GroupLabels = NO_GROUP,
   ) {
     this.key32 = (Number(keyHash >> 32n) ^ Number(keyHash & 0xffffffffn)) | 0;
     this.partition = Number(keyHash % PARTITIONS);
@@ -50,6 +56,16 @@ export class TargetItem {
     return labelsJson(mergeLabels(this.group.labels, this.group.sortedNames, this.ownLabels));
   }
 
+  /**
+   * Whether `other` serves the same discovered labels. Unchanged discovery output is shared, so identity answers
+   * almost always; otherwise the label sets are compared (a different split between group and target labels
+   * counts as a change, which only costs a body being prepared again).
+   */
+  hasSameLabels(other: TargetItem): boolean {
+    if (this.ownLabels === other.ownLabels && this.group.labels === other.group.labels) return true;
+    return sameLabels(this.ownLabels, other.ownLabels) && sameGroupLabels(this.group.labels, other.group.labels);
+  }
+
   private label(name: string): string | undefined {
     return this.ownLabels[name] ?? this.group.labels[name];
   }
@@ -62,6 +78,26 @@ export class TargetItem {
     if (this.label('__meta_kubernetes_endpointslice_address_target_kind') !== 'Node') return '';
     return this.label('__meta_kubernetes_endpointslice_address_target_name') ?? '';
   }
+}
+
+/** the last group pair compared: the targets of a group come one after another, so each pair is compared once */
+let lastGroups: [Labels, Labels, boolean] | undefined;
+
+function sameGroupLabels(a: Labels, b: Labels): boolean {
+  if (a === b) return true;
+  if (lastGroups && lastGroups[0] === a && lastGroups[1] === b) return lastGroups[2];
+  lastGroups = [a, b, sameLabels(a, b)];
+  return lastGroups[2];
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a === b) return true;
+  let n = 0;
+  for (const name in a) {
+    if (a[name] !== b[name]) return false;
+    n++;
+  }
+  return Object.keys(b).length === n;
 }
 
 /** A group's labels with their names sorted once. */
@@ -109,9 +145,22 @@ const DISABLE_SHARDING_LAST: RelabelRule = {
   defaultRegex: false, modulus: 0n, targetLabel: '', replacement: '$1', action: 'labeldrop',
 };
 
-/** Builds target items from discovery output; pure, apart from the hasher it is given. */
+/** What a group was built into, and with which settings. */
+interface BuiltGroup {
+  readonly job: JobFilterSettings;
+  readonly filter: boolean;
+  readonly items: readonly TargetItem[];
+}
+
+/**
+ * Builds target items from discovery output; pure, apart from the hasher it is given. Discovery output is
+ * immutable and an unchanged group is handed over again as the same object, so the items built from a group are
+ * kept (weakly) and reused while the job's settings are the same object: a refresh relabels only the groups that
+ * changed, and the allocator sees the unchanged targets as the very items it already holds.
+ */
 export class TargetBuilder {
   private readonly labelHasher: LabelHasher;
+  private readonly built = new WeakMap<TargetGroup, BuiltGroup>();
 
   constructor(private readonly hasher: Hasher) {
     this.labelHasher = new LabelHasher(hasher);
@@ -127,6 +176,12 @@ export class TargetBuilder {
     const rules = filter ? [DISABLE_SHARDING_FIRST, ...job.relabelRules, DISABLE_SHARDING_LAST] : [];
     const hashPairs: Array<[string, string]> = [];
     for (const group of groups) {
+      const known = this.built.get(group);
+      if (known && known.job === job && known.filter === filter) {
+        for (const item of known.items) out.push(item);
+        continue;
+      }
+      const first = out.length;
       const groupLabels = group.labels ?? {};
       const shared: GroupLabels = { labels: groupLabels, sortedNames: Object.keys(groupLabels).sort() };
       for (const t of group.targets) {
@@ -148,6 +203,7 @@ export class TargetBuilder {
         const id = `${job.jobName}${address}${this.labelHasher.hash(hashPairs)}`;
         out.push(new TargetItem(job.jobName, address, t, id, this.hasher.h64(address), shared));
       }
+      this.built.set(group, { job, filter, items: out.slice(first) });
     }
     return out;
   }

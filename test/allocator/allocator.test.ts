@@ -5,7 +5,7 @@ import { TargetItem } from '../../src/allocator/target';
 import { parseAllocatorConfig } from '../../src/allocator/config';
 import { AllocatorMetrics } from '../../src/allocator/metrics';
 import { AllocatorService } from '../../src/allocator/service';
-import { loadHasher, makeCollectors, makeTargets } from './helpers';
+import { loadHasher, makeCollectors, makeTargets, owners } from './helpers';
 
 let hasher: Hasher;
 beforeAll(async () => {
@@ -87,5 +87,105 @@ config:
     } finally {
       service.stop();
     }
+  });
+});
+
+describe('incremental updates', () => {
+  const relabelledCopy = (t: TargetItem, extra: Record<string, string>) =>
+    new TargetItem(t.jobName, t.targetURL, { ...t.ownLabels, ...extra }, t.hash, t.keyHash);
+  /** every bucket as job/collector → ids, to compare two allocators' indexes */
+  const index = (a: Allocator) => new Map(Array.from(a.buckets(), (b) => [`${b.job}/${b.collector}`, b.items.map((t) => t.hash).sort()]));
+
+  test('an unchanged list is a no-op: no strategy run, no new version, no changed bucket', () => {
+    let runs = 0;
+    const changed: number[] = [];
+    const a = new Allocator(createStrategy('consistent-hashing', hasher), () => runs++, undefined, (b) => changed.push(b.size));
+    a.setCollectors(makeCollectors(4));
+    const items = makeTargets(hasher, 200, { jobs: 5 });
+    a.setTargets(items);
+    expect([runs, changed.length]).toEqual([1, 1]);
+    const version = a.version;
+    a.setTargets(items);
+    a.setTargets(items.slice().reverse());
+    a.setTargets(fresh(items)); // new objects, same ids and labels: what a discovery refresh produces
+    expect([runs, changed.length, a.version]).toEqual([1, 1, version]);
+    expect(a.changes).toEqual({ added: 0, removed: 0, relabelled: 0, moved: 0 });
+  });
+
+  test('a 1% change places only the added targets; the others keep their collector; only touched buckets change', () => {
+    const placed: number[] = [];
+    const strategy = createStrategy('consistent-hashing', hasher);
+    const spy = { name: strategy.name, incremental: strategy.incremental, assign: (items: readonly TargetItem[], c: readonly { name: string }[]) => {
+      placed.push(items.length);
+      strategy.assign(items, c);
+    } };
+    let touched: string[] = [];
+    const a = new Allocator(spy, undefined, undefined, (b) => {
+      touched = Array.from(b, (x) => `${x.job}/${x.collector}`);
+    });
+    a.setCollectors(makeCollectors(10));
+    const all = makeTargets(hasher, 1010, { jobs: 20 });
+    a.setTargets(all.slice(0, 1000));
+    const before = owners(a.targets);
+    const next = all.slice(10, 1010); // 10 removed, 10 added
+    a.setTargets(next);
+    expect(placed).toEqual([1000, 10]);
+    expect(a.changes).toEqual({ added: 10, removed: 10, relabelled: 0, moved: 0 });
+    for (const t of all.slice(10, 1000)) expect(t.collectorName).toBe(before.get(t.hash));
+    const expected = new Set([...all.slice(0, 10), ...all.slice(1000)].map((t) => `${t.jobName}/${t.collectorName ?? before.get(t.hash)}`));
+    expect(new Set(touched)).toEqual(expected);
+    // bit for bit what a fresh allocation of the same list gives
+    const scratch = new Allocator(createStrategy('consistent-hashing', hasher));
+    scratch.setCollectors(makeCollectors(10));
+    scratch.setTargets(fresh(next));
+    expect(index(a)).toEqual(index(scratch));
+  });
+
+  test('a target whose discovered labels change keeps its id and collector and serves the new labels', () => {
+    let touched = 0;
+    const a = new Allocator(createStrategy('consistent-hashing', hasher), undefined, undefined, (b) => {
+      touched = b.size;
+    });
+    a.setCollectors(makeCollectors(3));
+    const items = makeTargets(hasher, 30);
+    a.setTargets(items);
+    const changed = relabelledCopy(items[7], { __meta_kubernetes_pod_name: 'new-pod' });
+    const version = a.version;
+    a.setTargets([...items.slice(0, 7), changed, ...items.slice(8)]);
+    expect(a.changes).toEqual({ added: 0, removed: 0, relabelled: 1, moved: 0 });
+    expect(a.version).toBe(version + 1);
+    expect(touched).toBe(1);
+    expect(changed.collectorName).toBe(items[7].collectorName);
+    expect(a.targetsFor('job-0', changed.collectorName!).find((t) => t.hash === changed.hash)?.labels.__meta_kubernetes_pod_name).toBe('new-pod');
+  });
+
+  test('equal ids in one list: the last one wins, in the first one\'s place', () => {
+    const a = new Allocator(createStrategy('consistent-hashing', hasher));
+    a.setCollectors(makeCollectors(2));
+    const items = makeTargets(hasher, 3);
+    const later = relabelledCopy(items[0], { x: 'later' });
+    a.setTargets([items[0], items[1], later, items[2]]);
+    expect(a.targets.map((t) => t.ownLabels.x)).toEqual(['later', undefined, undefined]);
+    expect(a.targets).toHaveLength(3);
+  });
+
+  test.each(['consistent-hashing', 'bounded-rendezvous', 'per-node'])('%s: after a series of updates the result equals a fresh allocation', (name) => {
+    const node = (i: number) => ({ __meta_kubernetes_pod_node_name: `node-${i % 4}` });
+    const all = makeTargets(hasher, 600, { jobs: 7, extra: node });
+    const collectors = makeCollectors(5).map((c, i) => ({ ...c, nodeName: `node-${i}` }));
+    const a = new Allocator(createStrategy(name, hasher));
+    a.setCollectors(collectors);
+    let current: TargetItem[] = [];
+    for (const [from, to] of [[0, 300], [50, 350], [40, 360], [200, 600], [0, 600]]) {
+      current = fresh(all.slice(from, to));
+      a.setTargets(current);
+    }
+    a.setCollectors(collectors.slice(1));
+    a.setTargets(current.slice(100));
+    const scratch = new Allocator(createStrategy(name, hasher));
+    scratch.setCollectors(collectors.slice(1));
+    scratch.setTargets(fresh(current.slice(100)));
+    expect(index(a)).toEqual(index(scratch));
+    expect(a.unassignedCount()).toBe(scratch.unassignedCount());
   });
 });

@@ -45,6 +45,13 @@ describe('file_sd files', () => {
       rmSync(path.join(dir, 'a.json'));
       await d.refresh();
       expect(seen[2].map((g) => g.targets[0].__address__)).toEqual(['b:1']);
+      // an unchanged file yields the same group objects (so the update is a no-op downstream); a changed one new ones
+      await d.refresh();
+      expect(seen[3][0]).toBe(seen[2][0]);
+      writeFileSync(path.join(dir, 'b.yml'), '- targets: [b:2]\n');
+      await d.refresh();
+      expect(seen[4][0]).not.toBe(seen[3][0]);
+      expect(seen[4][0].targets[0].__address__).toBe('b:2');
       d.stop();
     } finally {
       rmSync(dir, { recursive: true, force: true });

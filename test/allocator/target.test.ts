@@ -34,6 +34,20 @@ describe('target items and the relabel-config filter', () => {
     expect(dropped).toHaveLength(0);
   });
 
+  test('an unchanged group object with the same job settings yields the same items, without relabeling again', () => {
+    const builder = new TargetBuilder(hasher);
+    const settings = job([{ source_labels: ['team'], target_label: 'renamed' }]);
+    const first = builder.build(settings, groups, true);
+    const changed: TargetGroup = { targets: [{ __address__: '10.0.0.3:80' }] };
+    const second = builder.build(settings, [...groups, changed], true);
+    expect(second.slice(0, 2)).toEqual(first);
+    expect(second[0]).toBe(first[0]);
+    expect(second[2].targetURL).toBe('10.0.0.3:80');
+    // other settings (a config reload) or another filter mode build anew
+    expect(builder.build(job([]), groups, true)[0]).not.toBe(first[0]);
+    expect(builder.build(settings, groups, false)[0]).not.toBe(first[0]);
+  });
+
   test('a discovered label wins over a seed', () => {
     const g = [{ targets: [{ __address__: 'x:1', job: 'from-sd' }] }];
     expect(new TargetBuilder(hasher).build(job([{ source_labels: ['job'], regex: 'from-sd', action: 'keep' }]), g, true)).toHaveLength(1);

@@ -51,6 +51,7 @@ function score(key: number, seed: number): number {
  */
 export class BoundedRendezvousStrategy implements AllocationStrategy {
   public readonly name = 'bounded-rendezvous';
+  public readonly incremental = 'whole' as const;
   private readonly seeds = new Map<string, number>();
 
   constructor(

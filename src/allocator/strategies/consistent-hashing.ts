@@ -17,6 +17,7 @@ export const LOAD = 1.1;
  */
 export class ConsistentHashingStrategy implements AllocationStrategy {
   public readonly name = 'consistent-hashing';
+  public readonly incremental = 'independent' as const;
   private ringFor = '';
   private owners: string[] = [];
   private partitionKeys: bigint[] | undefined;

@@ -5,7 +5,7 @@ import { LeastWeightedStrategy } from './least-weighted';
 import { PerNodeStrategy } from './per-node';
 import { AllocationStrategy } from './strategy';
 
-export type { AllocationStrategy, Collector } from './strategy';
+export type { AllocationStrategy, Collector, IncrementalMode } from './strategy';
 export { BoundedRendezvousStrategy, boundedLoadCap, DEFAULT_LOAD_SLACK } from './bounded-rendezvous';
 export { ConsistentHashingStrategy } from './consistent-hashing';
 export { LeastWeightedStrategy } from './least-weighted';

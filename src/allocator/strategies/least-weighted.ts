@@ -9,6 +9,7 @@ import { AllocationStrategy, Collector } from './strategy';
  */
 export class LeastWeightedStrategy implements AllocationStrategy {
   public readonly name = 'least-weighted';
+  public readonly incremental = 'keeps-placed' as const;
 
   assign(items: readonly TargetItem[], collectors: readonly Collector[], placed: readonly TargetItem[] = []): void {
     const index = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { TargetItem } from '../target';
-import { AllocationStrategy, Collector } from './strategy';
+import { AllocationStrategy, Collector, IncrementalMode } from './strategy';
 
 /**
  * Upstream's `per-node`: a target goes to the collector running on its node (from
@@ -11,8 +11,12 @@ import { AllocationStrategy, Collector } from './strategy';
  */
 export class PerNodeStrategy implements AllocationStrategy {
   public readonly name = 'per-node';
+  /** node-bound targets are placed one by one; a fallback that looks at the whole set makes the whole set matter */
+  public readonly incremental: IncrementalMode;
 
-  constructor(private readonly fallback?: AllocationStrategy) {}
+  constructor(private readonly fallback?: AllocationStrategy) {
+    this.incremental = !fallback || fallback.incremental === 'independent' ? 'independent' : 'whole';
+  }
 
   assign(items: readonly TargetItem[], collectors: readonly Collector[]): void {
     const byNode = new Map<string, string>();
