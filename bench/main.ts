@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runAllocatorBench } from './allocator';
+import { runHttpBench } from './http';
 import { runRelabelBench } from './relabel';
 import { runReloadBench } from './reload';
 import { runRenderBench } from './render';
@@ -22,6 +23,7 @@ const BENCHES: Record<string, Bench> = {
   render: runRenderBench,
   relabel: runRelabelBench,
   reload: runReloadBench,
+  http: runHttpBench,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -43,7 +43,7 @@ let updates = 0;
  *   re-run it over every target, and then only targets whose collector changed are moved in the index;
  * - `setCollectors` diffs by name; any change re-places every target;
  * - targets that arrive before any collector wait, unassigned, until one appears (upstream #2350).
- * The (job, collector) buckets an update touched are reported to `onChange`, so responses can be prepared then.
+ * The (job, collector) buckets an update touched are reported to listeners, so responses can be prepared then.
  * Pure: the clock is injected so the engine does no I/O.
  */
 export class Allocator {
@@ -58,13 +58,18 @@ export class Allocator {
   private generation = 0;
   private lastChanges: TargetChanges = { added: 0, removed: 0, relabelled: 0, moved: 0 };
   private moves = 0;
+  private readonly listeners: BucketsChanged[] = [];
 
   constructor(
     public readonly strategy: AllocationStrategy,
     private readonly observe?: AllocationObserver,
     private readonly now: () => number = () => 0,
-    private readonly onChange?: BucketsChanged,
   ) {}
+
+  /** Calls `listener` with the buckets each later update changes (emptied ones included). */
+  onBucketsChanged(listener: BucketsChanged): void {
+    this.listeners.push(listener);
+  }
 
   /** Increases whenever the assignment may have changed; lets callers cache responses. */
   get version(): number {
@@ -293,7 +298,7 @@ export class Allocator {
     if (this.dirty.size === 0) return;
     const dirty = this.dirty;
     this.dirty = new Set();
-    this.onChange?.(dirty);
+    for (const listener of this.listeners) listener(dirty);
   }
 }
 

@@ -2,10 +2,10 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { goJsonMarshal } from '../collector/gojson';
 import { Allocator } from './allocator';
+import { bodiesOf, targetGroupsJson } from './bodies';
 import { ScrapeJob } from './config';
 import { AllocatorMetrics } from './metrics';
 import { scrapeConfigsBody, scrapeConfigsJson } from './scrape-configs';
-import { TargetItem } from './target';
 
 /** What the HTTP API reads. */
 export interface ApiState {
@@ -35,25 +35,33 @@ export function queryUnescape(s: string): string | undefined {
 const JSON_TYPE = 'application/json';
 const JOB_TARGETS = /^\/jobs\/([^/]+)\/targets$/;
 
-function targetGroupJson(items: readonly TargetItem[]): string {
-  // one group per target, as upstream: {"targets":[url],"labels":{...}}
-  let out = '[';
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += ',';
-    out += `{"targets":[${JSON.stringify(items[i].targetURL)}],"labels":${items[i].labelsJson()}}`;
-  }
-  return `${out}]`;
+/**
+ * The `collector_id` query parameter (the first one, as gin's `Query` takes it); null when absent. The common
+ * shape, `collector_id=<name>` with nothing to unescape, is read without building URLSearchParams.
+ */
+function collectorIdOf(query: string): string | null {
+  if (query.startsWith('collector_id=') && !/[&%+]/.test(query)) return query.slice('collector_id='.length);
+  return new URLSearchParams(query).get('collector_id');
 }
 
 /**
  * Builds the request handler of upstream's API (spec §1). `redactSecrets` is true on the plain-HTTP listener
- * unless `allow_insecure_auth_secrets` is set. Responses for `/jobs/{job}/targets?collector_id=` are cached
- * until the allocation changes, since every collector polls them.
+ * unless `allow_insecure_auth_secrets` is set. Responses for `/jobs/{job}/targets?collector_id=`, which every
+ * collector polls, are prepared when the allocation changes ({@link bodiesOf}), so such a request is a look-up.
  */
 export function createApiHandler(state: ApiState, redactSecrets: boolean): (req: IncomingMessage, res: ServerResponse) => void {
-  const cache = new Map<string, string>();
-  let cacheVersion = -1;
+  const bodies = bodiesOf(state.allocator);
   let scrapeCache: string | undefined;
+  // one bound histogram child per route: observing through labels would hash them on every request
+  const durations = new Map<string, { observe(seconds: number): void }>();
+  const observe = (route: string, seconds: number) => {
+    let child = durations.get(route);
+    if (!child) {
+      child = state.metrics.httpDuration.labels({ path: route });
+      durations.set(route, child);
+    }
+    child.observe(seconds);
+  };
 
   const send = (res: ServerResponse, status: number, body: string, type = JSON_TYPE) => {
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
@@ -65,7 +73,7 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+    const query = q < 0 ? '' : rawUrl.slice(q + 1);
     let route = rawPath;
     try {
       // upstream's router (gin, defaults) registers GET only and answers anything else as an unknown route
@@ -113,26 +121,18 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
       const m = JOB_TARGETS.exec(rawPath);
       if (m) {
         route = '/jobs/:job_id/targets';
-        const job = queryUnescape(m[1]);
+        const job = /[%+]/.test(m[1]) ? queryUnescape(m[1]) : m[1];
         if (job === undefined) {
           send(res, 500, `${JSON.stringify({ error: `invalid job id escape ${JSON.stringify(m[1])}` })}\n`);
           return;
         }
-        const collector = query.get('collector_id');
+        const collector = collectorIdOf(query);
         const allocator = state.allocator;
-        if (cacheVersion !== allocator.version) {
-          cache.clear();
-          cacheVersion = allocator.version;
-        }
         // any collector_id, even an empty one, asks for that collector's list (upstream: `[]` for an unknown id)
         if (collector !== null) {
-          const key = `${job}\u0000${collector}`;
-          let body = cache.get(key);
-          if (body === undefined) {
-            body = `${targetGroupJson(allocator.targetsFor(job, collector))}\n`;
-            cache.set(key, body);
-          }
-          send(res, 200, body);
+          const body = bodies.body(job, collector);
+          res.writeHead(200, ['Content-Type', JSON_TYPE, 'Content-Length', String(body.length)]);
+          res.end(body);
           return;
         }
         // debug view: every collector, with its targets of this job (`[]` when it has none), sorted by name as a
@@ -142,7 +142,7 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
         for (const name of collectors) {
           const items = allocator.targetsFor(job, name);
           const link = `/debug/jobs/${queryEscape(job)}/targets?collector_id=${name}`;
-          parts.push(`${JSON.stringify(name)}:{"_link":${JSON.stringify(link)},"targets":${targetGroupJson(items)}}`);
+          parts.push(`${JSON.stringify(name)}:{"_link":${JSON.stringify(link)},"targets":${targetGroupsJson(items)}}`);
         }
         send(res, 200, `{${parts.join(',')}}\n`);
         return;
@@ -152,7 +152,7 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
     } catch (err) {
       send(res, 500, `${JSON.stringify({ error: (err as Error).message })}\n`);
     } finally {
-      state.metrics.httpDuration.observe({ path: route }, (performance.now() - start) / 1000);
+      observe(route, (performance.now() - start) / 1000);
     }
   };
 }

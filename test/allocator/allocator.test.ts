@@ -99,7 +99,8 @@ describe('incremental updates', () => {
   test('an unchanged list is a no-op: no strategy run, no new version, no changed bucket', () => {
     let runs = 0;
     const changed: number[] = [];
-    const a = new Allocator(createStrategy('consistent-hashing', hasher), () => runs++, undefined, (b) => changed.push(b.size));
+    const a = new Allocator(createStrategy('consistent-hashing', hasher), () => runs++);
+    a.onBucketsChanged((b) => changed.push(b.size));
     a.setCollectors(makeCollectors(4));
     const items = makeTargets(hasher, 200, { jobs: 5 });
     a.setTargets(items);
@@ -120,7 +121,8 @@ describe('incremental updates', () => {
       strategy.assign(items, c);
     } };
     let touched: string[] = [];
-    const a = new Allocator(spy, undefined, undefined, (b) => {
+    const a = new Allocator(spy);
+    a.onBucketsChanged((b) => {
       touched = Array.from(b, (x) => `${x.job}/${x.collector}`);
     });
     a.setCollectors(makeCollectors(10));
@@ -143,7 +145,8 @@ describe('incremental updates', () => {
 
   test('a target whose discovered labels change keeps its id and collector and serves the new labels', () => {
     let touched = 0;
-    const a = new Allocator(createStrategy('consistent-hashing', hasher), undefined, undefined, (b) => {
+    const a = new Allocator(createStrategy('consistent-hashing', hasher));
+    a.onBucketsChanged((b) => {
       touched = b.size;
     });
     a.setCollectors(makeCollectors(3));

@@ -4,6 +4,7 @@ import { Allocator } from '../../src/allocator/allocator';
 import { ScrapeJob } from '../../src/allocator/config';
 import { Hasher } from '../../src/allocator/hasher';
 import { AllocatorMetrics } from '../../src/allocator/metrics';
+import { bodiesOf } from '../../src/allocator/bodies';
 import { ApiState, createApiHandler, queryEscape, queryUnescape } from '../../src/allocator/server';
 import { createStrategy } from '../../src/allocator/strategies';
 import { TargetItem } from '../../src/allocator/target';
@@ -100,6 +101,42 @@ describe('HTTP API details', () => {
       const livez = await request(port, 'GET', '/livez');
       expect([livez.status, livez.body]).toEqual([200, '']);
       expect((await request(port, 'GET', '/nowhere')).status).toBe(404);
+    });
+  });
+
+  test('bodies are prepared when the allocation changes: an update prepares only the buckets it touched', () => {
+    const allocator = new Allocator(createStrategy('consistent-hashing', hasher));
+    allocator.setCollectors([{ name: 'c-0' }, { name: 'c-1' }]);
+    const item = (job: string, url: string, extra: Record<string, string> = {}) =>
+      new TargetItem(job, url, { __address__: url, ...extra }, `${job}${url}`, hasher.h64(url));
+    const items = [item('a', 'x:1'), item('a', 'x:2'), item('a', 'x:3'), item('b', 'y:1')];
+    allocator.setTargets(items);
+    const bodies = bodiesOf(allocator);
+    expect(bodiesOf(allocator)).toBe(bodies); // one set of bodies per allocator, shared by the listeners
+    const before = new Map(['a', 'b'].flatMap((j) => ['c-0', 'c-1'].map((c) => [`${j}/${c}`, bodies.body(j, c)])));
+    const all = (j: string) => ['c-0', 'c-1'].flatMap((c) => JSON.parse(bodies.body(j, c).toString()));
+    expect(all('a').map((g: { targets: string[] }) => g.targets[0]).sort()).toEqual(['x:1', 'x:2', 'x:3']);
+    expect(bodies.body('nope', 'c-0').toString()).toBe('[]\n');
+    // relabel y:1 (same id, new discovered labels): only b's bucket is prepared again
+    allocator.setTargets([...items.slice(0, 3), item('b', 'y:1', { __meta_x: 'new' })]);
+    const owner = items[3].collectorName!;
+    expect(JSON.parse(bodies.body('b', owner).toString())[0].labels.__meta_x).toBe('new');
+    for (const c of ['c-0', 'c-1']) expect(bodies.body('a', c)).toBe(before.get(`a/${c}`));
+    // remove every target of job b: its body goes back to []
+    allocator.setTargets(items.slice(0, 3));
+    expect(bodies.body('b', owner).toString()).toBe('[]\n');
+    expect(bodies.size).toBe(['c-0', 'c-1'].reduce((n, c) => n + (bodies.body('a', c).toString() === '[]\n' ? 0 : bodies.body('a', c).length), 0));
+  });
+
+  test('collector_id with escapes or further parameters is read as gin reads it', async () => {
+    const allocator = new Allocator(createStrategy('consistent-hashing', hasher));
+    allocator.setCollectors([{ name: 'c 0' }]);
+    allocator.setTargets([new TargetItem('j', 'a:1', { __address__: 'a:1' }, 'id', hasher.h64('a:1'))]);
+    await serve({ allocator, jobs: [], ready: true, metrics: new AllocatorMetrics() }, async (port) => {
+      for (const query of ['collector_id=c+0', 'collector_id=c%200', 'x=1&collector_id=c+0', 'collector_id=c+0&collector_id=other']) {
+        expect([query, JSON.parse((await request(port, 'GET', `/jobs/j/targets?${query}`)).body)]).toHaveProperty('1.length', 1);
+      }
+      expect((await request(port, 'GET', '/jobs/j/targets?collector_id=c')).body).toBe('[]\n');
     });
   });
 });
