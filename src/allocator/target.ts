@@ -1,5 +1,5 @@
 import { Hasher } from './hasher';
-import { ADDRESS_LABEL, indexOfLabel, LabelHasher, Labels, labelsJson, labelsObject, mergeLabels, META_LABEL_PREFIX } from './labels';
+import { ADDRESS_LABEL, indexOfLabel, LabelHasher, Labels, labelsObject, mergeLabels, META_LABEL_PREFIX } from './labels';
 import { compileAnchored } from './re2';
 import { applyRules, LabelsBuilder, RelabelRule } from './relabel';
 
@@ -53,7 +53,32 @@ export class TargetItem {
 
   /** {@link labels} as JSON text, keys sorted (what the HTTP API serves). */
   labelsJson(): string {
-    return labelsJson(mergeLabels(this.group.labels, this.group.sortedNames, this.ownLabels));
+    // the group's `"name":"value"` texts are made once and shared by its targets; only the target's own labels
+    // are written per target, merged in name order as mergeLabels does
+    const group = this.group;
+    const groupPairs = group.pairsJson ??= group.sortedNames.map((n) => (group.labels[n] === '' ? '' : `${JSON.stringify(n)}:${JSON.stringify(group.labels[n])}`));
+    const names = group.sortedNames;
+    const own = this.ownLabels;
+    const ownNames = Object.keys(own).sort();
+    let out = '{';
+    let gi = 0;
+    let ti = 0;
+    const add = (pair: string) => {
+      if (pair === '') return;
+      out += out.length > 1 ? `,${pair}` : pair;
+    };
+    while (gi < names.length || ti < ownNames.length) {
+      const g = names[gi];
+      const t = ownNames[ti];
+      if (t === undefined || (g !== undefined && g < t)) {
+        add(groupPairs[gi++]);
+      } else {
+        if (g === t) gi++;
+        add(own[t] === '' ? '' : `${JSON.stringify(t)}:${JSON.stringify(own[t])}`);
+        ti++;
+      }
+    }
+    return `${out}}`;
   }
 
   /**
@@ -104,6 +129,8 @@ function sameLabels(a: Labels, b: Labels): boolean {
 export interface GroupLabels {
   readonly labels: Labels;
   readonly sortedNames: readonly string[];
+  /** `"name":"value"` JSON text per sorted name ("" for an empty value), made on first use */
+  pairsJson?: readonly string[];
 }
 
 const NO_GROUP: GroupLabels = { labels: {}, sortedNames: [] };

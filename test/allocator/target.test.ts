@@ -48,6 +48,18 @@ describe('target items and the relabel-config filter', () => {
     expect(builder.build(settings, groups, false)[0]).not.toBe(first[0]);
   });
 
+  test('labelsJson is the sorted discovered labels as JSON: target wins, empty values left out, escapes kept', () => {
+    const g: TargetGroup[] = [{
+      labels: { b: 'group', z: 'last', e: '', q: 'quote"\\\n', a: 'group-a' },
+      targets: [{ __address__: 'x:1', b: 'target', c: '', a: 'ü' }, { __address__: 'x:2', e: 'set' }],
+    }];
+    const items = new TargetBuilder(hasher).build(job([]), g, false);
+    for (const item of items) {
+      expect(item.labelsJson()).toBe(JSON.stringify(item.labels));
+    }
+    expect(items[0].labelsJson()).toBe('{"__address__":"x:1","a":"ü","b":"target","q":"quote\\"\\\\\\n","z":"last"}');
+  });
+
   test('a discovered label wins over a seed', () => {
     const g = [{ targets: [{ __address__: 'x:1', job: 'from-sd' }] }];
     expect(new TargetBuilder(hasher).build(job([{ source_labels: ['job'], regex: 'from-sd', action: 'keep' }]), g, true)).toHaveLength(1);
