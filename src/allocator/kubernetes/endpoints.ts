@@ -1,0 +1,102 @@
+import { addObjectMetaLabels, DiscoveredGroup, joinHostPort, LabelSet, META, NAMESPACE_LABEL } from './meta';
+import { EndpointAddress, EndpointPort, Endpoints, ObjectLookup, Pod } from './objects';
+import { POD, podContainers, podLabels } from './pod';
+import { serviceLabels } from './service';
+
+export const ENDPOINT = {
+  nodeName: `${META}endpoint_node_name`,
+  hostname: `${META}endpoint_hostname`,
+  ready: `${META}endpoint_ready`,
+  portName: `${META}endpoint_port_name`,
+  portProtocol: `${META}endpoint_port_protocol`,
+  targetKind: `${META}endpoint_address_target_kind`,
+  targetName: `${META}endpoint_address_target_name`,
+} as const;
+
+/**
+ * The endpoints role's target group (`endpoints/<namespace>/<name>`), as Prometheus's endpoints.go builds it:
+ * - group labels: namespace, the Service of the same name if it exists (its name, labels and annotations), and
+ *   the Endpoints object's own name, labels and annotations;
+ * - per subset, port and address (ready ones, then not-ready ones with `endpoint_ready` "false"): a target at
+ *   `<ip>:<port>` with the port's name and protocol, the address's target kind and name, node and hostname;
+ * - an address whose target is a Pod known to `lookup` gets the pod's labels, and the labels of its container
+ *   (init containers too) with that port; the pod's other container ports get targets of their own.
+ */
+export function endpointsGroup(eps: Endpoints, lookup: ObjectLookup = {}): DiscoveredGroup {
+  const namespace = eps.metadata?.namespace ?? '';
+  const name = eps.metadata?.name ?? '';
+  let labels: LabelSet = { [NAMESPACE_LABEL]: namespace };
+  const svc = lookup.service?.(namespace, name);
+  if (svc) labels = { ...labels, ...serviceLabels(svc) };
+  addObjectMetaLabels(labels, eps.metadata, 'endpoints');
+
+  const targets: LabelSet[] = [];
+  const seenPods = new Map<string, { pod: Pod; ports: number[] }>();
+  const add = (addr: EndpointAddress, port: EndpointPort, ready: string) => {
+    const portNumber = port.port ?? 0;
+    let target: LabelSet = {
+      __address__: joinHostPort(addr.ip ?? '', portNumber),
+      [ENDPOINT.portName]: port.name ?? '',
+      [ENDPOINT.portProtocol]: port.protocol ?? '',
+      [ENDPOINT.ready]: ready,
+    };
+    if (addr.targetRef) {
+      target[ENDPOINT.targetKind] = addr.targetRef.kind ?? '';
+      target[ENDPOINT.targetName] = addr.targetRef.name ?? '';
+    }
+    if (addr.nodeName !== undefined) target[ENDPOINT.nodeName] = addr.nodeName;
+    if (addr.hostname) target[ENDPOINT.hostname] = addr.hostname;
+    const ref = addr.targetRef;
+    const pod = ref?.kind === 'Pod' ? lookup.pod?.(ref.namespace ?? '', ref.name ?? '') : undefined;
+    if (!pod) {
+      targets.push(target);
+      return;
+    }
+    const key = `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+    const seen = seenPods.get(key) ?? { pod, ports: [] };
+    seenPods.set(key, seen);
+    target = { ...target, ...podLabels(pod) };
+    // Prometheus's loop breaks out of a container's ports only, so a later container with the port wins
+    for (const { container, init } of podContainers(pod)) {
+      for (const cport of container.ports ?? []) {
+        if (portNumber !== (cport.containerPort ?? 0)) continue;
+        target[POD.containerName] = container.name ?? '';
+        target[POD.containerImage] = container.image ?? '';
+        target[POD.portName] = cport.name ?? '';
+        target[POD.portNumber] = String(portNumber);
+        target[POD.portProtocol] = cport.protocol ?? '';
+        target[POD.containerInit] = String(init);
+        break;
+      }
+    }
+    seen.ports.push(portNumber);
+    targets.push(target);
+  };
+  for (const subset of eps.subsets ?? []) {
+    for (const port of subset.ports ?? []) {
+      for (const addr of subset.addresses ?? []) add(addr, port, 'true');
+      for (const addr of subset.notReadyAddresses ?? []) add(addr, port, 'false');
+    }
+  }
+  for (const { pod, ports } of seenPods.values()) {
+    const podIP = pod.status?.podIP ?? '';
+    if (podIP === '') continue;
+    for (const { container, init } of podContainers(pod)) {
+      for (const cport of container.ports ?? []) {
+        const number = cport.containerPort ?? 0;
+        if (ports.includes(number)) continue;
+        targets.push({
+          __address__: joinHostPort(podIP, number),
+          [POD.containerName]: container.name ?? '',
+          [POD.containerImage]: container.image ?? '',
+          [POD.portName]: cport.name ?? '',
+          [POD.portNumber]: String(number),
+          [POD.portProtocol]: cport.protocol ?? '',
+          [POD.containerInit]: String(init),
+          ...podLabels(pod),
+        });
+      }
+    }
+  }
+  return { source: `endpoints/${namespace}/${name}`, labels, targets };
+}

@@ -1,0 +1,119 @@
+/**
+ * The parts of Kubernetes objects that Prometheus's Kubernetes discovery reads, as they arrive from the API
+ * server (plain JSON). Everything is optional, as in the API: a missing field reads as Go's zero value.
+ */
+
+export interface OwnerReference {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly controller?: boolean;
+}
+
+export interface ObjectMeta {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly uid?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly ownerReferences?: readonly OwnerReference[];
+}
+
+export interface ContainerPort {
+  readonly name?: string;
+  readonly containerPort?: number;
+  readonly protocol?: string;
+}
+
+export interface Container {
+  readonly name?: string;
+  readonly image?: string;
+  readonly ports?: readonly ContainerPort[];
+}
+
+export interface ContainerStatus {
+  readonly name?: string;
+  readonly containerID?: string;
+}
+
+export interface Pod {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: {
+    readonly nodeName?: string;
+    readonly containers?: readonly Container[];
+    readonly initContainers?: readonly Container[];
+  };
+  readonly status?: {
+    readonly phase?: string;
+    readonly podIP?: string;
+    readonly podIPs?: ReadonlyArray<{ readonly ip?: string }>;
+    readonly hostIP?: string;
+    readonly conditions?: ReadonlyArray<{ readonly type?: string; readonly status?: string }>;
+    readonly containerStatuses?: readonly ContainerStatus[];
+    readonly initContainerStatuses?: readonly ContainerStatus[];
+  };
+}
+
+export interface ServicePort {
+  readonly name?: string;
+  readonly port?: number;
+  readonly protocol?: string;
+}
+
+export interface Service {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: {
+    readonly type?: string;
+    readonly clusterIP?: string;
+    readonly externalName?: string;
+    readonly loadBalancerIP?: string;
+    readonly ports?: readonly ServicePort[];
+  };
+}
+
+export interface NodeAddress {
+  readonly type?: string;
+  readonly address?: string;
+}
+
+export interface Node {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: { readonly providerID?: string };
+  readonly status?: {
+    readonly addresses?: readonly NodeAddress[];
+    readonly daemonEndpoints?: { readonly kubeletEndpoint?: { readonly Port?: number } };
+  };
+}
+
+export interface ObjectReference {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+export interface EndpointAddress {
+  readonly ip?: string;
+  readonly hostname?: string;
+  readonly nodeName?: string;
+  readonly targetRef?: ObjectReference;
+}
+
+export interface EndpointPort {
+  readonly name?: string;
+  readonly port?: number;
+  readonly protocol?: string;
+}
+
+export interface Endpoints {
+  readonly metadata?: ObjectMeta;
+  readonly subsets?: ReadonlyArray<{
+    readonly addresses?: readonly EndpointAddress[];
+    readonly notReadyAddresses?: readonly EndpointAddress[];
+    readonly ports?: readonly EndpointPort[];
+  }>;
+}
+
+/** What a role's builder may look up: the objects the shared informers hold (keyed `namespace/name`, nodes by name). */
+export interface ObjectLookup {
+  pod?(namespace: string, name: string): Pod | undefined;
+  service?(namespace: string, name: string): Service | undefined;
+}
