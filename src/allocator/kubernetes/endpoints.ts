@@ -1,6 +1,6 @@
 import { addObjectMetaLabels, DiscoveredGroup, joinHostPort, LabelSet, META, NAMESPACE_LABEL } from './meta';
-import { EndpointAddress, EndpointPort, Endpoints, ObjectLookup, Pod } from './objects';
-import { POD, podContainers, podLabels } from './pod';
+import { EndpointAddress, EndpointPort, Endpoints, ObjectLookup } from './objects';
+import { PodPorts } from './pod-ports';
 import { serviceLabels } from './service';
 
 export const ENDPOINT = {
@@ -31,11 +31,10 @@ export function endpointsGroup(eps: Endpoints, lookup: ObjectLookup = {}): Disco
   addObjectMetaLabels(labels, eps.metadata, 'endpoints');
 
   const targets: LabelSet[] = [];
-  const seenPods = new Map<string, { pod: Pod; ports: number[] }>();
+  const pods = new PodPorts(lookup);
   const add = (addr: EndpointAddress, port: EndpointPort, ready: string) => {
-    const portNumber = port.port ?? 0;
-    let target: LabelSet = {
-      __address__: joinHostPort(addr.ip ?? '', portNumber),
+    const target: LabelSet = {
+      __address__: joinHostPort(addr.ip ?? '', port.port ?? 0),
       [ENDPOINT.portName]: port.name ?? '',
       [ENDPOINT.portProtocol]: port.protocol ?? '',
       [ENDPOINT.ready]: ready,
@@ -46,31 +45,7 @@ export function endpointsGroup(eps: Endpoints, lookup: ObjectLookup = {}): Disco
     }
     if (addr.nodeName !== undefined) target[ENDPOINT.nodeName] = addr.nodeName;
     if (addr.hostname) target[ENDPOINT.hostname] = addr.hostname;
-    const ref = addr.targetRef;
-    const pod = ref?.kind === 'Pod' ? lookup.pod?.(ref.namespace ?? '', ref.name ?? '') : undefined;
-    if (!pod) {
-      targets.push(target);
-      return;
-    }
-    const key = `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
-    const seen = seenPods.get(key) ?? { pod, ports: [] };
-    seenPods.set(key, seen);
-    target = { ...target, ...podLabels(pod) };
-    // Prometheus's loop breaks out of a container's ports only, so a later container with the port wins
-    for (const { container, init } of podContainers(pod)) {
-      for (const cport of container.ports ?? []) {
-        if (portNumber !== (cport.containerPort ?? 0)) continue;
-        target[POD.containerName] = container.name ?? '';
-        target[POD.containerImage] = container.image ?? '';
-        target[POD.portName] = cport.name ?? '';
-        target[POD.portNumber] = String(portNumber);
-        target[POD.portProtocol] = cport.protocol ?? '';
-        target[POD.containerInit] = String(init);
-        break;
-      }
-    }
-    seen.ports.push(portNumber);
-    targets.push(target);
+    targets.push(pods.attach(target, addr.targetRef, port.port ?? 0));
   };
   for (const subset of eps.subsets ?? []) {
     for (const port of subset.ports ?? []) {
@@ -78,25 +53,6 @@ export function endpointsGroup(eps: Endpoints, lookup: ObjectLookup = {}): Disco
       for (const addr of subset.notReadyAddresses ?? []) add(addr, port, 'false');
     }
   }
-  for (const { pod, ports } of seenPods.values()) {
-    const podIP = pod.status?.podIP ?? '';
-    if (podIP === '') continue;
-    for (const { container, init } of podContainers(pod)) {
-      for (const cport of container.ports ?? []) {
-        const number = cport.containerPort ?? 0;
-        if (ports.includes(number)) continue;
-        targets.push({
-          __address__: joinHostPort(podIP, number),
-          [POD.containerName]: container.name ?? '',
-          [POD.containerImage]: container.image ?? '',
-          [POD.portName]: cport.name ?? '',
-          [POD.portNumber]: String(number),
-          [POD.portProtocol]: cport.protocol ?? '',
-          [POD.containerInit]: String(init),
-          ...podLabels(pod),
-        });
-      }
-    }
-  }
+  targets.push(...pods.uncoveredPorts());
   return { source: `endpoints/${namespace}/${name}`, labels, targets };
 }

@@ -3,6 +3,7 @@
  * (no I/O): one builder per role. The watches that feed them live elsewhere.
  */
 export { endpointsGroup } from './endpoints';
+export { endpointSliceGroup } from './endpointslice';
 export { addObjectMetaLabels, joinHostPort, sanitizeLabelName } from './meta';
 export type { DiscoveredGroup, LabelSet } from './meta';
 export { nodeGroup } from './node';

@@ -117,3 +117,18 @@ export interface ObjectLookup {
   pod?(namespace: string, name: string): Pod | undefined;
   service?(namespace: string, name: string): Service | undefined;
 }
+
+export interface EndpointSlice {
+  readonly metadata?: ObjectMeta;
+  readonly addressType?: string;
+  readonly endpoints?: ReadonlyArray<{
+    readonly addresses?: readonly string[];
+    readonly conditions?: { readonly ready?: boolean; readonly serving?: boolean; readonly terminating?: boolean };
+    readonly hostname?: string;
+    readonly nodeName?: string;
+    readonly zone?: string;
+    readonly targetRef?: ObjectReference;
+    readonly deprecatedTopology?: Readonly<Record<string, string>>;
+  }>;
+  readonly ports?: ReadonlyArray<{ readonly name?: string; readonly protocol?: string; readonly port?: number; readonly appProtocol?: string }>;
+}
