@@ -1,4 +1,4 @@
-import { endpointsGroup, endpointSliceGroup, nodeGroup, podGroup, serviceGroup } from '../../src/allocator/kubernetes';
+import { endpointsGroup, endpointSliceGroup, ingressGroup, nodeGroup, podGroup, serviceGroup } from '../../src/allocator/kubernetes';
 import type { DiscoveredGroup, Endpoints, EndpointSlice, LabelSet, Pod, Service } from '../../src/allocator/kubernetes';
 
 /**
@@ -428,6 +428,36 @@ describe('role endpointslice (endpointslice_test.go)', () => {
         },
       ],
       labels: { __meta_kubernetes_endpointslice_address_type: 'IPv4', __meta_kubernetes_endpointslice_name: 'testendpoints', __meta_kubernetes_namespace: 'default' },
+    });
+  });
+});
+
+describe('role ingress (ingress.go)', () => {
+  test('per rule and path a target at the host; https where a TLS host or wildcard matches; "/" for no http or an empty path', () => {
+    const g = ingressGroup({
+      metadata: { name: 'testingress', namespace: 'default', labels: { 'test/label': 'testvalue' }, annotations: { 'test/annotation': 'testannotationvalue' } },
+      spec: {
+        ingressClassName: 'testclass',
+        tls: [{ hosts: ['*.example.com'] }],
+        rules: [
+          { host: 'example.com', http: { paths: [{ path: '/' }, { path: '/foo' }] } },
+          { host: 'test.example.com', http: { paths: [{}] } },
+          { host: 'nohttp.example.com' },
+          { host: 'a.b.example.com', http: { paths: [] } },
+        ],
+      },
+    });
+    const t = (host: string, scheme: string, path: string) => ({
+      __address__: host, __meta_kubernetes_ingress_scheme: scheme, __meta_kubernetes_ingress_host: host, __meta_kubernetes_ingress_path: path,
+    });
+    expectGroup(g, {
+      source: 'ingress/default/testingress',
+      targets: [t('example.com', 'http', '/'), t('example.com', 'http', '/foo'), t('test.example.com', 'https', '/'), t('nohttp.example.com', 'https', '/')],
+      labels: {
+        __meta_kubernetes_ingress_name: 'testingress', __meta_kubernetes_namespace: 'default', __meta_kubernetes_ingress_class_name: 'testclass',
+        __meta_kubernetes_ingress_label_test_label: 'testvalue', __meta_kubernetes_ingress_labelpresent_test_label: 'true',
+        __meta_kubernetes_ingress_annotation_test_annotation: 'testannotationvalue', __meta_kubernetes_ingress_annotationpresent_test_annotation: 'true',
+      },
     });
   });
 });

@@ -4,6 +4,7 @@
  */
 export { endpointsGroup } from './endpoints';
 export { endpointSliceGroup } from './endpointslice';
+export { ingressGroup } from './ingress';
 export { addObjectMetaLabels, joinHostPort, sanitizeLabelName } from './meta';
 export type { DiscoveredGroup, LabelSet } from './meta';
 export { nodeGroup } from './node';

@@ -132,3 +132,12 @@ export interface EndpointSlice {
   }>;
   readonly ports?: ReadonlyArray<{ readonly name?: string; readonly protocol?: string; readonly port?: number; readonly appProtocol?: string }>;
 }
+
+export interface Ingress {
+  readonly metadata?: ObjectMeta;
+  readonly spec?: {
+    readonly ingressClassName?: string;
+    readonly tls?: ReadonlyArray<{ readonly hosts?: readonly string[] }>;
+    readonly rules?: ReadonlyArray<{ readonly host?: string; readonly http?: { readonly paths?: ReadonlyArray<{ readonly path?: string }> } }>;
+  };
+}
