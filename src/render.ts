@@ -7,8 +7,11 @@ import {
   convertCollectorV1alpha1ToV1beta1,
   defaultCollector,
   defaultTargetAllocator,
+  isOpenTelemetryGroup,
   isOurCustomResource,
+  knownCustomResources,
   parseCustomResources,
+  sourceOf,
   validateCollectorSemantics,
   validateCustomResource,
 } from './apis';
@@ -18,7 +21,7 @@ import {
   skippedRoutesWarning,
 } from './collector';
 import { InvalidInputError } from './common/errors';
-import { describeObject, KubeObject, withoutIncompleteOwnerReferences } from './common/kube';
+import { describeObject, isClusterScoped, KubeObject, withoutIncompleteOwnerReferences } from './common/kube';
 import {
   buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr, isGeneratedByCollectorIn,
   TARGET_ALLOCATOR_LABEL,
@@ -26,10 +29,16 @@ import {
 import type { TargetAllocatorRenderOptions } from './targetallocator';
 
 export interface RenderOptions extends TargetAllocatorRenderOptions {
-  // strictConfig (from CollectorRenderOptions) defaults to true here: a pipeline naming an undefined component,
-  // or no pipeline at all, is an error, since the collector would fail or do nothing.
+  // strictConfig (from CollectorRenderOptions) defaults to true here: a pipeline naming an undefined component
+  // is an error, since the collector would fail; no pipeline at all is a warning (upstream deploys it), or an
+  // error with `strict`.
   /** namespace of CRs that name none, as `kubectl apply` does with the current context @default 'default' */
   readonly namespace?: string;
+  /**
+   * Treat what the operator deploys but what would do nothing (a collector config with no pipelines) as an
+   * `InvalidInputError` instead of a warning: the check for CI. @default false
+   */
+  readonly strict?: boolean;
 }
 
 export interface RenderResult {
@@ -47,16 +56,30 @@ const COLLECTOR_V1BETA1 = 'opentelemetry.io/v1beta1';
  * `InvalidInputError` (resource, field path, fix) and nothing is returned.
  */
 export function render(crs: readonly KubeObject[], options: RenderOptions = {}): RenderResult {
-  const result = renderWithOwners(crs, options);
+  const result = renderWithOwners(crs, options, true);
   // Without a cluster there is no owner uid, and the API server refuses an ownerReference without one; the
   // reconciler, which knows the uids, keeps them (see reconcileObjects).
   return { ...result, objects: result.objects.map(withoutIncompleteOwnerReferences) };
 }
 
-function renderWithOwners(crs: readonly KubeObject[], options: RenderOptions): RenderResult {
+/**
+ * @param checkInput refuse what a user's input must not hold (a kind of our group we cannot read, a resource
+ * twice); the operator, which is handed the CRs it manages, skips these checks
+ */
+function renderWithOwners(crs: readonly KubeObject[], options: RenderOptions, checkInput: boolean): RenderResult {
   const warnings: string[] = [];
   const perResource: KubeObject[][] = [];
-  const withNamespaces = crs.map((cr) => ({ ...cr, metadata: { ...cr.metadata, namespace: cr.metadata?.namespace || options.namespace || 'default' } }));
+  // where each resource came from, for messages that must point at a document (copies below lose the link)
+  const origins = new Map<KubeObject, string>();
+  const withNamespaces = crs.map((cr, i) => {
+    const copy = isClusterScoped(cr) ? cr : { ...cr, metadata: { ...cr.metadata, namespace: cr.metadata?.namespace || options.namespace || 'default' } };
+    origins.set(copy, `${sourceOf(cr) ?? `object ${i + 1}`} (${describeObject(copy)})`);
+    return copy;
+  });
+  if (checkInput) {
+    for (const cr of withNamespaces) checkKnownKind(cr, origins.get(cr)!);
+    checkDuplicates(withNamespaces, origins);
+  }
   for (const cr of withNamespaces) {
     if (cr.kind === 'TargetAllocator' && isOurCustomResource(cr)) {
       perResource.push(renderTargetAllocatorResource(cr, withNamespaces, options));
@@ -78,7 +101,7 @@ export function renderObjects(crs: readonly KubeObject[], options: RenderOptions
  * strict pipeline checks of `render` are off here; the conformance runner and the reconciler use this.
  */
 export function reconcileObjects(crs: readonly KubeObject[], options: RenderOptions = {}): KubeObject[] {
-  return renderWithOwners(crs, { strictConfig: false, ...options }).objects;
+  return renderWithOwners(crs, { strictConfig: false, ...options }, false).objects;
 }
 
 /** Parses multi-document YAML and renders every custom resource in it. */
@@ -88,7 +111,7 @@ export function renderYaml(text: string, source: string, options: RenderOptions 
 
 function renderOne(cr: KubeObject, options: RenderOptions, warnings: string[]): KubeObject[] {
   if (!isOurCustomResource(cr)) {
-    warnings.push(`${describeObject(cr)} (${cr.apiVersion}): not an opentelemetry.io custom resource; the operator creates nothing for it, skipped`);
+    warnings.push(`${describeObject(cr)} (${cr.apiVersion}): not an opentelemetry.io resource; the operator creates nothing for it, skipped`);
     return [];
   }
   validateCustomResource(cr);
@@ -109,6 +132,12 @@ function renderOne(cr: KubeObject, options: RenderOptions, warnings: string[]): 
 
 function renderCollectorResource(cr: KubeObject, options: RenderOptions, warnings: string[]): KubeObject[] {
   if (cr.apiVersion === COLLECTOR_V1ALPHA1) {
+    // The API server requires it (its schema says so), before the conversion would turn its absence into an
+    // empty config that is then reported as having no pipelines.
+    if ((cr.spec as { config?: unknown } | undefined)?.config === undefined) {
+      throw new InvalidInputError(describeObject(cr), 'spec.config', 'Required value: a v1alpha1 OpenTelemetryCollector needs its collector configuration',
+        'add spec.config: | with receivers, exporters and service.pipelines as a YAML string');
+    }
     warnings.push(`${describeObject(cr)}: opentelemetry.io/v1alpha1 OpenTelemetryCollector is deprecated; converted to ${COLLECTOR_V1BETA1}`);
     // The conversion webhook turns an unparsable config string into an empty config (upstream never fails a
     // conversion), which would then be reported as "no pipelines"; render names the real problem instead.
@@ -121,8 +150,14 @@ function renderCollectorResource(cr: KubeObject, options: RenderOptions, warning
   const routes = skippedRoutesWarning(defaulted.spec as CollectorSpecJson, options);
   if (routes) warnings.push(`${describeObject(cr)}: ${routes}`);
   const model = collectorModelFromCustomResource(defaulted);
+  const pipelines = (defaulted.spec.config as { service?: { pipelines?: unknown } } | undefined)?.service?.pipelines;
+  const noPipelines = pipelines === undefined || pipelines === null || (typeof pipelines === 'object' && Object.keys(pipelines).length === 0);
+  if (noPipelines && !options.strict && options.strictConfig !== false) {
+    warnings.push(`${describeObject(cr)}: spec.config.service.pipelines: no pipelines are defined; the operator deploys the collector, ` +
+      'which then does nothing (add a pipeline, e.g. traces: {receivers: [otlp], exporters: [debug]})');
+  }
   return [
-    ...renderCollector(model, { strictConfig: true, ...options }),
+    ...renderCollector(model, { strictConfig: true, allowNoPipelines: !options.strict, ...options }),
     ...buildTargetAllocatorObjects(defaulted as never, options),
   ] as unknown as KubeObject[];
 }
@@ -146,6 +181,55 @@ function renderTargetAllocatorResource(cr: KubeObject, all: readonly KubeObject[
   validateCustomResource(cr);
   const collectors = all.filter((c) => c.kind === 'OpenTelemetryCollector' && isOurCustomResource(c)).map((c) => defaultedCollector(c, options));
   return buildTargetAllocatorObjectsFromCr(defaultTargetAllocator(cr as never) as never, collectors as never, options) as unknown as KubeObject[];
+}
+
+/** Kinds of opentelemetry.io that the upstream operator serves and that we do not render yet. */
+const UPSTREAM_ONLY_KINDS = ['OpAMPBridge', 'ClusterObservability'];
+
+/**
+ * A document of our group that we cannot read is an error, not a skip: a misspelled kind or a wrong version
+ * would otherwise pass silently. Names the document, the kind/version and the kinds we know.
+ */
+function checkKnownKind(cr: KubeObject, where: string): void {
+  if (!isOpenTelemetryGroup(cr.apiVersion) || isOurCustomResource(cr)) return;
+  const known = knownCustomResources();
+  const versions = known.filter((k) => k.kind === cr.kind).map((k) => k.apiVersion);
+  if (versions.length > 0) {
+    throw new InvalidInputError(where, 'apiVersion', `${cr.apiVersion} has no kind ${cr.kind}`, `use apiVersion ${versions.join(' or ')}`);
+  }
+  const list = known.map((k) => `${k.apiVersion} ${k.kind}`).join(', ');
+  if (UPSTREAM_ONLY_KINDS.includes(cr.kind)) {
+    throw new InvalidInputError(where, 'kind', `${cr.kind} is served by the upstream operator but not rendered by cdk8s-otel yet`, `render one of ${list}`);
+  }
+  const near = known.map((k) => k.kind).find((k) => editDistance(k.toLowerCase(), cr.kind.toLowerCase()) <= 2);
+  throw new InvalidInputError(where, 'kind', `unknown kind ${JSON.stringify(cr.kind)} in ${cr.apiVersion}${near ? ` (did you mean ${near}?)` : ''}`,
+    `the kinds we know are ${list}`);
+}
+
+/** Two documents for the same resource (group, kind, namespace, name): the second would replace the first. */
+function checkDuplicates(crs: readonly KubeObject[], origins: ReadonlyMap<KubeObject, string>): void {
+  const seen = new Map<string, KubeObject>();
+  for (const cr of crs) {
+    if (!isOpenTelemetryGroup(cr.apiVersion)) continue;
+    const key = `${cr.kind}/${cr.metadata.namespace ?? ''}/${cr.metadata.name ?? ''}`;
+    const first = seen.get(key);
+    if (first) {
+      throw new InvalidInputError(origins.get(cr)!, 'metadata.name', `duplicates ${origins.get(first)}: one input can hold a resource once (in a cluster the second would replace the first)`,
+        'rename one of them, give them different namespaces, or remove one');
+    }
+    seen.set(key, cr);
+  }
+}
+
+/** Levenshtein distance, for "did you mean" on a misspelled kind. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
 
 /** Order in which `kubectl apply` of the output works in one pass: what others reference comes first. */

@@ -115,11 +115,12 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
 
   const collectors = parseCollectors(root.collectors, bad);
   const namespace = env.OTELCOL_NAMESPACE || optString(root, 'collector_namespace', bad);
-  if (!namespace && collectors.length === 0) {
-    bad('collector_namespace', 'required when collectors are discovered from pods', 'set collector_namespace (or OTELCOL_NAMESPACE), or list collectors under `collectors`');
-  }
+  // Until pod discovery exists, a config without `collectors` (such as the ConfigMap the operator writes, which
+  // selects pods by label) cannot run: one message says all that is needed, so the user fixes it in one go.
   if (collectors.length === 0) {
-    bad('collectors', 'collector discovery from Kubernetes pods is not supported by this allocator yet', 'list the collectors: collectors: [{name: <pod name>, node_name: <node>}]');
+    const example = examplePodNames(root.collector_selector);
+    bad('collectors', 'no collectors are listed, and discovering collector pods from Kubernetes (collector_selector, collector_namespace) is not supported by this allocator yet',
+      `list the collector pods, e.g. "collectors: [${example.join(', ')}]", or "collectors: [{name: <pod>, node_name: <node>}]" for the per-node strategy; collector_namespace is then not needed`);
   }
 
   const promConfig = root.config === undefined || root.config === null ? {} : asObject(root.config, 'config', bad);
@@ -174,6 +175,18 @@ function durationField(o: Obj, key: string, prefix: string, bad: Bad): number | 
   const ms = parseDuration(text);
   if (ms === undefined) bad(`${prefix}${key}`, `${JSON.stringify(text)} is not a duration`, 'e.g. 30s, 1m or 1m30s');
   return ms;
+}
+
+/**
+ * Pod names to suggest for `collectors`: the first StatefulSet pods of the collector that `collector_selector`
+ * selects (its `app.kubernetes.io/instance` label is `<namespace>.<name>`), else placeholders.
+ */
+function examplePodNames(selector: unknown): string[] {
+  const labels = (selector as { matchlabels?: unknown; matchLabels?: unknown } | null | undefined);
+  const match = (labels?.matchlabels ?? labels?.matchLabels) as Record<string, unknown> | undefined;
+  const instance = match?.['app.kubernetes.io/instance'];
+  const name = typeof instance === 'string' && instance.includes('.') ? instance.slice(instance.indexOf('.') + 1) : '';
+  return name ? [`${name}-collector-0`, `${name}-collector-1`] : ['collector-0', 'collector-1'];
 }
 
 function parseCollectors(raw: unknown, bad: Bad): Collector[] {

@@ -3,8 +3,8 @@
  */
 export { allCrds, openTelemetryCollectorCrd, instrumentationCrd, targetAllocatorCrd, GROUP } from './crds';
 export type { CrdOptions, ConversionWebhookOptions } from './crds';
-export { parseCustomResources } from './parse';
-export { validateCustomResource, schemaProblems, isOurCustomResource } from './validate';
+export { parseCustomResources, sourceOf } from './parse';
+export { validateCustomResource, schemaProblems, isOurCustomResource, isOpenTelemetryGroup, knownCustomResources } from './validate';
 export type { SchemaProblem } from './validate';
 export {
   applySchemaDefaults, defaultCollector, defaultInstrumentation, defaultTargetAllocator,

@@ -5,6 +5,17 @@ import { parseAllDocuments } from 'yaml';
 import { InvalidInputError } from '../common/errors';
 import type { KubeObject } from '../common/kube';
 
+/** Where each parsed object came from (`<source> document <n>`), for messages about the object later on. */
+const origins = new WeakMap<object, string>();
+
+/**
+ * `<source> document <n>` (with `items[<i>]` for a List item) of an object {@link parseCustomResources} returned;
+ * undefined for objects made otherwise or copied since.
+ */
+export function sourceOf(obj: object): string | undefined {
+  return origins.get(obj);
+}
+
 /**
  * Parses every document of `yamlText` into a Kubernetes object. Empty documents are skipped; a document that is
  * not valid YAML, not a mapping, or lacks `apiVersion`/`kind` is an `InvalidInputError` whose resource is
@@ -25,7 +36,14 @@ export function parseCustomResources(yamlText: string, source: string): KubeObje
       throw new InvalidInputError(where, line ? `line ${line}` : '(document)', `invalid YAML: ${err.message.split('\n')[0]}`,
         'fix the YAML syntax (indentation, quoting, tabs)');
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // e.g. "Excessive alias count" (a YAML alias bomb) or an alias to an undefined anchor
+      throw new InvalidInputError(where, '(document)', `cannot read the YAML: ${(e as Error).message.split('\n')[0]}`,
+        'expand the aliases (*name) or give the document without them');
+    }
     if (value === null || value === undefined) return;
     out.push(...toObjects(value, where));
   });
@@ -49,5 +67,7 @@ function toObjects(value: unknown, where: string): KubeObject[] {
   if ((obj.kind as string).endsWith('List') && Array.isArray(obj.items)) {
     return obj.items.flatMap((item, j) => toObjects(item, `${where} items[${j}]`));
   }
-  return [{ ...obj, metadata: (obj.metadata as object | undefined) ?? {} } as KubeObject];
+  const out = { ...obj, metadata: (obj.metadata as object | undefined) ?? {} } as KubeObject;
+  origins.set(out, where);
+  return [out];
 }

@@ -31,6 +31,19 @@ export function isOurCustomResource(obj: { apiVersion?: unknown; kind?: unknown 
   return `${obj.apiVersion}/${obj.kind}` in SCHEMAS;
 }
 
+/** Whether an apiVersion is of the `opentelemetry.io` group, whose every document we must be able to read. */
+export function isOpenTelemetryGroup(apiVersion: unknown): boolean {
+  return typeof apiVersion === 'string' && apiVersion.startsWith('opentelemetry.io/');
+}
+
+/** The apiVersion and kind of every custom resource `validateCustomResource` knows. */
+export function knownCustomResources(): Array<{ apiVersion: string; kind: string }> {
+  return Object.keys(SCHEMAS).map((key) => {
+    const cut = key.lastIndexOf('/');
+    return { apiVersion: key.slice(0, cut), kind: key.slice(cut + 1) };
+  });
+}
+
 /** One problem found in a resource. */
 export interface SchemaProblem {
   /** dotted path, e.g. `spec.targetAllocator.allocationStrategy` or `spec.ports[0].port` */

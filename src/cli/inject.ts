@@ -1,13 +1,14 @@
-import { parseCustomResources } from '../apis';
+import { parseCustomResources, sourceOf } from '../apis';
+import { InvalidInputError } from '../common/errors';
 import { KubeObject, withoutIncompleteOwnerReferences } from '../common/kube';
 import { lookupFromObjects } from '../instrumentation/lookup';
 import { MetaObject } from '../instrumentation/types';
 import { podForWorkload, POD_WORKLOAD_KINDS } from '../instrumentation/workloads';
 import { mutatePod } from '../webhook/pod-mutator';
-import { CliIo, EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, formatObjects, parseOutputFormat, readInput, UsageError } from './io';
+import { CliIo, EXIT_INVALID_INPUT, EXIT_OK, formatObjects, parseOutputFormat, readInputs, reportError, UsageError } from './io';
 
 export interface InjectOptions {
-  /** A multi-document YAML file, or `-` for standard input. */
+  /** A multi-document YAML file, a folder of them (`*.yaml`, `*.yml`, `*.json`), or `-` for standard input. */
   readonly file: string;
   /** @default 'yaml' */
   readonly output?: string;
@@ -20,7 +21,14 @@ export interface InjectOptions {
   readonly nativeSidecars?: boolean;
   /** Namespace of objects without one. @default 'default' */
   readonly namespace?: string;
+  /**
+   * Fail (exit 1, nothing on stdout) on any warning or webhook error, e.g. a pod left uninstrumented because its
+   * Instrumentation is missing or its language is not enabled. @default false
+   */
+  readonly strict?: boolean;
 }
+
+const COMMAND = 'cdk8s-otel inject';
 
 /**
  * `cdk8s-otel inject -f FILE`: prints the pods of the workloads in FILE as the operator's pod webhook would
@@ -28,39 +36,35 @@ export interface InjectOptions {
  * A Deployment's pod is the one its ReplicaSet creates, so owner-derived names come out as in a cluster; owner
  * references without a uid (the ReplicaSet, and workloads given without one) are left out of the printed pods,
  * so they can be applied.
- * Exit codes: 0 ok, 1 invalid input (or a pod the webhook would leave unchanged with an error), 2 usage.
+ * Exit codes as {@link EXIT_CODES_HELP}: the webhook admits every pod, so a pod it leaves unchanged (a missing
+ * Instrumentation, a language not enabled) is printed with a warning and exit 0, or exit 1 with `strict`;
+ * 1 for invalid input, 2 for wrong usage.
  */
 export async function runInject(opts: InjectOptions, io: CliIo): Promise<number> {
-  let format: 'yaml' | 'json';
-  let text: string;
-  let enabledLanguages: { [lang: string]: boolean };
   try {
-    format = parseOutputFormat(opts.output);
-    enabledLanguages = parseEnable(opts.enable ?? []);
-    text = await readInput(opts.file, io);
+    return await inject(opts, io);
   } catch (e) {
-    io.stderr(`cdk8s-otel inject: ${(e as Error).message}\n`);
-    return e instanceof UsageError ? EXIT_USAGE : EXIT_INVALID_INPUT;
+    return reportError(COMMAND, e, io);
   }
+}
+
+async function inject(opts: InjectOptions, io: CliIo): Promise<number> {
+  const format = parseOutputFormat(opts.output);
+  const enabledLanguages = parseEnable(opts.enable ?? []);
+  const files = await readInputs(opts.file, io);
   const source = opts.file === '-' ? '<stdin>' : opts.file;
   const namespace = opts.namespace ?? 'default';
 
-  let objects: MetaObject[];
-  try {
-    objects = parseObjects(text, source);
-  } catch (e) {
-    io.stderr(`cdk8s-otel inject: ${(e as Error).message}\n`);
-    return EXIT_INVALID_INPUT;
-  }
+  const objects = files.flatMap((f) => parseObjects(f.text, f.source));
   const workloads = objects.filter((o) => POD_WORKLOAD_KINDS.includes(o.kind ?? ''));
   if (workloads.length === 0) {
-    io.stderr(`cdk8s-otel inject: ${source}: no workloads found (add a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob to inject into)\n`);
-    return EXIT_INVALID_INPUT;
+    throw new InvalidInputError(source, '(document)', 'no workloads found, so there is nothing to inject into',
+      'add a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob');
   }
   const built = workloads.map((w) => ({ workload: w, ...podForWorkload(w, namespace)! }));
   const lookup = lookupFromObjects([...objects, ...built.flatMap((b) => b.owners)], namespace);
 
-  let failed = false;
+  let warnings = 0;
   const pods: KubeObject[] = [];
   for (const b of built) {
     const what = `${b.workload.kind} ${b.pod.metadata.namespace}/${b.workload.metadata?.name}`;
@@ -69,14 +73,17 @@ export async function runInject(opts: InjectOptions, io: CliIo): Promise<number>
     });
     for (const w of result.warnings) io.stderr(`warning: ${what}: ${w}\n`);
     for (const ev of result.events) io.stderr(`event ${ev.type} ${ev.reason}: ${what}: ${ev.message}\n`);
-    for (const err of result.errors) {
-      failed = true;
-      io.stderr(`error: ${what}: ${err}; the webhook admits this pod unchanged\n`);
-    }
+    // the webhook logs these and admits the pod unchanged: a warning of the preview, as render's
+    for (const err of result.errors) io.stderr(`warning: ${what}: ${err}; the webhook admits this pod unchanged\n`);
+    warnings += result.warnings.length + result.errors.length;
     pods.push(withoutIncompleteOwnerReferences(result.pod));
   }
+  if (opts.strict && warnings > 0) {
+    io.stderr(`${COMMAND}: --strict: ${warnings} warning(s) above, so nothing is printed (fix them, or run without --strict to see the pods as admitted)\n`);
+    return EXIT_INVALID_INPUT;
+  }
   io.stdout(formatObjects(pods, format));
-  return failed ? EXIT_INVALID_INPUT : EXIT_OK;
+  return EXIT_OK;
 }
 
 function parseEnable(values: readonly string[]): { [lang: string]: boolean } {
@@ -92,7 +99,6 @@ function parseEnable(values: readonly string[]): { [lang: string]: boolean } {
   return out;
 }
 
-/** Every object of a multi-document YAML, `kind: List` items flattened; a broken document names its index. */
 /**
  * The objects of FILE: parsing, `List` expansion and the apiVersion/kind checks are the CRD room's
  * `parseCustomResources`, so `inject` and `render` report bad YAML the same way; a workload also needs a name
@@ -101,12 +107,12 @@ function parseEnable(values: readonly string[]): { [lang: string]: boolean } {
 function parseObjects(text: string, source: string): MetaObject[] {
   return parseCustomResources(text, source).map((obj, i) => {
     const o = obj as unknown as MetaObject;
-    const where = `${source}: object ${i + 1}`;
+    const where = sourceOf(obj) ?? `${source} object ${i + 1}`;
     if (typeof o.metadata?.name !== 'string' || !o.metadata.name) {
-      throw new Error(`${where}: ${o.kind}: metadata.name is missing (give the object a name)`);
+      throw new InvalidInputError(`${where} (${o.kind})`, 'metadata.name', 'is missing', 'give the object a name');
     }
     if (POD_WORKLOAD_KINDS.includes(o.kind ?? '') && o.kind !== 'Pod' && o.kind !== 'CronJob' && typeof (o.spec as { template?: unknown })?.template !== 'object') {
-      throw new Error(`${where}: ${o.kind} ${o.metadata.name}: spec.template is missing (a ${o.kind} needs a pod template)`);
+      throw new InvalidInputError(`${where} (${o.kind} ${o.metadata.name})`, 'spec.template', 'is missing', `a ${o.kind} needs a pod template`);
     }
     return o;
   });

@@ -1,7 +1,8 @@
+import { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import { runDevCluster } from './dev-cluster';
 import { runInject } from './inject';
-import { CliIo, EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, processIo } from './io';
+import { CliIo, EXIT_CODES_HELP, EXIT_OK, EXIT_USAGE, processIo, reportError } from './io';
 import { runRender } from './render';
 import { runTargetAllocator } from './target-allocator';
 
@@ -17,32 +18,38 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .description('The OpenTelemetry Operator for Kubernetes, as cdk8s constructs: render, inject, target allocator')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`);
 
   program.command('render')
     .description('print the objects the operator would create for the custom resources in FILE')
-    .requiredOption('-f, --file <file>', 'multi-document YAML with OpenTelemetryCollector resources, or - for stdin')
+    .requiredOption('-f, --file <file>', 'multi-document YAML with OpenTelemetryCollector resources, a folder of them (every *.yaml, *.yml, *.json, in name order), or - for stdin')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('-n, --namespace <namespace>', 'namespace of resources that name none', 'default')
     .option('--collector-image <image>', 'collector image where spec.image is empty (the operator\'s --collector-image)')
     .option('--openshift-routes', 'the target cluster serves OpenShift Routes (route.openshift.io): render them for ingress.type route', false)
+    .option('--strict', 'exit 1 and print nothing on any warning, e.g. a config with no pipelines (for CI)', false)
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (opts) => {
       exitCode = await runRender({
         file: opts.file, output: opts.output, namespace: opts.namespace, collectorImage: opts.collectorImage, openshiftRoutes: opts.openshiftRoutes,
+        strict: opts.strict,
       }, io);
     });
 
   program.command('inject')
     .description('print the pods of the workloads in FILE as the pod admission webhook would admit them '
       + '(owner references without a uid, e.g. to the ReplicaSet a Deployment would create, are left out so the pods can be applied)')
-    .requiredOption('-f, --file <file>', 'multi-document YAML with workloads/pods and the Instrumentations, collectors and Namespaces they use, or - for stdin')
+    .requiredOption('-f, --file <file>', 'multi-document YAML with workloads/pods and the Instrumentations, collectors and Namespaces they use, a folder of them, or - for stdin')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('-n, --namespace <namespace>', 'namespace of objects that name none', 'default')
     .option('--enable <lang...>', 'enable languages beyond the defaults, e.g. go nginx apache-httpd, or lang=false to disable one')
     .option('--native-sidecars', 'inject the collector as a native sidecar (init container with restartPolicy Always)', false)
+    .option('--strict', 'exit 1 and print nothing on any warning, e.g. a pod left uninstrumented (for CI)', false)
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (opts) => {
       exitCode = await runInject({
-        file: opts.file, output: opts.output, namespace: opts.namespace, enable: opts.enable, nativeSidecars: opts.nativeSidecars,
+        file: opts.file, output: opts.output, namespace: opts.namespace, enable: opts.enable, nativeSidecars: opts.nativeSidecars, strict: opts.strict,
       }, io);
     });
 
@@ -50,8 +57,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .description('run the target allocator with static_configs and file_sd_configs discovery (no cluster needed)')
     .requiredOption('-c, --config <file>', 'config file in the format of upstream\'s targetallocator.yaml')
     .option('--listen <addr>', 'listen address, overrides listen_addr (e.g. 127.0.0.1:8080)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (opts) => {
-      exitCode = await runTargetAllocator({ config: opts.config, listen: opts.listen });
+      exitCode = await runTargetAllocator({ config: opts.config, listen: opts.listen }, { stdout: writableOf(io.stdout), stderr: writableOf(io.stderr) });
     });
 
   program.command('dev-cluster')
@@ -60,6 +68,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('--with-controllers', 'run kube-controller-manager and kube-scheduler', false)
     .option('--bin-dir <dir>', 'folder with the binaries (default: $KUBEBUILDER_ASSETS, then the build cache)')
     .option('--keep-dir', 'keep certificates, kubeconfig and logs after stopping', false)
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (opts) => {
       exitCode = await runDevCluster({
         nodes: opts.nodes, withControllers: opts.withControllers, binDir: opts.binDir, keepDir: opts.keepDir,
@@ -74,8 +83,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       // --help and --version exit 0; a missing command or a bad option is wrong usage
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    io.stderr(`cdk8s-otel: ${(err as Error).stack ?? String(err)}\n`);
-    return EXIT_INVALID_INPUT;
+    // the commands report their own errors; this is the net under them: one line, never a stack trace
+    return reportError('cdk8s-otel', err, io);
   }
   return exitCode;
+}
+
+/** A stream that hands what is written to `write` (the target allocator logs to streams). */
+function writableOf(write: (text: string) => void): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      write(String(chunk));
+      done();
+    },
+  });
 }

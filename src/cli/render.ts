@@ -1,9 +1,11 @@
+import { isOpenTelemetryGroup, parseCustomResources } from '../apis';
 import { InvalidInputError } from '../common/errors';
-import { renderYaml } from '../render';
-import { CliIo, EXIT_INVALID_INPUT, EXIT_OK, EXIT_USAGE, formatObjects, parseOutputFormat, readInput, UsageError } from './io';
+import { KubeObject } from '../common/kube';
+import { render } from '../render';
+import { CliIo, EXIT_INVALID_INPUT, EXIT_OK, formatObjects, parseOutputFormat, readInputs, reportError } from './io';
 
 export interface RenderCommandOptions {
-  /** A multi-document YAML file of custom resources, or `-` for standard input. */
+  /** A multi-document YAML file of custom resources, a folder of them (`*.yaml`, `*.yml`, `*.json`), or `-` for standard input. */
   readonly file: string;
   /** @default 'yaml' */
   readonly output?: string;
@@ -16,39 +18,44 @@ export interface RenderCommandOptions {
    * @default false
    */
   readonly openshiftRoutes?: boolean;
+  /**
+   * Fail (exit 1, nothing on stdout) on any warning, e.g. a config with no pipelines, which the operator deploys.
+   * @default false
+   */
+  readonly strict?: boolean;
 }
 
+const COMMAND = 'cdk8s-otel render';
+
 /**
- * `cdk8s-otel render -f FILE|- [-o yaml|json]`: prints the objects the operator would create for the custom
- * resources in FILE. Exit codes: 0 ok, 1 invalid input (message on stderr, nothing on stdout), 2 usage.
+ * `cdk8s-otel render -f FILE|DIR|- [-o yaml|json] [--strict]`: prints the objects the operator would create for
+ * the custom resources in FILE. Exit codes as {@link EXIT_CODES_HELP}: 0 ok (warnings on stderr), 1 invalid input
+ * or, with `strict`, a warning (message on stderr, nothing on stdout), 2 usage.
  */
 export async function runRender(opts: RenderCommandOptions, io: CliIo): Promise<number> {
-  let format;
-  let text: string;
   try {
-    format = parseOutputFormat(opts.output);
-    text = await readInput(opts.file, io);
-  } catch (e) {
-    io.stderr(`cdk8s-otel render: ${(e as Error).message}\n`);
-    return e instanceof UsageError ? EXIT_USAGE : EXIT_INVALID_INPUT;
-  }
-  const source = opts.file === '-' ? '<stdin>' : opts.file;
-  try {
-    const result = renderYaml(text, source, {
-      namespace: opts.namespace, defaultImage: opts.collectorImage, openShiftRoutesAvailable: opts.openshiftRoutes,
+    const format = parseOutputFormat(opts.output);
+    const files = await readInputs(opts.file, io);
+    const source = opts.file === '-' ? '<stdin>' : opts.file;
+    const crs: KubeObject[] = files.flatMap((f) => parseCustomResources(f.text, f.source));
+    if (crs.length === 0) {
+      throw new InvalidInputError(source, '(document)', 'no objects found, so there is nothing to render', 'give OpenTelemetryCollector, TargetAllocator or Instrumentation resources');
+    }
+    if (!crs.some((cr) => isOpenTelemetryGroup(cr.apiVersion))) {
+      throw new InvalidInputError(source, '(document)', `no opentelemetry.io resource among its ${crs.length} object(s), so the operator would create nothing`,
+        'give OpenTelemetryCollector, TargetAllocator or Instrumentation resources');
+    }
+    const result = render(crs, {
+      namespace: opts.namespace, defaultImage: opts.collectorImage, openShiftRoutesAvailable: opts.openshiftRoutes, strict: opts.strict,
     });
     for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
-    if (result.objects.length === 0) {
-      io.stderr(`cdk8s-otel render: ${source}: no OpenTelemetryCollector found; the operator would create nothing\n`);
+    if (opts.strict && result.warnings.length > 0) {
+      io.stderr(`${COMMAND}: --strict: ${result.warnings.length} warning(s) above, so nothing is printed (fix them, or run without --strict to see what the operator would create)\n`);
+      return EXIT_INVALID_INPUT;
     }
     io.stdout(formatObjects(result.objects, format));
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof InvalidInputError) {
-      io.stderr(`cdk8s-otel render: ${e.message}\n`);
-      return EXIT_INVALID_INPUT;
-    }
-    throw e;
+    return reportError(COMMAND, e, io);
   }
 }
-

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { InvalidInputError } from '../common/errors';
 import { AllocatorConfig, parseAllocatorConfig } from '../allocator/config';
 import { loadHasher } from '../allocator/hasher';
 import { Listener, listenHttp, listenMtls, parseListenAddr } from '../allocator/listeners';
 import { AllocatorMetrics } from '../allocator/metrics';
 import { createApiHandler } from '../allocator/server';
 import { AllocatorService, configDirOf } from '../allocator/service';
+import { EXIT_INVALID_INPUT, EXIT_OK, oneLine, readTextFile, reportError } from './io';
 
 export interface TargetAllocatorOptions {
   /** path of the config file (upstream's `--config-file`, `targetallocator.yaml` format) */
@@ -29,27 +28,24 @@ export interface TargetAllocatorIO {
 
 /**
  * `cdk8s-otel target-allocator --config FILE`: runs the target allocator with static and file discovery until
- * SIGINT/SIGTERM (or `io.signal`). Returns the exit code: 0 after a clean stop, 1 for an invalid config or a
- * listener that cannot bind.
+ * SIGINT/SIGTERM (or `io.signal`). Returns the exit code as {@link EXIT_CODES_HELP}: 0 after a clean stop, 1 for
+ * an invalid config or a listener that cannot bind, 2 for a config file that does not exist or cannot be read.
  */
 export async function runTargetAllocator(opts: TargetAllocatorOptions, io: TargetAllocatorIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const log = {
     info: (msg: string) => io.stdout.write(`${new Date().toISOString()} info ${msg}\n`),
     warn: (msg: string) => io.stderr.write(`${new Date().toISOString()} warn ${msg}\n`),
   };
+  const stderr = { stderr: (t: string) => io.stderr.write(t) };
   let config: AllocatorConfig;
   try {
-    const text = readFileSync(opts.config, 'utf8');
+    const text = readTextFile(opts.config);
     config = parseAllocatorConfig(text, opts.config, io.env ?? process.env);
     if (opts.listen) parseListenAddr(opts.listen);
     parseListenAddr(config.listenAddr);
     if (config.https.enabled) parseListenAddr(config.https.listenAddr);
   } catch (err) {
-    const message = err instanceof InvalidInputError || (err as NodeJS.ErrnoException).code === undefined
-      ? (err as Error).message
-      : `cannot read config file ${opts.config}: ${(err as Error).message}`;
-    io.stderr.write(`target-allocator: ${message}\n`);
-    return 1;
+    return reportError('target-allocator', err, stderr);
   }
 
   const hasher = await loadHasher();
@@ -81,10 +77,10 @@ export async function runTargetAllocator(opts: TargetAllocatorOptions, io: Targe
     if (io.signal?.aborted) stopping?.();
     await stopped;
     log.info('stopping');
-    return 0;
+    return EXIT_OK;
   } catch (err) {
-    io.stderr.write(`target-allocator: ${(err as Error).message}\n`);
-    return 1;
+    io.stderr.write(`target-allocator: ${oneLine(err instanceof Error ? err.message : String(err))}\n`);
+    return EXIT_INVALID_INPUT;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -35,3 +35,21 @@ export function withoutIncompleteOwnerReferences<T extends KubeObject>(obj: T): 
   const { ownerReferences: _dropped, ...metadata } = obj.metadata;
   return { ...obj, metadata: kept.length ? { ...metadata, ownerReferences: kept } : metadata };
 }
+
+/**
+ * Kinds of the Kubernetes API (and of the CRDs operators commonly ship) that are cluster-scoped: they have no
+ * namespace, so none is assumed for them and messages name them without one. Other kinds are taken to be
+ * namespaced, as kubectl does for a kind it cannot look up.
+ */
+const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'PriorityClass', 'RuntimeClass', 'IngressClass',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'APIService', 'CertificateSigningRequest', 'FlowSchema',
+  'PriorityLevelConfiguration', 'ComponentStatus', 'GatewayClass', 'ClusterIssuer', 'SecurityContextConstraints',
+]);
+
+/** Whether objects of this kind are cluster-scoped (see {@link CLUSTER_SCOPED_KINDS}). */
+export function isClusterScoped(obj: { kind?: string }): boolean {
+  return CLUSTER_SCOPED_KINDS.has(obj.kind ?? '');
+}

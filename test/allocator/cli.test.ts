@@ -166,9 +166,10 @@ config:
     const { done, errors } = start(file);
     expect(await done).toBe(1);
     expect(errors()).toContain(`${file}: allocation_strategy: unknown strategy "nope"`);
+    // a config file that does not exist is wrong usage (exit 2), as a missing -f file of render and inject
     const missing = start(path.join(dir, 'missing.yaml'));
-    expect(await missing.done).toBe(1);
-    expect(missing.errors()).toContain('cannot read config file');
+    expect(await missing.done).toBe(2);
+    expect(missing.errors()).toContain('file not found');
   });
 
   // each bad config: exit 1, and one stderr line naming the file, the key path, the problem and the fix
@@ -179,7 +180,7 @@ config:
     ['bad regex in relabel_configs', 'collectors: [a]\nconfig: {scrape_configs: [{job_name: x, relabel_configs: [{source_labels: [a], regex: "a(?=b)", action: keep}]}]}\n',
       'config.scrape_configs[0].relabel_configs[0].regex: invalid regular expression "a(?=b)": '],
     ['missing collectors', 'collector_namespace: obs\nconfig: {scrape_configs: [{job_name: x}]}\n',
-      'collectors: collector discovery from Kubernetes pods is not supported by this allocator yet (list the collectors: '],
+      'collectors: no collectors are listed, and discovering collector pods from Kubernetes (collector_selector, collector_namespace) is not supported by this allocator yet (list the collector pods, e.g. '],
   ];
   test.each(badConfigs)('bad config (%s): exit 1 with the file, the key path and the fix', async (name, text, message) => {
     const file = path.join(dir, `bad-${name.replace(/ /g, '-')}.yaml`);

@@ -71,7 +71,7 @@ describe('targetallocator.yaml', () => {
     ['no scrape configs', 'collectors: [a]\n', 'config.scrape_configs: at least one scrape config is required'],
     ['https without files', `${base}\nhttps: {enabled: true}\n`, 'https.ca_file_path: required when https.enabled is true'],
     ['prometheus CR', `${base}\nprometheus_cr: {enabled: true}\n`, 'prometheus_cr.enabled: Prometheus CR discovery is not supported'],
-    ['no collectors', base.replace(/^collectors:.*$/m, 'collector_namespace: obs'), 'collectors: collector discovery from Kubernetes pods is not supported'],
+    ['no collectors', base.replace(/^collectors:.*$/m, 'collector_namespace: obs'), 'collectors: no collectors are listed, and discovering collector pods from Kubernetes'],
     ['bad duration', `${base}\ncollector_not_ready_grace_period: soon\n`, 'collector_not_ready_grace_period: "soon" is not a duration'],
     ['bad static label', base.replace("- targets: ['10.0.0.1:8080']", "- targets: ['10.0.0.1:8080']\n      labels: {'': x}"), 'static_configs[0].labels.: "" is not a valid label name'],
     ['YAML syntax', 'collectors: [a\n', 'not valid YAML'],

@@ -115,7 +115,7 @@ spec:
   test('an object without a name is invalid input naming the field', async () => {
     const t = io();
     expect(await runInject({ file: writeTemp('apiVersion: v1\nkind: Pod\nmetadata: {}\nspec: {containers: [{name: a}]}\n') }, t.io)).toBe(1);
-    expect(t.err()).toContain('metadata.name is missing');
+    expect(t.err()).toContain('metadata.name: is missing');
   });
 
   test('a file without workloads is invalid input', async () => {
@@ -124,13 +124,17 @@ spec:
     expect(t.err()).toContain('no workloads found');
   });
 
-  test('a pod the webhook would leave unchanged is printed unchanged, with the error and exit 1', async () => {
+  test('a pod the webhook would leave unchanged is printed unchanged with a warning and exit 0 (the webhook admits it); --strict exits 1 and prints nothing', async () => {
     const t = io();
     const noInstrumentation = INPUT.split('---')[1];
-    expect(await runInject({ file: writeTemp(noInstrumentation) }, t.io)).toBe(1);
-    expect(t.err()).toContain('instrumentation.opentelemetry.io/inject-java: no OpenTelemetry Instrumentation instances available');
+    expect(await runInject({ file: writeTemp(noInstrumentation) }, t.io)).toBe(0);
+    expect(t.err()).toContain('warning: Deployment shop/cart: instrumentation.opentelemetry.io/inject-java: no OpenTelemetry Instrumentation instances available');
     const [pod] = parseAllDocuments(t.out()).map((d) => d.toJS());
     expect(pod.spec.initContainers).toBeUndefined();
+    const strict = io();
+    expect(await runInject({ file: writeTemp(noInstrumentation), strict: true }, strict.io)).toBe(1);
+    expect(strict.out()).toBe('');
+    expect(strict.err()).toContain('--strict: 1 warning(s) above');
   });
 
   test('go is off by default (a warning event), and --enable go turns it on', async () => {

@@ -235,18 +235,20 @@ ${config.split('\n').map((l) => `    ${l}`).join('\n')}
   const cases: Array<[string, string, string]> = [
     ['YAML syntax in a v1alpha1 config string', v1alpha1('y', 'receivers: [unclosed'), 'spec.config'],
     ['a pipeline naming an undefined component', collector('u').replace('receivers: [otlp]', 'receivers: [otlp, zipkin]'), 'spec.config.service.pipelines.traces.receivers[1]'],
-    ['no pipelines', collector('p').replace(/pipelines:\n.*\n/, 'pipelines: {}\n'), 'spec.config.service.pipelines'],
     ['an unknown mode', collector('m', '  mode: cronjob\n'), 'spec.mode'],
     ['a port out of range in spec.ports', collector('b', '  ports: [{ name: p, port: 70000 }]\n'), 'spec.ports[0]'],
     ['a port out of range in a receiver endpoint', collector('e').replace('grpc: {}', 'grpc: { endpoint: "0.0.0.0:99999" }'), 'spec.config.receivers.otlp'],
     ['an unknown receiver protocol', collector('o').replace('grpc: {}', 'udp: {}'), 'spec.config.receivers.otlp'],
     ['a name longer than Kubernetes allows', collector('x'.repeat(254)), 'metadata.name'],
   ];
-  test.each(cases)('%s', (_what, yaml, fieldPath) => {
+  const strictCases: Array<[string, string, string]> = [
+    ['no pipelines (with strict)', collector('p').replace(/pipelines:\n.*\n/, 'pipelines: {}\n'), 'spec.config.service.pipelines'],
+  ];
+  test.each([...cases, ...strictCases])('%s', (what, yaml, fieldPath) => {
     let err: unknown;
     let result: unknown;
     try {
-      result = renderYaml(yaml, 'test.yaml');
+      result = renderYaml(yaml, 'test.yaml', { strict: what.includes('with strict') });
     } catch (e) { err = e; }
     expect(result).toBeUndefined();
     expect(err).toBeInstanceOf(InvalidInputError);
