@@ -99,6 +99,14 @@ function parseEnable(values: readonly string[]): { [lang: string]: boolean } {
   return out;
 }
 
+/** The apiVersion of each workload kind `inject` reads. */
+const WORKLOAD_API_VERSIONS: { [kind: string]: string } = {
+  Pod: 'v1', Deployment: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', Job: 'batch/v1', CronJob: 'batch/v1',
+};
+
+/** A DNS-1123 subdomain, the rule for the names of these kinds. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 /**
  * The objects of FILE: parsing, `List` expansion and the apiVersion/kind checks are the CRD room's
  * `parseCustomResources`, so `inject` and `render` report bad YAML the same way; a workload also needs a name
@@ -110,6 +118,14 @@ function parseObjects(text: string, source: string): MetaObject[] {
     const where = sourceOf(obj) ?? `${source} object ${i + 1}`;
     if (typeof o.metadata?.name !== 'string' || !o.metadata.name) {
       throw new InvalidInputError(`${where} (${o.kind})`, 'metadata.name', 'is missing', 'give the object a name');
+    }
+    const apiVersion = WORKLOAD_API_VERSIONS[o.kind ?? ''];
+    if (apiVersion && o.apiVersion !== apiVersion) {
+      throw new InvalidInputError(`${where} (${o.kind} ${o.metadata.name})`, 'apiVersion', `${o.apiVersion} has no kind ${o.kind}`, `use apiVersion ${apiVersion}`);
+    }
+    if (apiVersion && (o.metadata.name.length > 253 || !DNS_SUBDOMAIN.test(o.metadata.name))) {
+      throw new InvalidInputError(`${where} (${o.kind})`, 'metadata.name', `${JSON.stringify(o.metadata.name)} is not a valid name (the API server rejects it)`,
+        'use at most 253 lowercase letters, digits, - and ., starting and ending with a letter or digit');
     }
     if (POD_WORKLOAD_KINDS.includes(o.kind ?? '') && o.kind !== 'Pod' && o.kind !== 'CronJob' && typeof (o.spec as { template?: unknown })?.template !== 'object') {
       throw new InvalidInputError(`${where} (${o.kind} ${o.metadata.name})`, 'spec.template', 'is missing', `a ${o.kind} needs a pod template`);
