@@ -22,28 +22,30 @@ const project = new typescript.TypeScriptProject({
   entrypoint: 'lib/src/index.js',
   entrypointTypes: 'lib/src/index.d.ts',
   bin: { 'cdk8s-otel': 'bin/cdk8s-otel' },
+  // Package hygiene (issue 8): cdk8s and constructs are the app's own, one copy for the app and us, as in
+  // cdk8s-plus (projen also adds them to devDependencies at the lowest version, so we build against it).
+  peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.4.0'],
   deps: [
-    'cdk8s@^2.70.0',
     'cdk8s-plus-28@^2.5.6',
-    'constructs@^10.4.0',
     'yaml@^2.9.1',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
     'commander@^14.0.3',
-    'pino@^10.0.0',
     'prom-client@^15.1.3',
     'fast-json-patch@^3.1.1',
     '@peculiar/x509@^2.0.0',
-    'selfsigned@^5.5.0',
-    '@jmespath-community/jmespath@^1.3.0',
     '@kubernetes/client-node@~1.4.0',
     'xxhash-wasm@^1.1.0',
     // relabel regexes run as RE2 in linear time, as Prometheus runs them (pure JS, no native build)
     're2js@^2.10.0',
-    // @peculiar/x509 needs it at run time and reaches it only through selfsigned otherwise
+    // @peculiar/x509 needs a Reflect metadata polyfill at run time (src/devcluster/certs.ts loads it)
     'reflect-metadata@^0.2.2',
   ],
-  devDeps: ['cdk8s-cli@^2.207.0', '@types/node@^20'],
+  // selfsigned makes the tests' certificates; jmespath evaluates the conformance runner's asserts, which are
+  // not in the package (see the README's "What the package holds")
+  devDeps: ['cdk8s-cli@^2.207.0', '@types/node@^20', 'selfsigned@^5.5.0', '@jmespath-community/jmespath@^1.3.0'],
+  // the package tarball of `npm run build`, apart from dist/ where `npm run synth` writes the example app
+  artifactsDirectory: 'artifacts',
   jestOptions: {
     passWithNoTests: false,
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -74,7 +76,7 @@ const project = new typescript.TypeScriptProject({
     },
     include: ['**/*.ts', '../src/**/*.ts', '../imports/**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
-  gitignore: ['/dist/', '/.cache/', '/bench/results/'],
+  gitignore: ['/dist/', '/artifacts/', '/.cache/', '/bench/results/'],
 });
 
 // ts-jest without type-checking per file: `npm run typecheck` checks the whole tree once.
@@ -83,6 +85,16 @@ project.package.addField('engines', { node: '>=20.19.0' });
 project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
 
 project.addTask('typecheck', { exec: 'tsc --noEmit -p test/tsconfig.json' });
+
+// The bin runs compiled JavaScript: `npm ci`/`npm install` in a clone, and `npm pack`, build lib/ first.
+project.addTask('prepare', { description: 'Compile lib/ (run by npm on install in a clone and before pack)', exec: 'tsc --build' });
+// What the package holds: what users run (the library and the CLI), not the tooling of this repository
+// (tests, conformance runner, examples, scripts, Go tools). An allowlist, so nothing new slips in.
+project.package.addField('files', ['bin/', 'lib/src/**/*.js', 'lib/src/**/*.d.ts', '!lib/src/conformance/']);
+project.addTask('test:consumer', {
+  description: 'Pack the package, install it into a temp app, compile with TypeScript 5.9 and the latest, synth, run the bin',
+  exec: 'bash scripts/consumer-test.sh',
+});
 project.addTask('import', {
   description: 'Regenerate imports/ from our own CRDs (cdk8s import)',
   exec: 'ts-node --transpile-only scripts/import-crds.ts',

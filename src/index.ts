@@ -39,6 +39,16 @@ export {
 /** The CR types (plain JSON shapes) of every CRD version. */
 export type * as crd from './apis';
 
+// ---- types the API above mentions, so nothing needs a deep import from lib/ (test/public-api.test.ts) ------
+export { Language } from './instrumentation';
+export type { MutationEvent } from './instrumentation';
+export type { AdmissionMutation } from './webhook';
+export type { CollectorConfigJson, PipelineJson, Json, SidecarParts as CollectorSidecarParts } from './collector';
+export type { TargetAllocatorRenderOptions } from './targetallocator';
+export type { SidecarBuilder, SidecarParts } from './sidecar';
+/** The plain JSON shapes the pod mutator reads and writes (pods, their metadata, the Instrumentation it applies). */
+export type * as podMutation from './instrumentation/types';
+
 // ---- shared ---------------------------------------------------------------------------------------------
 export { InvalidInputError } from './common/errors';
 export type { KubeObject, ObjectMeta } from './common/kube';
