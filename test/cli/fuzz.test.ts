@@ -7,8 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
-import { main } from '../../src/cli/main';
+import { runCli } from './helpers';
 
 const SEED = 0x14;
 const RANDOM_CASES = 25;
@@ -80,14 +79,7 @@ async function run(command: string, content: string | Buffer): Promise<{ code: n
   const file = path.join(dir, `input-${fileCount++}.yaml`);
   fs.writeFileSync(file, content);
   const args = command === 'target-allocator' ? [command, '--config', file, '--listen', '127.0.0.1:0'] : [command, '-f', file];
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'cdk8s-otel', ...args], {
-    stdin: Readable.from(['']),
-    stdout: (t) => { out += t; },
-    stderr: (t) => { err += t; },
-  });
-  return { code, out, err };
+  return runCli(args);
 }
 
 function expectOneLineError(r: { code: number; out: string; err: string }, what: string): void {

@@ -6,22 +6,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
 import { parseAllocatorConfig } from '../../src/allocator/config';
 import { EXIT_CODES_HELP } from '../../src/cli/io';
-import { main } from '../../src/cli/main';
+import { runCli } from './helpers';
 
-async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'cdk8s-otel', ...args], {
-    stdin: Readable.from([stdin]),
-    stdout: (t) => { out += t; },
-    stderr: (t) => { err += t; },
-  });
-  return { code, out, err };
-}
+const run = runCli;
 
 let dir: string;
 beforeEach(() => {

@@ -1,24 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../../src/cli/main';
 import { InvalidInputError } from '../../src/common/errors';
 import { renderYaml } from '../../src/render';
+import { runCli } from './helpers';
 
 const E2E = path.resolve(__dirname, '../../../shared/upstream-e2e');
 
-async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'cdk8s-otel', ...args], {
-    stdin: Readable.from([stdin]),
-    stdout: (t) => { out += t; },
-    stderr: (t) => { err += t; },
-  });
-  return { code, out, err };
-}
+const run = runCli;
 
 function tmpFile(content: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'render-test-'));
