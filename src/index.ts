@@ -43,7 +43,8 @@ export type * as crd from './apis';
 export { Language } from './instrumentation';
 export type { MutationEvent } from './instrumentation';
 export type { AdmissionMutation } from './webhook';
-export type { CollectorConfigJson, PipelineJson, Json, SidecarParts as CollectorSidecarParts } from './collector';
+export type { CollectorConfigJson, PipelineJson, SidecarParts as CollectorSidecarParts } from './collector';
+export type { Json } from './common/json';
 export type { TargetAllocatorRenderOptions } from './targetallocator';
 export type { SidecarBuilder, SidecarParts } from './sidecar';
 /** The plain JSON shapes the pod mutator reads and writes (pods, their metadata, the Instrumentation it applies). */
