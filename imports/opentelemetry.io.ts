@@ -2772,7 +2772,7 @@ export interface OpenTelemetryCollectorSpec {
    *
    * @schema OpenTelemetryCollectorSpec#config
    */
-  readonly config?: string;
+  readonly config: string;
 
   /**
    * @schema OpenTelemetryCollectorSpec#volumeMounts

@@ -114,6 +114,12 @@ function renderOne(cr: KubeObject, options: RenderOptions, warnings: string[]): 
     warnings.push(`${describeObject(cr)} (${cr.apiVersion}): not an opentelemetry.io resource; the operator creates nothing for it, skipped`);
     return [];
   }
+  if (cr.kind === 'OpenTelemetryCollector' && cr.apiVersion === COLLECTOR_V1ALPHA1 && (cr.spec as { config?: unknown } | undefined)?.config === undefined) {
+    // As the API server says it (upstream's +required), with the fix, before the schema check's generic message;
+    // the conversion would otherwise turn the absence into an empty config reported as having no pipelines.
+    throw new InvalidInputError(describeObject(cr), 'spec.config', 'Required value: a v1alpha1 OpenTelemetryCollector needs its collector configuration',
+      'add spec.config: | with receivers, exporters and service.pipelines as a YAML string');
+  }
   validateCustomResource(cr);
   switch (cr.kind) {
     case 'OpenTelemetryCollector':
@@ -132,12 +138,6 @@ function renderOne(cr: KubeObject, options: RenderOptions, warnings: string[]): 
 
 function renderCollectorResource(cr: KubeObject, options: RenderOptions, warnings: string[]): KubeObject[] {
   if (cr.apiVersion === COLLECTOR_V1ALPHA1) {
-    // The API server requires it (its schema says so), before the conversion would turn its absence into an
-    // empty config that is then reported as having no pipelines.
-    if ((cr.spec as { config?: unknown } | undefined)?.config === undefined) {
-      throw new InvalidInputError(describeObject(cr), 'spec.config', 'Required value: a v1alpha1 OpenTelemetryCollector needs its collector configuration',
-        'add spec.config: | with receivers, exporters and service.pipelines as a YAML string');
-    }
     warnings.push(`${describeObject(cr)}: opentelemetry.io/v1alpha1 OpenTelemetryCollector is deprecated; converted to ${COLLECTOR_V1BETA1}`);
     // The conversion webhook turns an unparsable config string into an empty config (upstream never fails a
     // conversion), which would then be reported as "no pipelines"; render names the real problem instead.

@@ -68,6 +68,8 @@ describe('CRDs', () => {
     expect(config.properties.receivers['x-kubernetes-preserve-unknown-fields']).toBe(true);
     expect(beta.schema.openAPIV3Schema.properties.spec.required).toEqual(['config']);
     expect(alpha.schema.openAPIV3Schema.properties.spec.properties.config).toMatchObject({ type: 'string' });
+    // upstream's v1alpha1 Config is +required: the API server answers spec.config: Required value (issue 14 #9)
+    expect(alpha.schema.openAPIV3Schema.properties.spec.required).toEqual(['config']);
   });
 
   test('collector: the sidecar CEL rules carry upstream\'s messages', () => {

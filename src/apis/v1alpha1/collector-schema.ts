@@ -62,7 +62,8 @@ export const collectorSpecV1alpha1 = obj({
   image: str(),
   upgradeStrategy: enumOf(UPGRADE_STRATEGIES),
   imagePullPolicy: str(),
-  config: str().desc('The collector configuration as YAML.'),
+  // required as upstream's +required: the API server answers `spec.config: Required value` (issue 14 #9)
+  config: str().req().desc('The collector configuration as YAML.'),
   volumeMounts: atomicArr(k.volumeMount()),
   ports: atomicArr(portsSpec),
   env: arr(k.envVar()),
