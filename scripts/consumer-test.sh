@@ -51,7 +51,7 @@ cat > tsconfig.json <<'EOF'
     "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022", "strict": true,
     "skipLibCheck": false, "types": ["node"], "outDir": "out", "rootDir": "."
   },
-  "files": ["main.ts"]
+  "files": ["main.ts", "esm.mts"]
 }
 EOF
 # Only the root import; the types that Instrumentation.inject() and the builders mention must come from it.
@@ -85,10 +85,23 @@ try {
   if (!(e instanceof InvalidInputError)) throw e;
 }
 EOF
+# An ES module app: named imports of our CommonJS entry must work at run time too (cjs-module-lexer)
+cat > esm.mts <<'EOF'
+import { App, Chart } from 'cdk8s';
+import { CollectorConfig, CollectorMode, Language, OtelCollector } from 'cdk8s-otel';
+
+const app = new App({ outdir: 'dist-esm' });
+const chart = new Chart(app, 'esm');
+const config = CollectorConfig.fromYaml('receivers: {otlp: {protocols: {grpc: {}}}}\nexporters: {debug: {}}\n' +
+  'service: {pipelines: {traces: {receivers: [otlp], exporters: [debug]}}}\n');
+new OtelCollector(chart, 'esm', { mode: CollectorMode.DEPLOYMENT, config });
+if (Language.JAVA !== 'java') throw new Error('Language.JAVA is not "java"');
+app.synth();
+EOF
 # cdk8s-plus-28 is a dependency of ours; the consumer's own import of it resolves through the hoisted copy
 for tsc in typescript typescript-latest; do
   version=$(node -p "require('$tsc/package.json').version")
-  rm -rf out dist
+  rm -rf out dist dist-esm
   t=$(now)
   node "node_modules/$tsc/bin/tsc" -p . || fail "TypeScript $version cannot compile a consumer of the package"
   echo "TypeScript $version: compiled in $(ms "$t") ms"
@@ -99,6 +112,9 @@ for tsc in typescript typescript-latest; do
     grep -q "$want" <<<"$synth" || fail "the synthesized chart (TypeScript $version) lacks '$want'"
   done
   echo "TypeScript $version: synthesized $(grep -c '^kind:' <<<"$synth") objects in $(ms "$t") ms"
+  node out/esm.mjs || fail "the ES module app built with TypeScript $version fails"
+  grep -q 'name: esm-collector' dist-esm/*.yaml || fail "the ES module app (TypeScript $version) synthesized no esm-collector"
+  echo "TypeScript $version: the ES module app synthesizes too"
 done
 
 echo "=== the bin"
@@ -113,13 +129,13 @@ spec:
     service: {pipelines: {traces: {receivers: [otlp], exporters: [debug]}}}
 EOF
 t=$(now)
-out=$(npx --no-install cdk8s-otel render -f collector.yaml) || fail "cdk8s-otel render exited $?"
+out=$(./node_modules/.bin/cdk8s-otel render -f collector.yaml) || fail "cdk8s-otel render exited $?"
 took=$(ms "$t")
 grep -q 'name: simple-collector' <<<"$out" || fail "cdk8s-otel render printed no simple-collector Deployment"
 echo "cdk8s-otel render: $took ms"
 set +e
-npx --no-install cdk8s-otel render -f missing.yaml 2>/dev/null; rc=$?
+./node_modules/.bin/cdk8s-otel render -f missing.yaml 2>/dev/null; rc=$?
 set -e
 [ "$rc" -eq 2 ] || fail "cdk8s-otel render of a missing file exited $rc, not 2"
-npx --no-install cdk8s-otel --help | grep -q 'Exit codes' || fail "cdk8s-otel --help does not state the exit codes"
+./node_modules/.bin/cdk8s-otel --help | grep -q 'Exit codes' || fail "cdk8s-otel --help does not state the exit codes"
 echo "consumer-test: ok"
