@@ -88,6 +88,8 @@ project.addTask('typecheck', { exec: 'tsc --noEmit -p test/tsconfig.json' });
 
 // The bin runs compiled JavaScript: `npm ci`/`npm install` in a clone, and `npm pack`, build lib/ first.
 project.addTask('prepare', { description: 'Compile lib/ (run by npm on install in a clone and before pack)', exec: 'tsc --build' });
+// tsc leaves the outputs of moved or deleted sources behind: the package is built from an empty lib/
+project.addTask('prepack', { description: 'Empty lib/ so that prepare builds the package from scratch', exec: 'rm -rf lib' });
 // What the package holds: what users run (the library and the CLI), not the tooling of this repository
 // (tests, conformance runner, examples, scripts, Go tools). An allowlist, so nothing new slips in.
 project.package.addField('files', ['bin/', 'lib/src/**/*.js', 'lib/src/**/*.d.ts', '!lib/src/conformance/']);

@@ -30,6 +30,10 @@ done
 if unwanted=$(grep -E '^package/(src|test|tools|scripts|examples|imports|bench|docs|projenrc|\.ci|\.projen)/|go\.(sum|mod)$|/conformance/|tsbuildinfo|\.test\.|^package/lib/(examples|imports)/' <<<"$files"); then
   fail "the package holds files users do not run:"$'\n'"$unwanted"
 fi
+# built from an empty lib/: no outputs of sources that were moved or deleted since an earlier build
+while read -r js; do
+  [ -f "$repo/${js#package/lib/}" ] || fail "the package holds a stale output: its source ${js#package/lib/} does not exist"
+done < <(grep '\.js$' <<<"$files" | grep '^package/lib/' | sed 's/\.js$/.ts/')
 echo "ok: $(grep -c '\.js$' <<<"$files") .js, $(grep -c '\.d\.ts$' <<<"$files") .d.ts, nothing else but bin/, README, LICENSE, package.json"
 
 latest=$(npm view typescript version)
