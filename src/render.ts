@@ -18,7 +18,7 @@ import {
 import type { OpenTelemetryCollector } from './apis';
 import {
   CollectorConfigJson, collectorModelFromCustomResource, CollectorSpecJson, defaultConfigOf, parseConfigYaml, renderCollector,
-  skippedRoutesWarning,
+  skippedRoutesWarning, validateConfig,
 } from './collector';
 import { InvalidInputError } from './common/errors';
 import { describeObject, isClusterScoped, KubeObject, withoutIncompleteOwnerReferences } from './common/kube';
@@ -29,14 +29,15 @@ import {
 import type { TargetAllocatorRenderOptions } from './targetallocator';
 
 export interface RenderOptions extends TargetAllocatorRenderOptions {
-  // strictConfig (from CollectorRenderOptions) defaults to true here: a pipeline naming an undefined component
-  // is an error, since the collector would fail; no pipeline at all is a warning (upstream deploys it), or an
-  // error with `strict`.
+  // The config checks upstream's webhook does not make (a pipeline naming an undefined component, no pipeline
+  // at all; the collector then fails or does nothing) are warnings here, as the operator deploys such a
+  // collector all the same; with `strict` they are errors. `strictConfig: false` leaves them out.
   /** namespace of CRs that name none, as `kubectl apply` does with the current context @default 'default' */
   readonly namespace?: string;
   /**
-   * Treat what the operator deploys but what would do nothing (a collector config with no pipelines) as an
-   * `InvalidInputError` instead of a warning: the check for CI. @default false
+   * Treat what the operator deploys but what would not work (a collector config with no pipelines, or with a
+   * pipeline naming a component it does not define) as an `InvalidInputError` instead of a warning: the check
+   * for CI. @default false
    */
   readonly strict?: boolean;
 }
@@ -150,14 +151,18 @@ function renderCollectorResource(cr: KubeObject, options: RenderOptions, warning
   const routes = skippedRoutesWarning(defaulted.spec as CollectorSpecJson, options);
   if (routes) warnings.push(`${describeObject(cr)}: ${routes}`);
   const model = collectorModelFromCustomResource(defaulted);
-  const pipelines = (defaulted.spec.config as { service?: { pipelines?: unknown } } | undefined)?.service?.pipelines;
-  const noPipelines = pipelines === undefined || pipelines === null || (typeof pipelines === 'object' && Object.keys(pipelines).length === 0);
-  if (noPipelines && !options.strict && options.strictConfig !== false) {
-    warnings.push(`${describeObject(cr)}: spec.config.service.pipelines: no pipelines are defined; the operator deploys the collector, ` +
-      'which then does nothing (add a pipeline, e.g. traces: {receivers: [otlp], exporters: [debug]})');
+  const checkConfig = options.strictConfig !== false;
+  if (checkConfig && !options.strict) {
+    // what upstream deploys all the same: a warning of the preview (the strict check is the same function)
+    try {
+      validateConfig((defaulted.spec.config ?? {}) as CollectorConfigJson, describeObject(cr), { strict: true });
+    } catch (e) {
+      if (!(e instanceof InvalidInputError)) throw e;
+      warnings.push(`${e.message}; the operator deploys it all the same`);
+    }
   }
   return [
-    ...renderCollector(model, { strictConfig: true, allowNoPipelines: !options.strict, ...options }),
+    ...renderCollector(model, { ...options, strictConfig: checkConfig && options.strict === true }),
     ...buildTargetAllocatorObjects(defaulted as never, options),
   ] as unknown as KubeObject[];
 }

@@ -14,8 +14,8 @@ export const EXIT_USAGE = 2;
  */
 export const EXIT_CODES_HELP = `Exit codes (the same for every command):
   0  done: the output is complete; warnings, if any, are on stderr. render and inject print what the
-     operator would do, so what it accepts with a complaint (a config with no pipelines, a pod left
-     uninstrumented) is a warning
+     operator would do, so what it accepts with a complaint (a config with no pipelines or naming a
+     component it does not define, a pod left uninstrumented) is a warning
   1  invalid input: the content cannot be used (bad YAML, a schema error, an unknown kind of
      opentelemetry.io, a duplicate resource, nothing to act on) or, with --strict, any warning; one line on
      stderr names the file or resource, the field and the fix, and nothing is printed on stdout

@@ -28,7 +28,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('-n, --namespace <namespace>', 'namespace of resources that name none', 'default')
     .option('--collector-image <image>', 'collector image where spec.image is empty (the operator\'s --collector-image)')
     .option('--openshift-routes', 'the target cluster serves OpenShift Routes (route.openshift.io): render them for ingress.type route', false)
-    .option('--strict', 'exit 1 and print nothing on any warning, e.g. a config with no pipelines (for CI)', false)
+    .option('--strict', 'exit 1 and print nothing on any warning, e.g. a config with no pipelines or an undefined component (for CI)', false)
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (opts) => {
       exitCode = await runRender({

@@ -72,7 +72,7 @@ export function resolveCollector(model: CollectorModel, options: CollectorRender
     throw new InvalidInputError(resource, 'spec.mode', `unknown mode "${String(spec.mode)}"`, `use one of ${MODES.join(', ')}`);
   }
   const rawConfig = cloneJson(spec.config ?? {});
-  validateConfig(rawConfig, resource, { strict: options.strictConfig ?? false, allowNoPipelines: options.allowNoPipelines });
+  validateConfig(rawConfig, resource, { strict: options.strictConfig ?? false });
   validateSpec(spec, mode, resource);
 
   const config = defaultConfigOf(rawConfig, resource);

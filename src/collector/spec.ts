@@ -87,8 +87,6 @@ export interface CollectorRenderOptions {
   readonly annotationsFilter?: string[];
   /** reject pipelines naming undefined components and configs without pipelines (default: false for CRs) */
   readonly strictConfig?: boolean;
-  /** with `strictConfig`, still accept a config without pipelines (upstream deploys it) @default false */
-  readonly allowNoPipelines?: boolean;
   /** create the NetworkPolicy upstream makes by default (gate `operand.networkpolicy`) @default true */
   readonly networkPolicy?: boolean;
   /** Prometheus operator CRDs exist, so ServiceMonitor/PodMonitor can be created @default true */

@@ -132,8 +132,8 @@ describe('defect 27: a config with no pipelines renders what the operator deploy
   test('exit 0, the objects upstream creates, and a warning naming the field', async () => {
     const r = await run(['render', '-f', '-', '-o', 'json'], noPipelines);
     expect(r.code).toBe(0);
-    expect(r.err).toBe('warning: OpenTelemetryCollector default/idle: spec.config.service.pipelines: no pipelines are defined; the operator deploys the collector, ' +
-      'which then does nothing (add a pipeline, e.g. traces: {receivers: [otlp], exporters: [debug]})\n');
+    expect(r.err).toBe('warning: OpenTelemetryCollector default/idle: spec.config.service.pipelines: no pipelines are defined, so the collector would do nothing ' +
+      '(add a pipeline, e.g. traces: {receivers: [otlp], exporters: [debug]}); the operator deploys it all the same\n');
     const names = JSON.parse(r.out).items.map((o: any) => `${o.kind}/${o.metadata.name}`);
     expect(names).toEqual(expect.arrayContaining([
       'Deployment/idle-collector', 'ServiceAccount/idle-collector', 'Service/idle-collector-monitoring', 'PodDisruptionBudget/idle-collector',

@@ -90,9 +90,14 @@ describe('cdk8s-otel render', () => {
     expect(kinds).not.toContain('Deployment');
   });
 
-  test('a pipeline naming an undefined receiver exits 1 naming the field path and the fix, and prints nothing', async () => {
+  test('a pipeline naming an undefined receiver: what the operator deploys with a warning; --strict exits 1 naming the field path and the fix, and prints nothing', async () => {
     const bad = collector('bad').replace('receivers: [otlp]', 'receivers: [otlp, jaeger]');
-    const r = await run(['render', '-f', '-'], bad);
+    const preview = await run(['render', '-f', '-'], bad);
+    expect(preview.code).toBe(0);
+    expect(preview.out).toContain('name: bad-collector');
+    expect(preview.err).toBe('warning: OpenTelemetryCollector default/bad: spec.config.service.pipelines.traces.receivers[1]: "jaeger" is not defined ' +
+      '(define "jaeger" under spec.config.receivers or remove it from the pipeline); the operator deploys it all the same\n');
+    const r = await run(['render', '-f', '-', '--strict'], bad);
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(r.err).toContain('OpenTelemetryCollector default/bad');
@@ -224,7 +229,6 @@ ${config.split('\n').map((l) => `    ${l}`).join('\n')}
 `;
   const cases: Array<[string, string, string]> = [
     ['YAML syntax in a v1alpha1 config string', v1alpha1('y', 'receivers: [unclosed'), 'spec.config'],
-    ['a pipeline naming an undefined component', collector('u').replace('receivers: [otlp]', 'receivers: [otlp, zipkin]'), 'spec.config.service.pipelines.traces.receivers[1]'],
     ['an unknown mode', collector('m', '  mode: cronjob\n'), 'spec.mode'],
     ['a port out of range in spec.ports', collector('b', '  ports: [{ name: p, port: 70000 }]\n'), 'spec.ports[0]'],
     ['a port out of range in a receiver endpoint', collector('e').replace('grpc: {}', 'grpc: { endpoint: "0.0.0.0:99999" }'), 'spec.config.receivers.otlp'],
@@ -233,6 +237,7 @@ ${config.split('\n').map((l) => `    ${l}`).join('\n')}
   ];
   const strictCases: Array<[string, string, string]> = [
     ['no pipelines (with strict)', collector('p').replace(/pipelines:\n.*\n/, 'pipelines: {}\n'), 'spec.config.service.pipelines'],
+    ['a pipeline naming an undefined component (with strict)', collector('u').replace('receivers: [otlp]', 'receivers: [otlp, zipkin]'), 'spec.config.service.pipelines.traces.receivers[1]'],
   ];
   test.each([...cases, ...strictCases])('%s', (what, yaml, fieldPath) => {
     let err: unknown;

@@ -5,6 +5,7 @@
  * message upstream's chainsaw test expects from a >= 1.35 server.
  */
 import { CR_KINDS, expectedRejections, installCrds, testCrds, upstreamCustomResources } from './fixtures';
+import { renderObjects } from '../../src/render';
 import { ensureNamespace, KubeApiError, namespaceName, useControlPlane } from './harness/control-plane';
 
 const cluster = useControlPlane({}, 'apiserver + etcd');
@@ -67,4 +68,18 @@ test.each(rejected.map((r) => [r.file, r] as const))('rejects %s', async (_file,
     expect((error as KubeApiError).statusCode).toBe(422);
     expect(((error as KubeApiError).body as { message: string }).message).toBe(r.expectedMessage);
   }
+});
+
+// Issue 14 #9: upstream's v1alpha1 spec.config is +required; the API server with our CRD says so as upstream's
+// does, and `render` names the same field.
+test('a v1alpha1 collector without spec.config is rejected with spec.config: Required value, as render says', async () => {
+  const client = cluster.client;
+  const namespace = 'v1alpha1-required-config';
+  await ensureNamespace(client, namespace);
+  const cr = { apiVersion: 'opentelemetry.io/v1alpha1', kind: 'OpenTelemetryCollector', metadata: { name: 'old', namespace }, spec: { mode: 'deployment' } };
+  const error = await client.createOrMergePatch(cr).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(KubeApiError);
+  expect((error as KubeApiError).statusCode).toBe(422);
+  expect(((error as KubeApiError).body as { message: string }).message).toContain('spec.config: Required value');
+  expect(() => renderObjects([cr])).toThrow('spec.config: Required value');
 });

@@ -37,11 +37,6 @@ export interface ConfigValidationOptions {
    * @default false
    */
   readonly builder?: boolean;
-  /**
-   * With `strict`, still accept a config without pipelines: upstream deploys it, and `render` (the preview of
-   * what the operator does) warns instead. @default false
-   */
-  readonly allowNoPipelines?: boolean;
 }
 
 const BUILDER_ADDERS: Record<string, string> = {
@@ -89,7 +84,7 @@ export function validateConfig(config: CollectorConfigJson, resource: string, op
   if (exts !== undefined && exts !== null && !isStringList(exts)) add('service.extensions', 'must be a list of extension ids', 'write service.extensions as a list, e.g. [health_check]');
 
   const pipelineEntries = Object.entries(asRecord(pipelines) ?? {});
-  if (opts.strict && !opts.allowNoPipelines && pipelineEntries.length === 0) {
+  if (opts.strict && pipelineEntries.length === 0) {
     add(opts.builder ? 'addPipeline()' : 'service.pipelines', 'no pipelines are defined, so the collector would do nothing', say.addPipeline);
   }
   const defined = (section: string, id: string) => {
