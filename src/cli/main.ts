@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import { runDevCluster } from './dev-cluster';
 import { runInject } from './inject';
+import { runCrds, runInstall } from './install';
 import { CliIo, EXIT_CODES_HELP, EXIT_OK, EXIT_USAGE, processIo, reportError } from './io';
 import { runRender } from './render';
 import { runTargetAllocator } from './target-allocator';
@@ -62,6 +63,34 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       exitCode = await runTargetAllocator({ config: opts.config, listen: opts.listen }, { stdout: writableOf(io.stdout), stderr: writableOf(io.stderr) });
     });
 
+  program.command('install')
+    .description('print everything that runs the operator in a cluster: kubectl apply -f <(cdk8s-otel install)')
+    .option('-n, --namespace <namespace>', 'namespace of the operator', 'opentelemetry-operator-system')
+    .option('--watch-namespace <ns,...>', 'watch only these namespaces (Roles there instead of a ClusterRole); may repeat', collect)
+    .option('--image <image>', 'the operator image (default: the one npm run image builds)')
+    .option('--cert-manager', 'let cert-manager issue the webhook certificate and inject the CA bundles', false)
+    .option('--replicas <n>', 'operator pods (more than 1: spread over nodes, leader election)', '1')
+    .option('--collector-image <image>', 'collector image where spec.image is empty')
+    .option('--service-monitor', 'add a ServiceMonitor for the operator metrics (needs the Prometheus Operator CRDs)', false)
+    .option('--no-crds', 'leave the CustomResourceDefinitions out (install them with cdk8s-otel crds)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .action((opts) => {
+      exitCode = runInstall({
+        namespace: opts.namespace, watchNamespace: opts.watchNamespace, image: opts.image, certManager: opts.certManager,
+        replicas: opts.replicas, collectorImage: opts.collectorImage, serviceMonitor: opts.serviceMonitor, crds: opts.crds, output: opts.output,
+      }, io);
+    });
+
+  program.command('crds')
+    .description('print the CustomResourceDefinitions (each small enough for client-side kubectl apply)')
+    .option('-n, --namespace <namespace>', 'namespace of the operator (where the conversion webhook is called)', 'opentelemetry-operator-system')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .action((opts) => {
+      exitCode = runCrds({ namespace: opts.namespace, output: opts.output }, io);
+    });
+
   program.command('dev-cluster')
     .description('run a local kube-apiserver + etcd (optionally controllers and kwok fake nodes) until Ctrl-C; no Docker needed')
     .option('--nodes <n>', 'kwok fake nodes to create', '0')
@@ -97,4 +126,9 @@ function writableOf(write: (text: string) => void): Writable {
       done();
     },
   });
+}
+
+/** Commander's way to let an option repeat. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

@@ -1,0 +1,6 @@
+export { OperatorInstall } from './construct';
+export { buildOperatorInstallObjects, DEFAULT_OPERATOR_IMAGE, WEBHOOK_CERT_ROLE, WEBHOOK_CERT_ROLE_BINDING } from './objects';
+export type { OperatorInstallProps, OperatorResources } from './props';
+export * from './names';
+export { COLLECTOR_CRD } from './rbac';
+export { MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS } from './webhooks';
