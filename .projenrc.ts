@@ -117,6 +117,12 @@ project.addTask('test:integration', {
 });
 project.testTask.reset('jest --ci', { receiveArgs: true });
 
+project.addTask('image', {
+  description: 'Build the operator image as an OCI archive, no Docker needed (scripts/build-image.sh)',
+  exec: 'bash scripts/build-image.sh',
+  receiveArgs: true,
+});
+
 project.addTask('bench', {
   description: 'Benchmarks (prints figures)',
   exec: 'ts-node --transpile-only bench/main.ts',
