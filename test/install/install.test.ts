@@ -355,3 +355,21 @@ describe('cdk8s-otel install and crds', () => {
     expect(moved[0].spec.conversion.webhook.clientConfig.service.namespace).toBe('otel');
   });
 });
+
+describe('README: Run the operator in a cluster', () => {
+  test('the cdk8s snippet runs as written and synthesizes the install', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### In a cdk8s app'));
+    const block = /```ts\n([\s\S]*?)```/.exec(section);
+    expect(block).not.toBeNull();
+    const source = block![1].replace('app.synth();', 'result.objects = platform.toJson();');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require('typescript');
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const result: { objects?: Obj[] } = {};
+    const localRequire = (id: string) => (id === 'cdk8s-otel' ? require('../../src') : require(id));
+    new Function('require', 'result', 'exports', js)(localRequire, result, {});
+    const objects = result.objects ?? [];
+    expect(objects).toEqual(buildOperatorInstallObjects({ watchNamespaces: ['observability'], replicas: 2 }));
+  });
+});
