@@ -21,12 +21,14 @@ echo "$out"
 out="$(timeout --kill-after=30s "$BUILD_TIMEOUT" bash scripts/build-otelcol.sh)" || {
   rc=$?; echo "integration: building the test collector failed (exit $rc)" >&2; exit "$rc"; }
 echo "$out"
-# The image's inputs (oci-image tool, compiled package, production node_modules), cached by version/hash, so that
-# image.integ.test.ts only assembles and compares two builds.
-out="$(timeout --kill-after=30s "$BUILD_TIMEOUT" bash scripts/build-image.sh "${TMPDIR:-/tmp}/cdk8s-otel-ci-image.tar")" || {
+# The operator image; its inputs (oci-image tool, compiled package, production node_modules) are cached by
+# version/hash. image.integ.test.ts builds it once more and compares with this build (IMAGE_FIRST_BUILD).
+IMAGE_FIRST_BUILD="${TMPDIR:-/tmp}/cdk8s-otel-ci-image-$$.tar"
+out="$(timeout --kill-after=30s "$BUILD_TIMEOUT" bash scripts/build-image.sh "$IMAGE_FIRST_BUILD")" || {
   rc=$?; echo "integration: building the operator image failed (exit $rc)" >&2; exit "$rc"; }
 echo "$out"
-rm -f "${TMPDIR:-/tmp}/cdk8s-otel-ci-image.tar"
+export IMAGE_FIRST_BUILD IMAGE_FIRST_DIGEST="$(sed -n 's/^digest: //p' <<<"$out")"
+trap 'rm -f "$IMAGE_FIRST_BUILD"' EXIT
 echo "== integration: binaries ready after $((SECONDS - start)) s"
 
 [ -d node_modules ] || npm ci --no-audit --no-fund

@@ -34,7 +34,12 @@ export const METRICS_MONITOR = `${OPERATOR_NAME}-metrics-monitor`;
 export const WEBHOOK_SERVICE = `${OPERATOR_NAME}-webhook-service`;
 export const MUTATING_WEBHOOK_CONFIGURATION = `${OPERATOR_NAME}-mutating-webhook-configuration`;
 export const VALIDATING_WEBHOOK_CONFIGURATION = `${OPERATOR_NAME}-validating-webhook-configuration`;
-/** The webhook server's TLS key pair (`tls.crt`, `tls.key`, `ca.crt`), made by the operator or by cert-manager. */
+/**
+ * The webhook server's TLS key pair (`tls.crt`, `tls.key`, `ca.crt`). Without cert-manager the operator makes and
+ * renews it and patches its CA into both webhook configurations and the collector CRD's conversion (the install
+ * leaves those caBundles empty). A Secret carrying cert-manager's `cert-manager.io/certificate-name` annotation
+ * is cert-manager's (`install --cert-manager`, or one left by upstream's install): the operator only reads it.
+ */
 export const SERVING_CERT_SECRET = `${CONTROLLER_MANAGER}-service-cert`;
 /** Where the Secret is mounted, controller-runtime's default certificate folder. */
 export const SERVING_CERT_DIR = '/tmp/k8s-webhook-server/serving-certs';

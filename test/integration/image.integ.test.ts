@@ -2,7 +2,8 @@
  * `npm run image` (scripts/build-image.sh): builds twice to the same digest and the same bytes; the archive is an
  * OCI image layout whose one layer holds a root filesystem the entry point runs from, as user 65532, with nothing
  * from the host (chroot with an empty environment). Caches make the second build cheap; a cold first build
- * compiles the package and installs the production node_modules (a few minutes on 2 busy cores).
+ * compiles the package and installs the production node_modules (a few minutes on 2 busy cores). In CI the first
+ * build is the one scripts/ci-integration.sh made (IMAGE_FIRST_BUILD, IMAGE_FIRST_DIGEST).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -38,7 +39,11 @@ describe('the operator image', () => {
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-otel-image-test-'));
-    first = buildImage(path.join(dir, 'first.tar'));
+    // CI's scripts/ci-integration.sh has built it once already: compare with that build instead of making two
+    const earlier = process.env.IMAGE_FIRST_BUILD;
+    first = earlier && fs.existsSync(earlier) && process.env.IMAGE_FIRST_DIGEST
+      ? { digest: process.env.IMAGE_FIRST_DIGEST, archive: earlier }
+      : buildImage(path.join(dir, 'first.tar'));
     second = buildImage(path.join(dir, 'second.tar'));
     layout = path.join(dir, 'layout');
     rootfs = path.join(dir, 'rootfs');
