@@ -14,7 +14,7 @@ import {
 } from './names';
 import type { OperatorInstallProps } from './props';
 import {
-  certificateSecretRules, clusterManagerRules, leaderElectionRules, metricsReaderRules, namespacedManagerRules, PolicyRule,
+  apiServerEndpointsRules, certificateSecretRules, clusterManagerRules, leaderElectionRules, metricsReaderRules, namespacedManagerRules, PolicyRule,
 } from './rbac';
 import { buildCertManagerObjects, buildMutatingWebhookConfiguration, buildValidatingWebhookConfiguration, caInjectionAnnotations } from './webhooks';
 
@@ -27,6 +27,9 @@ export const DEFAULT_OPERATOR_IMAGE = 'cdk8s-otel:0.0.0';
 /** The Role/Binding for the certificate Secret (our addition: upstream leaves the certificate to cert-manager). */
 export const WEBHOOK_CERT_ROLE = `${OPERATOR_NAME}-webhook-cert-role`;
 export const WEBHOOK_CERT_ROLE_BINDING = `${OPERATOR_NAME}-webhook-cert-rolebinding`;
+/** Reads the `kubernetes` EndpointSlice in `default` (our addition, for the target allocator's NetworkPolicy). */
+export const API_SERVER_ENDPOINTS_ROLE = `${OPERATOR_NAME}-apiserver-endpoints-role`;
+export const API_SERVER_ENDPOINTS_ROLE_BINDING = `${OPERATOR_NAME}-apiserver-endpoints-rolebinding`;
 
 const RESOURCE = 'OperatorInstall';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -52,7 +55,7 @@ export function buildOperatorInstallObjects(props: OperatorInstallProps = {}): K
   objects.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: CONTROLLER_MANAGER, namespace: ns, labels } });
 
   const clusterRules = clusterManagerRules({
-    watchNamespaces: p.watchNamespaces, certManager: p.certManager, autoRbac: p.autoRbac,
+    certManager: p.certManager, autoRbac: p.autoRbac,
     mutatingWebhookConfiguration: MUTATING_WEBHOOK_CONFIGURATION, validatingWebhookConfiguration: VALIDATING_WEBHOOK_CONFIGURATION,
   });
   objects.push(clusterRole(MANAGER_ROLE, p.watchNamespaces ? clusterRules : [...namespacedManagerRules(), ...clusterRules]));
@@ -66,6 +69,8 @@ export function buildOperatorInstallObjects(props: OperatorInstallProps = {}): K
   objects.push(binding('RoleBinding', LEADER_ELECTION_ROLE_BINDING, ns, 'Role', LEADER_ELECTION_ROLE, subject));
   objects.push(role(WEBHOOK_CERT_ROLE, ns, certificateSecretRules(p.certManager)));
   objects.push(binding('RoleBinding', WEBHOOK_CERT_ROLE_BINDING, ns, 'Role', WEBHOOK_CERT_ROLE, subject));
+  objects.push(role(API_SERVER_ENDPOINTS_ROLE, 'default', apiServerEndpointsRules()));
+  objects.push(binding('RoleBinding', API_SERVER_ENDPOINTS_ROLE_BINDING, 'default', 'Role', API_SERVER_ENDPOINTS_ROLE, subject));
 
   objects.push(buildMetricsService(ns), buildWebhookService(ns));
   objects.push(buildManagerDeployment({

@@ -57,8 +57,6 @@ export function namespacedManagerRules(): PolicyRule[] {
 }
 
 export interface ClusterRulesOptions {
-  /** Namespaces the operator watches; namespaces are then read by name only. @default - all */
-  readonly watchNamespaces?: readonly string[];
   /** cert-manager injects the CA bundles: the operator writes no webhook configuration or CRD. */
   readonly certManager: boolean;
   /** The operator creates ClusterRoles/Bindings for collectors whose config needs them. */
@@ -70,19 +68,15 @@ export interface ClusterRulesOptions {
 /** Rules on cluster-scoped kinds and reviews: always in the ClusterRole. */
 export function clusterManagerRules(o: ClusterRulesOptions): PolicyRule[] {
   const rules: PolicyRule[] = [];
-  // pod injection reads the namespace's annotations (sidecar.opentelemetry.io/inject, instrumentation.*)
-  rules.push(o.watchNamespaces
-    ? { apiGroups: [''], resources: ['namespaces'], verbs: ['get'], resourceNames: [...o.watchNamespaces] }
-    : { apiGroups: [''], resources: ['namespaces'], verbs: READ });
-  // the collector webhook checks that the user may grant what auto-RBAC would; the metrics endpoint
-  // authenticates and authorizes its scrapers
+  // pod injection reads the namespace's annotations (sidecar.opentelemetry.io/inject, instrumentation.*) from an
+  // informer over all namespaces, also when the operator watches only some
+  rules.push({ apiGroups: [''], resources: ['namespaces'], verbs: READ });
+  // the collector webhook checks that the user may grant what auto-RBAC would
   rules.push({ apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] });
-  rules.push({ apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] });
-  if (o.autoRbac) {
-    // the ClusterRole/Binding of collectors whose receivers or processors read the Kubernetes API; the operator
-    // can only grant rules it holds itself (or upstream's SubjectAccessReview check reports what is missing)
-    rules.push({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterrolebindings', 'clusterroles'], verbs: CRUD });
-  }
+  // the ClusterRole/Binding of collectors whose receivers or processors read the Kubernetes API (watched always,
+  // to prune them; written with auto-RBAC). The operator can only grant rules it holds itself, or upstream's
+  // SubjectAccessReview check reports what is missing.
+  rules.push({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterrolebindings', 'clusterroles'], verbs: o.autoRbac ? CRUD : READ });
   if (!o.certManager) {
     // the operator's own serving certificate goes into the caBundle of its webhooks and of the conversion
     rules.push({ apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'], verbs: READ });
@@ -112,7 +106,15 @@ export function certificateSecretRules(certManager: boolean): PolicyRule[] {
   return [{ apiGroups: [''], resources: ['secrets'], verbs: certManager ? READ : ['create', 'get', 'list', 'patch', 'update', 'watch'] }];
 }
 
-/** Lets a Prometheus that is bound to it scrape the operator's authenticated /metrics. */
+/**
+ * The `kubernetes` EndpointSlice in `default`: the API server's addresses, for the egress rule of the target
+ * allocator's NetworkPolicy.
+ */
+export function apiServerEndpointsRules(): PolicyRule[] {
+  return [{ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list'] }];
+}
+
+/** Lets a Prometheus that is bound to it scrape the operator's /metrics. */
 export function metricsReaderRules(): Array<{ nonResourceURLs: string[]; verbs: string[] }> {
   return [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }];
 }

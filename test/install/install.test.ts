@@ -87,6 +87,7 @@ describe('OperatorInstall objects: upstream names and labels', () => {
     expect(d.spec.template.spec.affinity).toBeUndefined();
     expect(c.env).toEqual([
       { name: 'SERVICE_ACCOUNT_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
+      { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'NODE_OPTIONS', value: '--max-old-space-size=384' },
     ]);
   });
@@ -168,6 +169,9 @@ describe('OperatorInstall objects: upstream names and labels', () => {
     const certRole = find(objects, 'Role', 'opentelemetry-operator-webhook-cert-role');
     expect(certRole.metadata.namespace).toBe(NS);
     expect(grants(certRole.rules, '', 'secrets', 'create')).toBe(true);
+    const endpoints = find(objects, 'Role', 'opentelemetry-operator-apiserver-endpoints-role', 'default');
+    expect(endpoints.rules).toEqual([{ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list'] }]);
+    expect(grants(rules, 'discovery.k8s.io', 'endpointslices', 'list')).toBe(false);
     const leader = find(objects, 'Role', 'opentelemetry-operator-leader-election-role');
     for (const verb of ['get', 'create', 'update']) expect(grants(leader.rules, 'coordination.k8s.io', 'leases', verb)).toBe(true);
     for (const b of [...all(objects, 'ClusterRoleBinding'), ...all(objects, 'RoleBinding')]) {
@@ -189,8 +193,8 @@ describe('OperatorInstall options', () => {
     const cr = find(objects, 'ClusterRole', 'opentelemetry-operator-manager-role');
     expect(grants(cr.rules, 'apps', 'deployments', 'create')).toBe(false);
     expect(grants(cr.rules, '', 'configmaps', 'get')).toBe(false);
-    expect(grants(cr.rules, '', 'namespaces', 'get', 'team-a')).toBe(true);
-    expect(grants(cr.rules, '', 'namespaces', 'list')).toBe(false);
+    // the pod webhook's Namespace informer lists them all
+    expect(grants(cr.rules, '', 'namespaces', 'list')).toBe(true);
     expect(grants(cr.rules, 'authorization.k8s.io', 'subjectaccessreviews', 'create')).toBe(true);
     for (const ns of ['team-a', 'team-b']) {
       const role = find(objects, 'Role', 'opentelemetry-operator-manager-role', ns);
@@ -249,9 +253,12 @@ describe('OperatorInstall options', () => {
     expect(c.env).toContainEqual({ name: 'NODE_OPTIONS', value: '--max-old-space-size=768' });
     expect(all(objects, 'CustomResourceDefinition')).toEqual([]);
     expect(all(objects, 'Namespace')).toEqual([]);
-    expect(grants(find(objects, 'ClusterRole', 'opentelemetry-operator-manager-role').rules, 'rbac.authorization.k8s.io', 'clusterroles', 'create')).toBe(false);
+    const crRules = find(objects, 'ClusterRole', 'opentelemetry-operator-manager-role').rules;
+    expect(grants(crRules, 'rbac.authorization.k8s.io', 'clusterroles', 'create')).toBe(false);
+    // still watched, to prune what an earlier auto-RBAC made
+    expect(grants(crRules, 'rbac.authorization.k8s.io', 'clusterroles', 'watch')).toBe(true);
     const sm = find(objects, 'ServiceMonitor', 'opentelemetry-operator-metrics-monitor');
-    expect(sm.spec.endpoints[0]).toMatchObject({ interval: '30s', path: '/metrics', scheme: 'https', scrapeTimeout: '10s' });
+    expect(sm.spec.endpoints[0]).toEqual({ interval: '30s', path: '/metrics', port: 'https', scheme: 'http', scrapeTimeout: '10s' });
     expect(sm.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'opentelemetry-operator' } });
   });
 
