@@ -21,7 +21,8 @@ export { OtelTargetAllocator, TargetAllocationStrategy } from './constructs';
 export type { TargetAllocatorProps, TargetAllocatorPrometheusCrProps } from './constructs';
 export { injectCollectorSidecar } from './constructs';
 export type { ISidecarCollector, InjectCollectorSidecarOptions } from './constructs';
-export { OperatorInstall, buildOperatorInstallObjects, DEFAULT_OPERATOR_IMAGE } from './install';
+export { OperatorInstall } from './constructs';
+export { buildOperatorInstallObjects, DEFAULT_OPERATOR_IMAGE } from './install';
 export type { OperatorInstallProps, OperatorResources } from './install';
 
 // ---- what the operator creates, and how it mutates pods (pure functions) --------------------------------

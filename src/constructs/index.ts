@@ -14,3 +14,4 @@ export type {
 } from './instrumentation';
 export { injectCollectorSidecar } from './sidecar-injection';
 export type { ISidecarCollector, InjectCollectorSidecarOptions } from './sidecar-injection';
+export { OperatorInstall } from './operator-install';

@@ -5,9 +5,8 @@ import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { main } from '../../src/cli/main';
 import { InvalidInputError } from '../../src/common/errors';
-import {
-  buildOperatorInstallObjects, DEFAULT_OPERATOR_IMAGE, MUTATING_WEBHOOKS, OperatorInstall, VALIDATING_WEBHOOKS,
-} from '../../src/install';
+import { OperatorInstall } from '../../src/constructs';
+import { buildOperatorInstallObjects, DEFAULT_OPERATOR_IMAGE, MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS } from '../../src/install';
 
 type Obj = { [key: string]: any };
 
