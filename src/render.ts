@@ -1,32 +1,22 @@
 /**
- * "What will the operator create?": the objects the operator writes for a set of custom resources, as pure
- * code. The `render` command prints them; the conformance runner and (later) the runtime reconciler call the
- * same function, so they cannot disagree.
+ * "What will the operator create?": the objects the operator writes for a set of custom resources. There is one
+ * path from a custom resource to objects, the constructs: each CR becomes an `OtelCollector` /
+ * `OtelTargetAllocator` in an in-memory cdk8s chart (no files), which is synthesized. The `render` command prints
+ * the result; the conformance runner and the runtime reconciler call `reconcileObjects`, so none can disagree
+ * with a cdk8s app.
  */
+import { App, Chart } from 'cdk8s';
 import {
-  convertCollectorV1alpha1ToV1beta1,
-  defaultCollector,
-  defaultTargetAllocator,
-  isOpenTelemetryGroup,
-  isOurCustomResource,
-  knownCustomResources,
-  parseCustomResources,
-  sourceOf,
-  validateCollectorSemantics,
-  validateCustomResource,
+  isOpenTelemetryGroup, isOurCustomResource, knownCustomResources, parseCustomResources, sourceOf, validateCustomResource,
 } from './apis';
-import type { OpenTelemetryCollector } from './apis';
-import {
-  CollectorConfigJson, collectorModelFromCustomResource, CollectorSpecJson, defaultConfigOf, parseConfigYaml, renderCollector,
-  skippedRoutesWarning, validateConfig,
-} from './collector';
+import { CollectorConfigJson, COLLECTOR_V1ALPHA1, parseConfigYaml, validateConfig } from './collector';
 import { InvalidInputError } from './common/errors';
-import { describeObject, isClusterScoped, KubeObject, withoutIncompleteOwnerReferences } from './common/kube';
-import {
-  buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr, isGeneratedByCollectorIn,
-  TARGET_ALLOCATOR_LABEL,
-} from './targetallocator';
+import { describeObject, isClusterScoped, KubeObject, sortObjects, withoutIncompleteOwnerReferences } from './common/kube';
+import { OtelCollector, OtelTargetAllocator } from './constructs';
+import { isGeneratedByCollectorIn, TARGET_ALLOCATOR_LABEL } from './targetallocator';
 import type { TargetAllocatorRenderOptions } from './targetallocator';
+
+export { sortObjects } from './common/kube';
 
 export interface RenderOptions extends TargetAllocatorRenderOptions {
   // The config checks upstream's webhook does not make (a pipeline naming an undefined component, no pipeline
@@ -49,8 +39,6 @@ export interface RenderResult {
   readonly warnings: string[];
 }
 
-const COLLECTOR_V1ALPHA1 = 'opentelemetry.io/v1alpha1';
-const COLLECTOR_V1BETA1 = 'opentelemetry.io/v1beta1';
 
 /**
  * Renders custom resources. Validates all of them before producing anything: the first invalid one throws
@@ -69,7 +57,8 @@ export function render(crs: readonly KubeObject[], options: RenderOptions = {}):
  */
 function renderWithOwners(crs: readonly KubeObject[], options: RenderOptions, checkInput: boolean): RenderResult {
   const warnings: string[] = [];
-  const perResource: KubeObject[][] = [];
+  // one construct per resource, in an in-memory chart: the path a cdk8s app takes
+  const chart = new Chart(new App(), 'render');
   // where each resource came from, for messages that must point at a document (copies below lose the link)
   const origins = new Map<KubeObject, string>();
   const withNamespaces = crs.map((cr, i) => {
@@ -81,14 +70,15 @@ function renderWithOwners(crs: readonly KubeObject[], options: RenderOptions, ch
     for (const cr of withNamespaces) checkKnownKind(cr, origins.get(cr)!);
     checkDuplicates(withNamespaces, origins);
   }
-  for (const cr of withNamespaces) {
+  withNamespaces.forEach((cr, i) => {
+    const id = `${i}`;
     if (cr.kind === 'TargetAllocator' && isOurCustomResource(cr)) {
-      perResource.push(renderTargetAllocatorResource(cr, withNamespaces, options));
-      continue;
+      renderTargetAllocatorResource(chart, id, cr, withNamespaces, options);
+      return;
     }
-    perResource.push(renderOne(cr, { ...options, linkedTargetAllocator: linkedTargetAllocatorOf(cr, withNamespaces) }, warnings));
-  }
-  return { objects: sortObjects(perResource.flat()), warnings };
+    renderOne(chart, id, cr, { ...options, linkedTargetAllocator: linkedTargetAllocatorOf(cr, withNamespaces) }, warnings);
+  });
+  return { objects: sortObjects(chart.toJson() as KubeObject[]), warnings };
 }
 
 /** The objects only, checked as strictly as `render` (the integration tests' view). */
@@ -110,10 +100,10 @@ export function renderYaml(text: string, source: string, options: RenderOptions 
   return render(parseCustomResources(text, source), options);
 }
 
-function renderOne(cr: KubeObject, options: RenderOptions, warnings: string[]): KubeObject[] {
+function renderOne(chart: Chart, id: string, cr: KubeObject, options: RenderOptions, warnings: string[]): void {
   if (!isOurCustomResource(cr)) {
     warnings.push(`${describeObject(cr)} (${cr.apiVersion}): not an opentelemetry.io resource; the operator creates nothing for it, skipped`);
-    return [];
+    return;
   }
   if (cr.kind === 'OpenTelemetryCollector' && cr.apiVersion === COLLECTOR_V1ALPHA1 && (cr.spec as { config?: unknown } | undefined)?.config === undefined) {
     // As the API server says it (upstream's +required), with the fix, before the schema check's generic message;
@@ -124,10 +114,11 @@ function renderOne(cr: KubeObject, options: RenderOptions, warnings: string[]): 
   validateCustomResource(cr);
   switch (cr.kind) {
     case 'OpenTelemetryCollector':
-      return renderCollectorResource(cr, options, warnings);
+      renderCollectorResource(chart, id, cr, options, warnings);
+      return;
     case 'Instrumentation':
       // An Instrumentation is read by the pod webhook; the operator creates no object for it.
-      return [];
+      return;
     default:
       throw new InvalidInputError(
         describeObject(cr), 'kind',
@@ -137,34 +128,26 @@ function renderOne(cr: KubeObject, options: RenderOptions, warnings: string[]): 
   }
 }
 
-function renderCollectorResource(cr: KubeObject, options: RenderOptions, warnings: string[]): KubeObject[] {
-  if (cr.apiVersion === COLLECTOR_V1ALPHA1) {
-    warnings.push(`${describeObject(cr)}: opentelemetry.io/v1alpha1 OpenTelemetryCollector is deprecated; converted to ${COLLECTOR_V1BETA1}`);
-    // The conversion webhook turns an unparsable config string into an empty config (upstream never fails a
-    // conversion), which would then be reported as "no pipelines"; render names the real problem instead.
-    const config = (cr.spec as { config?: unknown } | undefined)?.config;
-    if (options.strictConfig !== false && typeof config === 'string') parseConfigYaml(config, describeObject(cr));
-  }
-  const defaulted = defaultedCollector(cr, options);
-  const { warnings: semanticWarnings } = validateCollectorSemantics(defaulted);
-  warnings.push(...semanticWarnings.map((w) => `${describeObject(cr)}: ${w}`));
-  const routes = skippedRoutesWarning(defaulted.spec as CollectorSpecJson, options);
-  if (routes) warnings.push(`${describeObject(cr)}: ${routes}`);
-  const model = collectorModelFromCustomResource(defaulted);
+function renderCollectorResource(chart: Chart, id: string, cr: KubeObject, options: RenderOptions, warnings: string[]): void {
+  // The conversion webhook turns an unparsable config string into an empty config (upstream never fails a
+  // conversion), which would then be reported as "no pipelines"; render names the real problem instead.
+  const config = (cr.spec as { config?: unknown } | undefined)?.config;
+  if (cr.apiVersion === COLLECTOR_V1ALPHA1 && options.strictConfig !== false && typeof config === 'string') parseConfigYaml(config, describeObject(cr));
   const checkConfig = options.strictConfig !== false;
+  // admission (conversion, defaulting, the webhook's checks) and the objects: the construct's path
+  const collector = OtelCollector.fromCustomResource(chart, id, cr, {
+    ...options, strictConfig: checkConfig && options.strict === true, keepOwnerReferencesWithoutUid: true,
+  });
+  warnings.push(...collector.warnings);
   if (checkConfig && !options.strict) {
     // what upstream deploys all the same: a warning of the preview (the strict check is the same function)
     try {
-      validateConfig((defaulted.spec.config ?? {}) as CollectorConfigJson, describeObject(cr), { strict: true });
+      validateConfig((collector.customResource.spec.config ?? {}) as CollectorConfigJson, describeObject(cr), { strict: true });
     } catch (e) {
       if (!(e instanceof InvalidInputError)) throw e;
       warnings.push(`${e.message}; the operator deploys it all the same`);
     }
   }
-  return [
-    ...renderCollector(model, { ...options, strictConfig: checkConfig && options.strict === true }),
-    ...buildTargetAllocatorObjects(defaulted as never, options),
-  ] as unknown as KubeObject[];
 }
 
 function linkedTargetAllocatorOf(cr: KubeObject, all: readonly KubeObject[]): string | undefined {
@@ -173,19 +156,11 @@ function linkedTargetAllocatorOf(cr: KubeObject, all: readonly KubeObject[]): st
   return all.some((o) => o.kind === 'TargetAllocator' && o.metadata.name === name && o.metadata.namespace === cr.metadata.namespace) ? name : undefined;
 }
 
-/** The collector as the operator sees it after the conversion and defaulting webhooks. */
-function defaultedCollector(cr: KubeObject, options: RenderOptions): OpenTelemetryCollector {
-  let v1beta1 = cr as unknown as OpenTelemetryCollector;
-  if (cr.apiVersion === COLLECTOR_V1ALPHA1) v1beta1 = convertCollectorV1alpha1ToV1beta1(cr as never) as OpenTelemetryCollector;
-  return defaultCollector(v1beta1, { applyConfigDefaults: ((config: CollectorConfigJson) => defaultConfigOf(config, describeObject(cr))) as never, networkPolicyGate: options.networkPolicy });
-}
-
-function renderTargetAllocatorResource(cr: KubeObject, all: readonly KubeObject[], options: RenderOptions): KubeObject[] {
+function renderTargetAllocatorResource(chart: Chart, id: string, cr: KubeObject, all: readonly KubeObject[], options: RenderOptions): void {
   // a collector's own TargetAllocator: its objects come with the collector
-  if (isGeneratedByCollectorIn(cr, all)) return [];
-  validateCustomResource(cr);
-  const collectors = all.filter((c) => c.kind === 'OpenTelemetryCollector' && isOurCustomResource(c)).map((c) => defaultedCollector(c, options));
-  return buildTargetAllocatorObjectsFromCr(defaultTargetAllocator(cr as never) as never, collectors as never, options) as unknown as KubeObject[];
+  if (isGeneratedByCollectorIn(cr, all)) return;
+  const collectors = all.filter((c) => c.kind === 'OpenTelemetryCollector' && isOurCustomResource(c));
+  OtelTargetAllocator.fromCustomResource(chart, id, cr, collectors, options);
 }
 
 /** Kinds of opentelemetry.io that the upstream operator serves and that we do not render yet. */
@@ -235,32 +210,4 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length];
-}
-
-/** Order in which `kubectl apply` of the output works in one pass: what others reference comes first. */
-const KIND_ORDER = [
-  'Namespace', 'CustomResourceDefinition', 'TargetAllocator', 'Issuer', 'Certificate', 'ServiceAccount', 'Secret', 'ConfigMap',
-  'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
-  'Service', 'Deployment', 'DaemonSet', 'StatefulSet',
-  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'Route', 'HTTPRoute', 'NetworkPolicy',
-  'ServiceMonitor', 'PodMonitor',
-];
-
-function kindRank(kind: string): number {
-  const i = KIND_ORDER.indexOf(kind);
-  return i === -1 ? KIND_ORDER.length : i;
-}
-
-/** Stable order: kind rank, then kind, namespace, name. */
-export function sortObjects(objects: KubeObject[]): KubeObject[] {
-  const key = (o: KubeObject) => [kindRank(o.kind), o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''] as const;
-  return [...objects].sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    for (let i = 0; i < ka.length; i++) {
-      if (ka[i] < kb[i]) return -1;
-      if (ka[i] > kb[i]) return 1;
-    }
-    return 0;
-  });
 }

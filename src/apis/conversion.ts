@@ -9,6 +9,7 @@ import type { JSONSchemaProps } from './schema-dsl';
 import { collectorSpecV1alpha1, OpenTelemetryCollectorSpecV1alpha1, OpenTelemetryCollectorV1alpha1 } from './v1alpha1/collector-schema';
 import { collectorSpecV1beta1 } from './v1beta1/collector-schema';
 import type { CollectorConfig, OpenTelemetryCollector, OpenTelemetryCollectorSpec } from './v1beta1/collector-types';
+import { cloneJson } from '../common/json';
 
 type Json = { [key: string]: any };
 
@@ -101,7 +102,7 @@ function renameObservability(obs: Json | undefined, from: string, to: string): J
 
 /** v1alpha1 → v1beta1 (the storage version). */
 export function convertCollectorV1alpha1ToV1beta1(cr: OpenTelemetryCollectorV1alpha1): OpenTelemetryCollector {
-  const src = structuredClone(cr.spec ?? {}) as Json;
+  const src = cloneJson(cr.spec ?? {}) as Json;
   const { config, minReplicas, maxReplicas, updateStrategy, observability, targetAllocator, autoscaler, ...rest } = src;
   let scaler: Json | undefined = autoscaler;
   if (minReplicas !== undefined || maxReplicas !== undefined) {
@@ -138,7 +139,7 @@ export function convertCollectorV1alpha1ToV1beta1(cr: OpenTelemetryCollectorV1al
   return withoutUndefined({
     apiVersion: 'opentelemetry.io/v1beta1',
     kind: 'OpenTelemetryCollector',
-    metadata: structuredClone(cr.metadata),
+    metadata: cloneJson(cr.metadata),
     spec: pruneUnknownFields(collectorSpecV1beta1.json, spec) as OpenTelemetryCollectorSpec,
     status,
   }) as OpenTelemetryCollector;
@@ -146,7 +147,7 @@ export function convertCollectorV1alpha1ToV1beta1(cr: OpenTelemetryCollectorV1al
 
 /** v1beta1 → v1alpha1 (served for old clients). Fields v1alpha1 lacks are dropped. */
 export function convertCollectorV1beta1ToV1alpha1(cr: OpenTelemetryCollector): OpenTelemetryCollectorV1alpha1 {
-  const src = structuredClone(cr.spec) as Json;
+  const src = cloneJson(cr.spec) as Json;
   const { config, daemonSetUpdateStrategy, observability, targetAllocator, ...rest } = src;
   let ta: Json | undefined = targetAllocator;
   if (ta) {
@@ -173,7 +174,7 @@ export function convertCollectorV1beta1ToV1alpha1(cr: OpenTelemetryCollector): O
   return withoutUndefined({
     apiVersion: 'opentelemetry.io/v1alpha1',
     kind: 'OpenTelemetryCollector',
-    metadata: structuredClone(cr.metadata),
+    metadata: cloneJson(cr.metadata),
     spec: pruneUnknownFields(collectorSpecV1alpha1.json, spec) as OpenTelemetryCollectorSpecV1alpha1,
     status,
   }) as OpenTelemetryCollectorV1alpha1;

@@ -9,6 +9,7 @@ import { Instrumentation, instrumentationSpecV1alpha1 } from './v1alpha1/instrum
 import { TargetAllocator, targetAllocatorSpecV1alpha1 } from './v1alpha1/targetallocator-schema';
 import { collectorSpecV1beta1 } from './v1beta1/collector-schema';
 import type { CollectorConfig, OpenTelemetryCollector } from './v1beta1/collector-types';
+import { cloneJson } from '../common/json';
 
 /**
  * Fills in schema defaults the way the API server does: a property's default is applied when the property is
@@ -23,7 +24,7 @@ export function applySchemaDefaults<T>(schema: JSONSchemaProps, value: T): T {
   }
   const obj = value as { [key: string]: unknown };
   for (const [name, child] of Object.entries(schema.properties ?? {})) {
-    if (obj[name] === undefined && child.default !== undefined) obj[name] = structuredClone(child.default);
+    if (obj[name] === undefined && child.default !== undefined) obj[name] = cloneJson(child.default);
     if (obj[name] !== undefined) applySchemaDefaults(child, obj[name]);
   }
   if (schema.additionalProperties) {
@@ -79,7 +80,7 @@ export interface CollectorDefaultingOptions {
  * ingress ruleType path, networkPolicy.enabled true.
  */
 export function defaultCollector(cr: OpenTelemetryCollector, options: CollectorDefaultingOptions = {}): OpenTelemetryCollector {
-  const out = structuredClone(cr);
+  const out = cloneJson(cr);
   out.spec = dropNullFields(collectorSpecV1beta1.json, out.spec ?? {}) as typeof out.spec;
   const spec = out.spec;
   // Upstream's Go types make targetAllocator and prometheusCR plain structs, so after the webhook round trip they
@@ -124,7 +125,7 @@ export function defaultCollector(cr: OpenTelemetryCollector, options: CollectorD
  * `filter_strategy: ""` and no grace period, as e2e-targetallocator-cr/targetallocator-label asserts.
  */
 export function defaultTargetAllocator(cr: TargetAllocator): TargetAllocator {
-  const out = structuredClone(cr);
+  const out = cloneJson(cr);
   out.metadata = { ...out.metadata, labels: out.metadata?.labels ?? {} };
   if (out.spec === undefined || out.spec === null) {
     out.spec = { replicas: 1 };
@@ -157,7 +158,7 @@ const LANGUAGES: inst.InstrumentationLanguage[] = ['java', 'nodejs', 'python', '
  * apply theirs), so they are left unset.
  */
 export function defaultInstrumentation(cr: Instrumentation, options: InstrumentationDefaultingOptions = {}): Instrumentation {
-  const out = structuredClone(cr);
+  const out = cloneJson(cr);
   out.spec = dropNullFields(instrumentationSpecV1alpha1.json, out.spec ?? {});
   applySchemaDefaults(instrumentationSpecV1alpha1.json, out.spec);
   const annotations: { [key: string]: string } = { ...out.metadata.annotations };

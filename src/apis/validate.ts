@@ -15,6 +15,7 @@ import { collectorSpecV1alpha1, collectorStatusV1alpha1 } from './v1alpha1/colle
 import { instrumentationSpecV1alpha1, instrumentationStatusV1alpha1 } from './v1alpha1/instrumentation-schema';
 import { targetAllocatorSpecV1alpha1, targetAllocatorStatusV1alpha1 } from './v1alpha1/targetallocator-schema';
 import { collectorSpecV1beta1, collectorStatusV1beta1 } from './v1beta1/collector-schema';
+import { cloneJson } from '../common/json';
 
 /** How many problems an error message lists before it says "and N more". */
 const MAX_LISTED_PROBLEMS = 5;
@@ -136,7 +137,7 @@ export function schemaProblems(obj: KubeObject): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   if (!obj.metadata?.name && !obj.metadata?.generateName) problems.push({ path: 'metadata.name', message: 'required field is missing' });
   // The API server drops nulls of non-nullable fields before it validates; so do we (on a copy).
-  const pruned = dropNullFields(envelopes.get(key)!, structuredClone(obj));
+  const pruned = dropNullFields(envelopes.get(key)!, cloneJson(obj));
   if (!validate(pruned)) {
     const seen = new Set<string>();
     for (const e of validate.errors ?? []) {

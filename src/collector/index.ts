@@ -27,3 +27,4 @@ export * from './builders/sidecar';
 export * from './builders/ta-mtls';
 export * from './render';
 export * from './config-versions';
+export * from './custom-resource';

@@ -25,7 +25,6 @@ export interface CollectorSpecJson {
   securityContext?: Json;
   podSecurityContext?: Json;
   podAnnotations?: Record<string, string>;
-  podLabels?: Record<string, string>;
   initContainers?: Json[];
   additionalContainers?: Json[];
   ports?: Json[];

@@ -53,3 +53,35 @@ const CLUSTER_SCOPED_KINDS = new Set([
 export function isClusterScoped(obj: { kind?: string }): boolean {
   return CLUSTER_SCOPED_KINDS.has(obj.kind ?? '');
 }
+
+/** Order in which `kubectl apply` of a list of objects works in one pass: what others reference comes first. */
+const KIND_ORDER = [
+  'Namespace', 'CustomResourceDefinition', 'TargetAllocator', 'Issuer', 'Certificate', 'ServiceAccount', 'Secret', 'ConfigMap',
+  'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
+  'Service', 'Deployment', 'DaemonSet', 'StatefulSet',
+  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'Route', 'HTTPRoute', 'NetworkPolicy',
+  'ServiceMonitor', 'PodMonitor',
+];
+
+function kindRank(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i === -1 ? KIND_ORDER.length : i;
+}
+
+type Identity = { readonly kind: string; readonly metadata: { readonly name?: string; readonly namespace?: string } };
+
+/** Compares two objects by kind rank, then kind, namespace, name (the order of `sortObjects`). */
+export function compareObjects(a: Identity, b: Identity): number {
+  const ka = [kindRank(a.kind), a.kind, a.metadata.namespace ?? '', a.metadata.name ?? ''] as const;
+  const kb = [kindRank(b.kind), b.kind, b.metadata.namespace ?? '', b.metadata.name ?? ''] as const;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] < kb[i]) return -1;
+    if (ka[i] > kb[i]) return 1;
+  }
+  return 0;
+}
+
+/** Stable order: kind rank (what others reference first), then kind, namespace, name. */
+export function sortObjects<T extends Identity>(objects: readonly T[]): T[] {
+  return [...objects].sort(compareObjects);
+}

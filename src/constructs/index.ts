@@ -3,7 +3,7 @@
 // turns a custom resource or typed props into cdk8s objects.
 export * from './collector/collector-config';
 export * from './collector/props';
-export { propsToModel } from './collector/props-to-spec';
+export { propsToModel, toCustomResource } from './collector/props-to-spec';
 export * from './collector/otel-collector';
 export * from './target-allocator';
 export { Instrumentation, Propagator, SamplerType } from './instrumentation';

@@ -1,17 +1,17 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { defaultTargetAllocator } from '../apis';
-import { InvalidInputError } from '../common/errors';
-import { taConfigMapName, TARGET_ALLOCATOR_API_VERSION, TargetAllocatorRenderOptions } from '../targetallocator/model';
-import { buildTargetAllocatorObjects, buildTargetAllocatorObjectsFromCr } from '../targetallocator/render';
 import { Json } from '../common/json';
 import { targetAllocatorName } from '../common/naming';
+import {
+  taConfigMapName, TARGET_ALLOCATOR_API_VERSION, targetAllocatorObjectsFromResource, TargetAllocatorRenderOptions,
+} from '../targetallocator';
+import { addObjects, chartNamespace, orderObjects } from './objects';
 
 const PREBUILT = Symbol('target-allocator-objects');
 
 /** Objects built by a factory method, handed to the constructor without widening its public signature. */
 interface PrebuiltCarrier {
-  readonly [PREBUILT]?: { objects: Json[]; name: string };
+  readonly [PREBUILT]?: { objects: Json[]; name: string; namespace: string };
 }
 
 /** How the allocator spreads targets over the collectors. */
@@ -72,31 +72,31 @@ export interface TargetAllocatorProps {
  * A target allocator and every object upstream's operator creates for it (Deployment, Service, ConfigMap,
  * ServiceAccount, PodDisruptionBudget, NetworkPolicy, ServiceMonitor, mTLS certificates). Input is validated
  * before any child is created: an invalid spec throws `InvalidInputError` and leaves the scope untouched.
+ *
+ * A collector's own allocator (`targetAllocator: { enabled: true }` on an `OtelCollector`) is built by the
+ * collector and reached as `collector.targetAllocator`.
  */
 export class OtelTargetAllocator extends Construct {
   /**
-   * The construct for a TargetAllocator custom resource (plain JSON, v1alpha1). `collectors` are the
-   * OpenTelemetryCollectors (v1beta1, defaulted) of its namespace: the one labelled
-   * `opentelemetry.io/target-allocator: <name>` feeds it its scrape configs.
+   * The construct for a TargetAllocator custom resource (plain JSON, v1alpha1, as a user writes it). `collectors`
+   * are the OpenTelemetryCollectors of its namespace (custom resources, any version): the one labelled
+   * `opentelemetry.io/target-allocator: <name>` feeds it its scrape configs and collector selector.
    */
   public static fromCustomResource(scope: Construct, id: string, cr: { [key: string]: any }, collectors: Array<{ [key: string]: any }> = [],
-    options: TargetAllocatorRenderOptions = {}): OtelTargetAllocator {
-    const objects = buildTargetAllocatorObjectsFromCr(defaultTargetAllocator(cr as never), collectors, options);
-    return new OtelTargetAllocator(scope, id, carry(objects, cr.metadata?.name));
+    options: TargetAllocatorRenderOptions & { readonly namespace?: string } = {}): OtelTargetAllocator {
+    const namespace = options.namespace ?? chartNamespace(scope);
+    const objects = targetAllocatorObjectsFromResource(cr, collectors, { ...options, namespace });
+    return OtelTargetAllocator._fromObjects(scope, id, cr.metadata?.name, objects, cr.metadata?.namespace || namespace || 'default');
   }
 
   /**
-   * The target allocator embedded in an OpenTelemetryCollector (`spec.targetAllocator.enabled`, v1beta1,
-   * defaulted): the TargetAllocator resource the operator creates and its objects.
+   * A target allocator whose objects are already built (the collector's own, with the TargetAllocator resource
+   * the operator creates for it).
+   * @internal
    */
-  public static forCollector(scope: Construct, id: string, collector: { [key: string]: any }, options: TargetAllocatorRenderOptions = {}): OtelTargetAllocator {
-    const objects = buildTargetAllocatorObjects(collector, options);
-    if (objects.length === 0) {
-      throw new InvalidInputError(`OpenTelemetryCollector ${collector.metadata?.namespace ?? 'default'}/${collector.metadata?.name ?? '<no name>'}`,
-        'spec.targetAllocator.enabled', 'no target allocator is enabled for this collector',
-        'set spec.targetAllocator.enabled: true with mode statefulset or daemonset');
-    }
-    return new OtelTargetAllocator(scope, id, carry(objects, collector.metadata?.name));
+  public static _fromObjects(scope: Construct, id: string, name: string, objects: Json[], namespace?: string): OtelTargetAllocator {
+    const ns = namespace ?? objects.find((o) => o.metadata?.namespace)?.metadata.namespace ?? 'default';
+    return new OtelTargetAllocator(scope, id, carry(objects, name, ns));
   }
 
   /** the TargetAllocator's name */
@@ -111,18 +111,17 @@ export class OtelTargetAllocator extends Construct {
   constructor(scope: Construct, id: string, props: TargetAllocatorProps = {}) {
     // everything is built (and validated) before the construct joins the tree
     const carried = (props as PrebuiltCarrier)[PREBUILT];
-    const prebuilt = carried?.objects;
     const name = carried?.name ?? props.name ?? id;
-    const objects = prebuilt ?? buildTargetAllocatorObjectsFromCr(defaultTargetAllocator(propsToCustomResource(props, name, chartNamespace(scope)) as never));
+    const namespace = carried?.namespace ?? props.namespace ?? chartNamespace(scope) ?? 'default';
+    // built from props there is no TargetAllocator resource in the cluster to own the objects
+    const objects = carried?.objects
+      ?? targetAllocatorObjectsFromResource(propsToCustomResource(props, name, namespace)).map(withoutOwner);
     super(scope, id);
     this.targetAllocatorName = name;
     this.serviceName = targetAllocatorName(name);
     this.configMapName = taConfigMapName(name);
-    for (const m of objects) {
-      // built from props there is no TargetAllocator resource in the cluster to own the objects
-      const manifest = prebuilt ? m : withoutOwner(m);
-      this.objects[`${m.kind}/${m.metadata.name}`] = new ApiObject(this, `${m.kind}-${m.metadata.name}`, manifest as any);
-    }
+    addObjects(this, objects, this.objects, namespace);
+    orderObjects(Object.values(this.objects));
   }
 
   /** The manifests as plain JSON (what `cdk8s synth` writes), without synthesizing the app. */
@@ -131,8 +130,8 @@ export class OtelTargetAllocator extends Construct {
   }
 }
 
-function carry(objects: Json[], name: string): TargetAllocatorProps {
-  const carrier: PrebuiltCarrier = { [PREBUILT]: { objects, name } };
+function carry(objects: Json[], name: string, namespace: string): TargetAllocatorProps {
+  const carrier: PrebuiltCarrier = { [PREBUILT]: { objects, name, namespace } };
   return carrier as unknown as TargetAllocatorProps;
 }
 
@@ -141,7 +140,7 @@ function withoutOwner(m: Json): Json {
   return { ...m, metadata };
 }
 
-function propsToCustomResource(props: TargetAllocatorProps, name: string, chartNs: string | undefined): Json {
+function propsToCustomResource(props: TargetAllocatorProps, name: string, namespace: string): Json {
   const pcr = props.prometheusCr;
   const selector = (labels?: { [key: string]: string }) => (labels ? { matchLabels: { ...labels } } : undefined);
   const spec: Json = {
@@ -166,15 +165,7 @@ function propsToCustomResource(props: TargetAllocatorProps, name: string, chartN
   return {
     apiVersion: TARGET_ALLOCATOR_API_VERSION,
     kind: 'TargetAllocator',
-    metadata: { name, namespace: props.namespace ?? chartNs ?? 'default', labels: props.labels, annotations: props.annotations },
+    metadata: { name, namespace, labels: props.labels, annotations: props.annotations },
     spec,
   };
-}
-
-function chartNamespace(scope: Construct): string | undefined {
-  try {
-    return Chart.of(scope).namespace;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,6 +5,7 @@ import { goStruct, goYamlV2Marshal } from './go-yaml';
 import { mtlsEnabled, ResolvedTargetAllocator } from './model';
 import { asRecord, Json } from '../common/json';
 import { COLLECTOR_COMPONENT, selectorLabels } from '../common/labels';
+import { cloneJson } from '../common/json';
 
 export const TA_CONFIG_KEY = 'targetallocator.yaml';
 /** Pod-template annotation with the SHA-256 of targetallocator.yaml, so a config change rolls the allocator. */
@@ -40,7 +41,7 @@ export function collectorScrapeConfigs(collector: Json): Json[] {
   const list = promConfig?.scrape_configs;
   if (!Array.isArray(list)) return [];
   return list.map((job) => {
-    const copy = structuredClone(job) as Json;
+    const copy = cloneJson(job) as Json;
     for (const key of ['relabel_configs', 'metric_relabel_configs']) {
       if (!Array.isArray(copy[key])) continue;
       for (const rule of copy[key]) {

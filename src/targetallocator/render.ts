@@ -1,4 +1,6 @@
-import { defaultTargetAllocator, validateCollectorForTargetAllocator } from '../apis';
+import { defaultTargetAllocator, isOurCustomResource, validateCollectorForTargetAllocator, validateCustomResource } from '../apis';
+import { defaultedCollector } from '../collector';
+import { KubeObject } from '../common/kube';
 import type { TargetAllocator } from '../apis';
 import { InvalidInputError } from '../common/errors';
 import {
@@ -86,4 +88,20 @@ export function isGeneratedByCollectorIn(taCr: Json, crs: readonly Json[]): bool
   if (!owner) return false;
   const ns = meta.namespace || 'default';
   return crs.some((c) => c?.kind === 'OpenTelemetryCollector' && c.metadata?.name === owner.name && (c.metadata?.namespace || 'default') === ns);
+}
+
+/**
+ * The objects the operator creates for a TargetAllocator custom resource as a user writes it (v1alpha1): schema
+ * validation and the TargetAllocator defaulting webhook first, then `buildTargetAllocatorObjectsFromCr`.
+ * `collectors` are the OpenTelemetryCollector resources around it (any version; defaulted here as the API server
+ * stores them). `namespace` is used when a resource names none.
+ */
+export function targetAllocatorObjectsFromResource(cr: Json, collectors: readonly Json[] = [],
+  options: TargetAllocatorRenderOptions & { readonly namespace?: string } = {}): Json[] {
+  const namespace = options.namespace || 'default';
+  const namespaced = (o: Json): KubeObject => (o?.metadata?.namespace ? o : { ...o, metadata: { ...o?.metadata, namespace } }) as KubeObject;
+  const taCr = validateCustomResource(namespaced(cr));
+  const stored = collectors.filter((c) => c?.kind === 'OpenTelemetryCollector' && isOurCustomResource(c))
+    .map((c) => defaultedCollector(namespaced(c), options) as unknown as Json);
+  return buildTargetAllocatorObjectsFromCr(defaultTargetAllocator(taCr as unknown as TargetAllocator) as unknown as Json, stored, options);
 }

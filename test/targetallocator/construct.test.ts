@@ -1,7 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { NS, storedCollector } from './helpers';
-import { OtelTargetAllocator, TargetAllocationStrategy } from '../../src/constructs';
+import { OtelCollector, OtelTargetAllocator, TargetAllocationStrategy } from '../../src/constructs';
+
+const OTLP = { receivers: { otlp: { protocols: { grpc: {} } } }, exporters: { debug: {} }, service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } } };
 
 describe('OtelTargetAllocator construct', () => {
   test('from typed props: objects in the chart namespace, no owner (no TargetAllocator resource exists)', () => {
@@ -30,25 +32,39 @@ describe('OtelTargetAllocator construct', () => {
     expect(manifests.find((m: any) => m.kind === 'Deployment').metadata.labels.app).toBe('x');
   });
 
-  test('for a collector: the TargetAllocator resource and its objects', () => {
+  test('a collector with targetAllocator.enabled has its own: collector.targetAllocator, the TargetAllocator resource and its objects', () => {
     const chart = new Chart(Testing.app(), 'c');
-    const collector = storedCollector({
-      apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'agg' },
+    const collector = OtelCollector.fromCustomResource(chart, 'agg', {
+      apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'agg', namespace: NS },
       spec: {
         mode: 'statefulset', targetAllocator: { enabled: true },
         config: { receivers: { prometheus: { config: { scrape_configs: [{ job_name: 'j' }] } } }, exporters: { debug: {} }, service: { pipelines: { metrics: { receivers: ['prometheus'], exporters: ['debug'] } } } },
       },
     });
-    const ta = OtelTargetAllocator.forCollector(chart, 'ta', collector);
+    const ta = collector.targetAllocator!;
+    expect(ta).toBeInstanceOf(OtelTargetAllocator);
+    expect(ta.serviceName).toBe('agg-targetallocator');
     expect(Object.keys(ta.objects)).toContain('TargetAllocator/agg');
     expect(ta.toJson().find((m) => m.kind === 'ConfigMap')!.metadata.namespace).toBe(NS);
+    const config = parse(ta.toJson().find((m) => m.kind === 'ConfigMap')!.data['targetallocator.yaml']);
+    expect(config.collector_selector.matchlabels['app.kubernetes.io/instance']).toBe(`${NS}.agg`);
+    expect(config.config.scrape_configs.map((j: any) => j.job_name)).toEqual(['j']);
+    // the collector's prometheus receiver reads its targets from the allocator
+    const collectorYaml = parse(Object.values(collector.objects).map((o) => o.toJson()).find((m) => m.kind === 'ConfigMap')!.data['collector.yaml']);
+    expect(collectorYaml.receivers.prometheus.target_allocator.endpoint).toBe('http://agg-targetallocator:80');
+  });
+
+  test('a collector without one has none', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const collector = OtelCollector.fromCustomResource(chart, 'd', { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'd' }, spec: { mode: 'deployment', config: OTLP } });
+    expect(collector.targetAllocator).toBeUndefined();
   });
 
   test('invalid input leaves the scope untouched', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(() => new OtelTargetAllocator(chart, 'Bad_Name')).toThrow(/metadata.name/);
-    expect(() => OtelTargetAllocator.forCollector(chart, 'x', storedCollector({ kind: 'OpenTelemetryCollector', metadata: { name: 'd' }, spec: { mode: 'deployment', config: {} } })))
-      .toThrow(/spec.targetAllocator.enabled: no target allocator is enabled/);
+    expect(() => OtelCollector.fromCustomResource(chart, 'x', { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'd' }, spec: { mode: 'deployment', targetAllocator: { enabled: true }, config: OTLP } }))
+      .toThrow(/spec.targetAllocator/);
     expect(chart.node.children).toHaveLength(0);
   });
 

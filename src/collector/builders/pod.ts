@@ -61,7 +61,7 @@ export function workloadSelector(c: ResolvedCollector): Json {
 /** The pod template shared by the Deployment, DaemonSet and StatefulSet. */
 export function collectorPodTemplate(c: ResolvedCollector): Json {
   const s = c.spec;
-  const labels = { ...c.labelsFor(collectorName(c.name)), ...(s.podLabels ?? {}), ...selectorLabels(c.name, c.namespace) };
+  const labels = { ...c.labelsFor(collectorName(c.name)), ...selectorLabels(c.name, c.namespace) };
   return {
     metadata: { labels, annotations: podAnnotations(c) },
     spec: clean({

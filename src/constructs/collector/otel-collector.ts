@@ -1,36 +1,63 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { sidecarPartsFromResolved, SidecarParts } from '../../collector/builders/sidecar';
+import {
+  admitCollector, AdmittedCollector, collectorObjects, resolveCollector, ResolvedCollector, sidecarPartsFromResolved, SidecarParts,
+} from '../../collector';
+import type { OpenTelemetryCollector } from '../../apis';
 import { SERVICE_TYPE_LABEL } from '../../common/labels';
-import { collectorObjects, collectorModelFromCustomResource } from '../../collector/render';
-import { resolveCollector, ResolvedCollector } from '../../collector/resolve';
-import { CollectorModel, CollectorRenderOptions } from '../../collector/spec';
-import { OtelCollectorProps } from './props';
-import { propsToModel } from './props-to-spec';
 import { Json } from '../../common/json';
+import { buildTargetAllocatorObjects, TargetAllocatorRenderOptions } from '../../targetallocator';
+import { addObjects, chartNamespace, orderObjects, withoutIncompleteOwnerReferences } from '../objects';
+import { OtelTargetAllocator } from '../target-allocator';
+import { OtelCollectorProps } from './props';
+import { toCustomResource } from './props-to-spec';
 
-const FROM_MODEL = Symbol('otel-collector-model');
+/**
+ * How `OtelCollector.fromCustomResource` (and `render`) treat a custom resource: the operator's settings (its
+ * flags and the features it detected in the cluster) and where the CR lands.
+ */
+export interface CollectorResourceOptions extends TargetAllocatorRenderOptions {
+  /** namespace of a CR that names none @default - the chart's namespace, else 'default' */
+  readonly namespace?: string;
+  /**
+   * keep ownerReferences without a uid (the generated TargetAllocator's reference to its collector). The API
+   * server refuses them, so they are dropped unless something fills in the uid later, as the operator does
+   * @default false
+   */
+  readonly keepOwnerReferencesWithoutUid?: boolean;
+}
 
-interface ModelCarrier {
-  readonly [FROM_MODEL]?: { model: CollectorModel; options: CollectorRenderOptions };
+/** A CR admitted by a factory method, handed to the constructor without widening its public signature. */
+const ADMITTED = Symbol('otel-collector-admitted');
+
+interface AdmittedCarrier {
+  readonly [ADMITTED]?: { admitted: AdmittedCollector; options: CollectorResourceOptions };
 }
 
 /**
  * An OpenTelemetry Collector and every object upstream's operator creates for it: ConfigMap, ServiceAccount,
- * Deployment/DaemonSet/StatefulSet, Services, HPA, PDB, Ingress, monitors, RBAC, NetworkPolicy.
+ * Deployment/DaemonSet/StatefulSet, Services, HPA, PDB, Ingress, monitors, RBAC, NetworkPolicy, and its target
+ * allocator (`targetAllocator`) when one is enabled.
  *
- * All input is validated before any child is created, so an invalid spec throws `InvalidInputError` and leaves the
- * scope untouched. Objects are emitted as `ApiObject`s (the base of the L1 `Kube*` classes) holding the exact wire
- * JSON, because the k8s 1.28 L1 classes re-map their props on output and would drop newer fields such as
- * `trafficDistribution`.
+ * Typed props are turned into the OpenTelemetryCollector custom resource they describe (`toCustomResource`), and
+ * that CR goes through the same admission (schema validation, conversion, defaulting, the webhook's checks) as a
+ * CR given to `fromCustomResource` or to `render`: one path from custom resource to objects. All input is
+ * validated before any child is created, so an invalid spec throws `InvalidInputError` and leaves the scope
+ * untouched.
+ *
+ * Objects are emitted as `ApiObject`s (the base of the L1 `Kube*` classes) holding the exact wire JSON, because
+ * the k8s 1.28 L1 classes re-map their props on output and would drop newer fields such as
+ * `trafficDistribution`; they are synthesized in the order `kubectl apply` needs (what others reference first).
  */
 export class OtelCollector extends Construct {
   /**
-   * The construct for an OpenTelemetryCollector custom resource (plain JSON, v1beta1 spec, as stored by the API
-   * server after defaulting and conversion). Config problems upstream accepts (no pipelines) are accepted here too.
+   * The construct for an OpenTelemetryCollector custom resource (plain JSON, v1beta1 or v1alpha1, as a user
+   * writes it or the API server stores it). Config problems upstream accepts (no pipelines) are accepted unless
+   * `strictConfig` is set, as the operator does.
    */
-  public static fromCustomResource(scope: Construct, id: string, cr: { [key: string]: any }, options: CollectorRenderOptions = {}): OtelCollector {
-    const carrier: ModelCarrier = { [FROM_MODEL]: { model: collectorModelFromCustomResource(cr), options } };
+  public static fromCustomResource(scope: Construct, id: string, cr: { [key: string]: any }, options: CollectorResourceOptions = {}): OtelCollector {
+    const admitted = admitCollector(cr, { ...options, namespace: options.namespace ?? chartNamespace(scope) });
+    const carrier: AdmittedCarrier = { [ADMITTED]: { admitted, options } };
     return new OtelCollector(scope, id, carrier as unknown as OtelCollectorProps);
   }
 
@@ -48,35 +75,44 @@ export class OtelCollector extends Construct {
   public readonly serviceName?: string;
   /** the created objects, by `Kind/name` (`Kind/namespace/name` outside the collector's namespace) */
   public readonly objects: { [kindAndName: string]: ApiObject } = {};
+  /**
+   * the collector's own target allocator (`spec.targetAllocator.enabled`, statefulset and daemonset modes): the
+   * TargetAllocator resource the operator creates and its objects; undefined without one
+   */
+  public readonly targetAllocator?: OtelTargetAllocator;
+  /** the custom resource as the operator reconciles it: v1beta1, defaulted */
+  public readonly customResource: OpenTelemetryCollector;
+  /** deprecations and the webhook's warnings that did not stop synthesis */
+  public readonly warnings: string[];
 
   private readonly resolved: ResolvedCollector;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
-    const carried = (props as unknown as ModelCarrier)[FROM_MODEL];
-    // everything is resolved (and validated) before the construct joins the tree
-    const resolved = carried
-      ? resolveCollector(carried.model, carried.options)
-      // typed props choose IngressType.ROUTE for an OpenShift target on purpose: no cluster to ask, so Routes are made
-      : resolveCollector(propsToModel(props, id, chartNamespace(scope)), { strictConfig: true, openShiftRoutesAvailable: true });
+    // everything is admitted, resolved and built (so validated) before the construct joins the tree
+    const carried = (props as unknown as AdmittedCarrier)[ADMITTED];
+    // typed props choose IngressType.ROUTE for an OpenShift target on purpose: no cluster to ask, so Routes are made
+    const options: CollectorResourceOptions = carried?.options ?? { strictConfig: true, openShiftRoutesAvailable: true };
+    const admitted = carried?.admitted ?? admitCollector(toCustomResource(props, id, chartNamespace(scope)), options);
+    const resolved = resolveCollector(admitted.model, options);
+    const manifests = collectorObjects(resolved);
+    const allocator = buildTargetAllocatorObjects(admitted.resource as unknown as Json, options);
+    const keepRefs = options.keepOwnerReferencesWithoutUid === true;
     super(scope, id);
     this.resolved = resolved;
+    this.customResource = admitted.resource;
+    this.warnings = [...admitted.warnings];
     this.collectorName = resolved.name;
     this.namespace = resolved.namespace;
     this.configHash = resolved.configHash;
     this.serviceAccountName = resolved.serviceAccountName;
-    const manifests = collectorObjects(resolved);
     this.configMapName = manifests.find((m) => m.kind === 'ConfigMap')!.metadata.name;
     this.serviceName = manifests.find((m) => m.kind === 'Service' && m.metadata.labels?.[SERVICE_TYPE_LABEL] === 'base')?.metadata.name;
-    const inNamespacedChart = chartNamespace(this) !== undefined;
-    for (const m of manifests) {
-      // objects outside the collector's namespace (prometheus Roles) are keyed with their namespace
-      const ns = m.metadata.namespace;
-      const key = ns && ns !== resolved.namespace ? `${m.kind}/${ns}/${m.metadata.name}` : `${m.kind}/${m.metadata.name}`;
-      const obj = new ApiObject(this, `${m.kind}-${m.metadata.namespace ?? 'cluster'}-${m.metadata.name}`, m as any);
-      // cdk8s stamps the chart's namespace on every object; cluster-scoped ones must not carry one
-      if (inNamespacedChart && m.metadata.namespace === undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-      this.objects[key] = obj;
+    addObjects(this, manifests.map((m) => (keepRefs ? m : withoutIncompleteOwnerReferences(m))), this.objects, resolved.namespace);
+    if (allocator.length > 0) {
+      this.targetAllocator = OtelTargetAllocator._fromObjects(this, 'TargetAllocator', resolved.name,
+        allocator.map((m) => (keepRefs ? m : withoutIncompleteOwnerReferences(m))));
     }
+    orderObjects([...Object.values(this.objects), ...Object.values(this.targetAllocator?.objects ?? {})]);
   }
 
   /** The manifests as plain JSON (what `cdk8s synth` writes), without synthesizing the app. */
@@ -90,16 +126,9 @@ export class OtelCollector extends Construct {
   }
 }
 
-function chartNamespace(scope: Construct): string | undefined {
-  try {
-    return Chart.of(scope).namespace;
-  } catch {
-    return undefined; // not inside a chart
-  }
-}
-
 /** Function form of `OtelCollector.fromCustomResource`, for the render command and the runtime operator. */
-export function collectorFromCustomResource(scope: Construct, cr: { [key: string]: any }, options: CollectorRenderOptions = {}, id?: string): OtelCollector {
+export function collectorFromCustomResource(scope: Construct, cr: { [key: string]: any }, options: CollectorResourceOptions = {}, id?: string): OtelCollector {
   const meta = (cr?.metadata ?? {}) as Json;
-  return OtelCollector.fromCustomResource(scope, id ?? `${meta.namespace ?? 'default'}-${meta.name ?? 'collector'}`, cr, options);
+  const ns = meta.namespace || options.namespace || (Chart.isChart(scope) ? scope.namespace : undefined) || 'default';
+  return OtelCollector.fromCustomResource(scope, id ?? `${ns}-${meta.name ?? 'collector'}`, cr, options);
 }

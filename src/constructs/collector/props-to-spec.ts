@@ -39,7 +39,6 @@ export function propsToModel(props: OtelCollectorProps, fallbackName: string, de
     securityContext: k8s.toJson_SecurityContext(props.securityContext),
     podSecurityContext: k8s.toJson_PodSecurityContext(props.podSecurityContext),
     podAnnotations: props.podAnnotations,
-    podLabels: props.podLabels,
     initContainers: list(props.initContainers, k8s.toJson_Container),
     additionalContainers: list(props.additionalContainers, k8s.toJson_Container),
     ports: props.ports?.map((p) => clean({ ...p })),
@@ -94,4 +93,19 @@ export function propsToModel(props: OtelCollectorProps, fallbackName: string, de
     networkPolicy: props.networkPolicyEnabled === undefined ? undefined : { enabled: props.networkPolicyEnabled },
   });
   return { name, namespace, labels: props.labels, annotations: props.annotations, spec };
+}
+
+/**
+ * The OpenTelemetryCollector custom resource (v1beta1, plain JSON) that typed props describe: what `OtelCollector`
+ * admits and renders, and what a cluster running the operator would be given. `fallbackName` is used when
+ * `props.name` is not set (lower-cased, as the construct does with its id).
+ */
+export function toCustomResource(props: OtelCollectorProps, fallbackName: string, defaultNamespace = 'default'): Json {
+  const model = propsToModel(props, fallbackName, defaultNamespace);
+  return {
+    apiVersion: 'opentelemetry.io/v1beta1',
+    kind: 'OpenTelemetryCollector',
+    metadata: clean({ name: model.name, namespace: model.namespace, labels: model.labels, annotations: model.annotations }),
+    spec: model.spec,
+  };
 }

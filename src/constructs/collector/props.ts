@@ -198,8 +198,6 @@ export interface OtelCollectorProps {
   /** @default - none */
   readonly podAnnotations?: { [key: string]: string };
   /** @default - none */
-  readonly podLabels?: { [key: string]: string };
-  /** @default - none */
   readonly initContainers?: k8s.Container[];
   /** containers running next to the collector (not in sidecar mode) @default - none */
   readonly additionalContainers?: k8s.Container[];
