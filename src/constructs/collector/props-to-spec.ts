@@ -3,6 +3,7 @@ import { describeCollector } from '../../collector/resolve';
 import { CollectorModel, CollectorSpecJson } from '../../collector/spec';
 import { OtelCollectorProps } from './props';
 import { clean, Json } from '../../common/json';
+import { KubeObject } from '../../common/kube';
 
 const list = <T>(items: T[] | undefined, toJson: (t: T) => Json | undefined): Json[] | undefined =>
   items?.map((i) => toJson(i) as Json);
@@ -100,7 +101,7 @@ export function propsToModel(props: OtelCollectorProps, fallbackName: string, de
  * admits and renders, and what a cluster running the operator would be given. `fallbackName` is used when
  * `props.name` is not set (lower-cased, as the construct does with its id).
  */
-export function toCustomResource(props: OtelCollectorProps, fallbackName: string, defaultNamespace = 'default'): Json {
+export function toCustomResource(props: OtelCollectorProps, fallbackName: string, defaultNamespace = 'default'): KubeObject {
   const model = propsToModel(props, fallbackName, defaultNamespace);
   return {
     apiVersion: 'opentelemetry.io/v1beta1',
