@@ -1,54 +1,19 @@
 /**
  * The simulated cluster in motion: objects written by the test, the operator's reconcile of the CRs (through
  * an injected {@link Reconciler}), ConfigMap retention, and the pods workloads get (through an injected
- * {@link PodMutator} standing in for the pod webhook). Pure: everything it needs comes in as functions.
+ * {@link PodMutator} standing in for the pod webhook). Pure: everything it needs comes in as functions, typed by
+ * the operator's contract (src/operator/contract.ts), which the product implements.
  */
 import { KubeObject, describeObject } from '../common/kube';
+import type {
+  Admission, ClusterLookup, ConfigMapRetention, Conversion, OperatorFlags, PodMutator, Reconciler,
+} from '../operator/contract';
 import { ClusterStore, clone, isClusterScoped, isMap, keyOf, mergeApply } from './store';
 import { admitServiceAccount, applyDefaults, isWorkload, synthesizePods, templateHash } from './workloads';
 
-/** Passed to the reconciler with the CRs of one namespace. */
-export interface ReconcileContext {
-  readonly namespace: string;
-  /** CR label keys the operator does not copy (`--labels-filter`, regular expressions) @default - none */
-  readonly labelsFilter?: string[];
-  /** CR annotation keys the operator does not copy (`--annotations-filter`, regular expressions) @default - none */
-  readonly annotationsFilter?: string[];
-}
-
-/** The operator's flags a test run sets (upstream's CI starts the operator with extra flags for some suites). */
-export type OperatorFlags = Omit<ReconcileContext, 'namespace'>;
-
-/** The operator's output for a set of CRs of one namespace (all objects it would create). Throws to reject a CR. */
-export type Reconciler = (crs: KubeObject[], ctx: ReconcileContext) => KubeObject[];
-
-/** Read access to the simulated cluster, for the pod mutator (CR and namespace lookups). */
-export interface ClusterLookup {
-  get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
-  /** Objects of a kind (all kinds when omitted), any version, optionally in one namespace. */
-  list(kind?: string, namespace?: string): KubeObject[];
-}
-
-/** The pod webhook: pod in, mutated pod out. */
-export type PodMutator = (pod: KubeObject, lookup: ClusterLookup) => KubeObject;
-
-/**
- * Which of a collector's older ConfigMaps survive a reconcile. Gets the collector, the ConfigMaps it owned
- * before and no longer renders (each with `metadata.creationTimestamp`), and those it renders now; returns
- * the older ones to keep.
- */
-export type ConfigMapRetention = (collector: KubeObject, older: KubeObject[], desired: KubeObject[]) => KubeObject[];
-
-/** The API server's view of CR versions: which version is stored, and conversion between versions. */
-export interface Conversion {
-  /** apiVersion objects of this kind are stored in, or undefined when the kind has one version. */
-  storageVersion(kind: string): string | undefined;
-  /** `obj` in `apiVersion`; throws when it cannot be converted. */
-  convert(obj: KubeObject, apiVersion: string): KubeObject;
-}
-
-/** Admission of an object the test writes (CR defaulting/validation webhooks). Throws to reject. */
-export type Admission = (obj: KubeObject, old: KubeObject | undefined) => KubeObject;
+export type {
+  Admission, ClusterLookup, ConfigMapRetention, Conversion, OperatorFlags, PodMutator, ReconcileContext, Reconciler,
+} from '../operator/contract';
 
 export interface SimulatorOptions {
   readonly reconciler?: Reconciler;
