@@ -1,6 +1,7 @@
 /**
  * Regenerates `imports/` from our own CRDs (`npx projen import`): writes them to a temporary YAML file, runs
- * `cdk8s import` on it (offline: a local file) and post-processes the output.
+ * `cdk8s import` on it (offline: a local file) and post-processes the output. With an argument, writes to that
+ * folder instead (the drift test regenerates into a temporary folder and compares).
  *
  * Post-processing: cdk8s import emits a `toJson_*` helper per struct that is not used by every struct it
  * generates, and it may emit parameters our `noUnusedLocals`/`noUnusedParameters` tsconfig rejects; the generated
@@ -14,7 +15,7 @@ import { stringify } from 'yaml';
 import { allCrds } from '../src/apis';
 
 const root = path.resolve(__dirname, '..');
-const outDir = path.join(root, 'imports');
+const outDir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root, 'imports');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-otel-crds-'));
 const crdFile = path.join(tmp, 'opentelemetry.io.yaml');
 

@@ -17,7 +17,8 @@ export type {
   JavaExtension, GoInstrumentationProps, WebServerInstrumentationProps, ApacheHttpdInstrumentationProps,
   NginxInstrumentationProps, InjectInstrumentationOptions,
 } from './constructs';
-export { OtelTargetAllocator, TargetAllocationStrategy } from './constructs';
+export { OtelTargetAllocator, TargetAllocationStrategy, ResourceOutput, toCustomResource } from './constructs';
+export type { CollectorResourceOptions, TargetAllocatorResourceOptions } from './constructs';
 export type { TargetAllocatorProps, TargetAllocatorPrometheusCrProps } from './constructs';
 export { injectCollectorSidecar } from './constructs';
 export type { ISidecarCollector, InjectCollectorSidecarOptions } from './constructs';

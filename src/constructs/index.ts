@@ -6,6 +6,7 @@ export * from './collector/props';
 export { propsToModel, toCustomResource } from './collector/props-to-spec';
 export * from './collector/otel-collector';
 export * from './target-allocator';
+export { ResourceOutput } from './output';
 export { Instrumentation, Propagator, SamplerType } from './instrumentation';
 export type {
   InstrumentationProps, InstrumentationEnvVar, ExporterTlsProps, LanguageInstrumentationProps, JavaInstrumentationProps,

@@ -5,13 +5,25 @@ import { targetAllocatorName } from '../common/naming';
 import {
   taConfigMapName, TARGET_ALLOCATOR_API_VERSION, targetAllocatorObjectsFromResource, TargetAllocatorRenderOptions,
 } from '../targetallocator';
-import { addObjects, chartNamespace, orderObjects } from './objects';
+import { addObjects, chartNamespace, orderObjects, withoutIncompleteOwnerReferences } from './objects';
+import { addCustomResource, ResourceOutput } from './output';
 
 const PREBUILT = Symbol('target-allocator-objects');
 
 /** Objects built by a factory method, handed to the constructor without widening its public signature. */
 interface PrebuiltCarrier {
   readonly [PREBUILT]?: { objects: Json[]; name: string; namespace: string };
+}
+
+/** How `OtelTargetAllocator.fromCustomResource` (and `render`) treat a TargetAllocator resource. */
+export interface TargetAllocatorResourceOptions extends TargetAllocatorRenderOptions {
+  /** namespace of resources that name none @default - the chart's namespace, else 'default' */
+  readonly namespace?: string;
+  /**
+   * keep ownerReferences without a uid (the objects' reference to their TargetAllocator). The API server refuses
+   * them, so they are dropped unless something fills in the uid later, as the operator does @default false
+   */
+  readonly keepOwnerReferencesWithoutUid?: boolean;
 }
 
 /** How the allocator spreads targets over the collectors. */
@@ -66,6 +78,11 @@ export interface TargetAllocatorProps {
   readonly labels?: { [key: string]: string };
   /** annotations of the objects @default - none */
   readonly annotations?: { [key: string]: string };
+  /**
+   * synthesize the objects the operator would create, or the TargetAllocator resource itself for a cluster
+   * running the operator (validated all the same) @default ResourceOutput.OBJECTS
+   */
+  readonly output?: ResourceOutput;
 }
 
 /**
@@ -83,9 +100,10 @@ export class OtelTargetAllocator extends Construct {
    * `opentelemetry.io/target-allocator: <name>` feeds it its scrape configs and collector selector.
    */
   public static fromCustomResource(scope: Construct, id: string, cr: { [key: string]: any }, collectors: Array<{ [key: string]: any }> = [],
-    options: TargetAllocatorRenderOptions & { readonly namespace?: string } = {}): OtelTargetAllocator {
+    options: TargetAllocatorResourceOptions = {}): OtelTargetAllocator {
     const namespace = options.namespace ?? chartNamespace(scope);
-    const objects = targetAllocatorObjectsFromResource(cr, collectors, { ...options, namespace });
+    const built = targetAllocatorObjectsFromResource(cr, collectors, { ...options, namespace });
+    const objects = options.keepOwnerReferencesWithoutUid ? built : built.map(withoutIncompleteOwnerReferences);
     return OtelTargetAllocator._fromObjects(scope, id, cr.metadata?.name, objects, cr.metadata?.namespace || namespace || 'default');
   }
 
@@ -114,12 +132,17 @@ export class OtelTargetAllocator extends Construct {
     const name = carried?.name ?? props.name ?? id;
     const namespace = carried?.namespace ?? props.namespace ?? chartNamespace(scope) ?? 'default';
     // built from props there is no TargetAllocator resource in the cluster to own the objects
-    const objects = carried?.objects
-      ?? targetAllocatorObjectsFromResource(propsToCustomResource(props, name, namespace)).map(withoutOwner);
+    const specified = carried ? undefined : propsToCustomResource(props, name, namespace);
+    const objects = carried?.objects ?? targetAllocatorObjectsFromResource(specified!).map(withoutOwner);
     super(scope, id);
     this.targetAllocatorName = name;
     this.serviceName = targetAllocatorName(name);
     this.configMapName = taConfigMapName(name);
+    if (specified && props.output === ResourceOutput.CUSTOM_RESOURCE) {
+      // the operator creates the objects from the resource
+      this.objects[`TargetAllocator/${name}`] = addCustomResource(this, 'Resource', specified);
+      return;
+    }
     addObjects(this, objects, this.objects, namespace);
     orderObjects(Object.values(this.objects));
   }
@@ -141,6 +164,7 @@ function withoutOwner(m: Json): Json {
 }
 
 function propsToCustomResource(props: TargetAllocatorProps, name: string, namespace: string): Json {
+  const metadata: Json = { name, namespace, labels: props.labels, annotations: props.annotations };
   const pcr = props.prometheusCr;
   const selector = (labels?: { [key: string]: string }) => (labels ? { matchLabels: { ...labels } } : undefined);
   const spec: Json = {
@@ -161,11 +185,7 @@ function propsToCustomResource(props: TargetAllocatorProps, name: string, namesp
     } : undefined,
   };
   for (const k of Object.keys(spec)) if (spec[k] === undefined) delete spec[k];
+  for (const k of ['labels', 'annotations']) if (props[k as 'labels'] === undefined) delete metadata[k];
   if (spec.prometheusCR) for (const k of Object.keys(spec.prometheusCR)) if (spec.prometheusCR[k] === undefined) delete spec.prometheusCR[k];
-  return {
-    apiVersion: TARGET_ALLOCATOR_API_VERSION,
-    kind: 'TargetAllocator',
-    metadata: { name, namespace, labels: props.labels, annotations: props.annotations },
-    spec,
-  };
+  return { apiVersion: TARGET_ALLOCATOR_API_VERSION, kind: 'TargetAllocator', metadata, spec };
 }

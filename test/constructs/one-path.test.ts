@@ -13,7 +13,7 @@ import {
   CollectorConfig, CollectorMode, IngressType, OtelCollector, OtelCollectorProps, OtelTargetAllocator, toCustomResource,
 } from '../../src/constructs';
 import { render } from '../../src/render';
-import { buildTargetAllocatorObjects } from '../../src/targetallocator';
+import { buildTargetAllocatorObjects, targetAllocatorObjectsFromResource } from '../../src/targetallocator';
 import { buildExamplesApp } from '../../examples/main';
 import { e2eObjects } from '../apis/e2e-data';
 
@@ -78,6 +78,14 @@ describe('upstream e2e collectors: the cdk8s layer is lossless (render equals th
       const own = collectorObjects(resolveCollector(admitted.model, { strictConfig: true }));
       return sortObjects([...own, ...buildTargetAllocatorObjects(admitted.resource as any)].map(withoutUidlessOwners));
     });
+    expectSame(outcome(() => render([cr]).objects), expected, false);
+  });
+});
+
+describe('upstream e2e target allocators: render equals the pure builders, sorted, without uid-less owner references', () => {
+  const allocators = E2E.filter(({ obj }) => obj.kind === 'TargetAllocator');
+  test.each(allocators.map((e) => [`${e.file}#${e.index} ${e.obj.metadata?.name}`, e.obj]))('%s', (_name, cr) => {
+    const expected = outcome(() => sortObjects(targetAllocatorObjectsFromResource(cr).map(withoutUidlessOwners)));
     expectSame(outcome(() => render([cr]).objects), expected, false);
   });
 });

@@ -6,9 +6,10 @@ import {
 import type { OpenTelemetryCollector } from '../../apis';
 import { SERVICE_TYPE_LABEL } from '../../common/labels';
 import { Json } from '../../common/json';
-import { buildTargetAllocatorObjects, TargetAllocatorRenderOptions } from '../../targetallocator';
+import { buildTargetAllocatorObjects } from '../../targetallocator';
 import { addObjects, chartNamespace, orderObjects, withoutIncompleteOwnerReferences } from '../objects';
-import { OtelTargetAllocator } from '../target-allocator';
+import { addCustomResource, ResourceOutput } from '../output';
+import { OtelTargetAllocator, TargetAllocatorResourceOptions } from '../target-allocator';
 import { OtelCollectorProps } from './props';
 import { toCustomResource } from './props-to-spec';
 
@@ -16,22 +17,16 @@ import { toCustomResource } from './props-to-spec';
  * How `OtelCollector.fromCustomResource` (and `render`) treat a custom resource: the operator's settings (its
  * flags and the features it detected in the cluster) and where the CR lands.
  */
-export interface CollectorResourceOptions extends TargetAllocatorRenderOptions {
-  /** namespace of a CR that names none @default - the chart's namespace, else 'default' */
-  readonly namespace?: string;
-  /**
-   * keep ownerReferences without a uid (the generated TargetAllocator's reference to its collector). The API
-   * server refuses them, so they are dropped unless something fills in the uid later, as the operator does
-   * @default false
-   */
-  readonly keepOwnerReferencesWithoutUid?: boolean;
+export interface CollectorResourceOptions extends TargetAllocatorResourceOptions {
+  /** synthesize the objects, or the custom resource itself for a cluster running the operator @default ResourceOutput.OBJECTS */
+  readonly output?: ResourceOutput;
 }
 
 /** A CR admitted by a factory method, handed to the constructor without widening its public signature. */
 const ADMITTED = Symbol('otel-collector-admitted');
 
 interface AdmittedCarrier {
-  readonly [ADMITTED]?: { admitted: AdmittedCollector; options: CollectorResourceOptions };
+  readonly [ADMITTED]?: { admitted: AdmittedCollector; options: CollectorResourceOptions; specified: Json };
 }
 
 /**
@@ -56,8 +51,10 @@ export class OtelCollector extends Construct {
    * `strictConfig` is set, as the operator does.
    */
   public static fromCustomResource(scope: Construct, id: string, cr: { [key: string]: any }, options: CollectorResourceOptions = {}): OtelCollector {
-    const admitted = admitCollector(cr, { ...options, namespace: options.namespace ?? chartNamespace(scope) });
-    const carrier: AdmittedCarrier = { [ADMITTED]: { admitted, options } };
+    const namespace = options.namespace ?? chartNamespace(scope);
+    const admitted = admitCollector(cr, { ...options, namespace });
+    const specified = { ...cr, metadata: { ...cr.metadata, namespace: cr.metadata?.namespace || namespace || 'default' } };
+    const carrier: AdmittedCarrier = { [ADMITTED]: { admitted, options, specified } };
     return new OtelCollector(scope, id, carrier as unknown as OtelCollectorProps);
   }
 
@@ -73,11 +70,15 @@ export class OtelCollector extends Construct {
   public readonly serviceAccountName: string;
   /** the base Service (`<name>-collector`), when the config opens ports; undefined in sidecar mode or without ports */
   public readonly serviceName?: string;
-  /** the created objects, by `Kind/name` (`Kind/namespace/name` outside the collector's namespace) */
+  /**
+   * the created objects, by `Kind/name` (`Kind/namespace/name` outside the collector's namespace); with
+   * `output: ResourceOutput.CUSTOM_RESOURCE`, the OpenTelemetryCollector resource alone
+   */
   public readonly objects: { [kindAndName: string]: ApiObject } = {};
   /**
    * the collector's own target allocator (`spec.targetAllocator.enabled`, statefulset and daemonset modes): the
-   * TargetAllocator resource the operator creates and its objects; undefined without one
+   * TargetAllocator resource the operator creates and its objects; undefined without one, and when the construct
+   * emits the custom resource (the operator then creates the allocator)
    */
   public readonly targetAllocator?: OtelTargetAllocator;
   /** the custom resource as the operator reconciles it: v1beta1, defaulted */
@@ -91,8 +92,9 @@ export class OtelCollector extends Construct {
     // everything is admitted, resolved and built (so validated) before the construct joins the tree
     const carried = (props as unknown as AdmittedCarrier)[ADMITTED];
     // typed props choose IngressType.ROUTE for an OpenShift target on purpose: no cluster to ask, so Routes are made
-    const options: CollectorResourceOptions = carried?.options ?? { strictConfig: true, openShiftRoutesAvailable: true };
-    const admitted = carried?.admitted ?? admitCollector(toCustomResource(props, id, chartNamespace(scope)), options);
+    const options: CollectorResourceOptions = carried?.options ?? { strictConfig: true, openShiftRoutesAvailable: true, output: props.output };
+    const specified = carried?.specified ?? toCustomResource(props, id, chartNamespace(scope));
+    const admitted = carried?.admitted ?? admitCollector(specified, options);
     const resolved = resolveCollector(admitted.model, options);
     const manifests = collectorObjects(resolved);
     const allocator = buildTargetAllocatorObjects(admitted.resource as unknown as Json, options);
@@ -107,6 +109,11 @@ export class OtelCollector extends Construct {
     this.serviceAccountName = resolved.serviceAccountName;
     this.configMapName = manifests.find((m) => m.kind === 'ConfigMap')!.metadata.name;
     this.serviceName = manifests.find((m) => m.kind === 'Service' && m.metadata.labels?.[SERVICE_TYPE_LABEL] === 'base')?.metadata.name;
+    if (options.output === ResourceOutput.CUSTOM_RESOURCE) {
+      // the operator creates the objects (and the target allocator) from the resource
+      this.objects[`OpenTelemetryCollector/${resolved.name}`] = addCustomResource(this, 'Resource', specified);
+      return;
+    }
     addObjects(this, manifests.map((m) => (keepRefs ? m : withoutIncompleteOwnerReferences(m))), this.objects, resolved.namespace);
     if (allocator.length > 0) {
       this.targetAllocator = OtelTargetAllocator._fromObjects(this, 'TargetAllocator', resolved.name,

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { ResourceOutput } from '../output';
 import { CollectorConfig } from './collector-config';
 
 /** How the collector runs. */
@@ -267,4 +268,9 @@ export interface OtelCollectorProps {
   readonly targetAllocator?: CollectorTargetAllocatorProps;
   /** create the NetworkPolicy limiting ingress to the collector's ports @default true */
   readonly networkPolicyEnabled?: boolean;
+  /**
+   * synthesize the objects the operator would create, or the OpenTelemetryCollector resource itself for a
+   * cluster running the operator (validated all the same) @default ResourceOutput.OBJECTS
+   */
+  readonly output?: ResourceOutput;
 }
