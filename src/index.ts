@@ -15,7 +15,8 @@ export { Instrumentation, Propagator, SamplerType } from './constructs';
 export type {
   InstrumentationProps, InstrumentationEnvVar, ExporterTlsProps, LanguageInstrumentationProps, JavaInstrumentationProps,
   JavaExtension, GoInstrumentationProps, WebServerInstrumentationProps, ApacheHttpdInstrumentationProps,
-  NginxInstrumentationProps, InjectInstrumentationOptions,
+  NginxInstrumentationProps, InjectInstrumentationOptions, InstrumentationExporterProps, InstrumentationSamplerProps,
+  InstrumentationResourceProps, InstrumentationDefaultsProps,
 } from './constructs';
 export { OtelTargetAllocator, TargetAllocationStrategy, ResourceOutput, toCustomResource } from './constructs';
 export type { CollectorResourceOptions, TargetAllocatorResourceOptions } from './constructs';

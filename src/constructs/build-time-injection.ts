@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { InvalidInputError } from '../common/errors';
 import { KubeObject } from '../common/kube';
 import { mutatePod } from '../webhook/pod-mutator';
 import { ANNOTATION_CONTAINER_NAMES } from '../instrumentation/constants';
@@ -52,8 +53,8 @@ const TEMPLATE_PATH: { [kind: string]: string } = {
 export function requestInstrumentation(workload: IConstruct, request: InstrumentationRequest): void {
   const reqs = requestsFor(workload);
   if (reqs.instrumentations.some((r) => r.language === request.language)) {
-    throw new Error(`${workload.node.path}: ${request.language} instrumentation is already injected into this workload `
-      + '(inject each language once; list all its containers in containerNames)');
+    throw new InvalidInputError(workload.node.path, 'inject.language', `${request.language} instrumentation is already injected into this workload`,
+      'inject each language once; list all its containers in containerNames');
   }
   reqs.instrumentations.push(request);
 }
@@ -61,7 +62,8 @@ export function requestInstrumentation(workload: IConstruct, request: Instrument
 export function requestSidecar(workload: IConstruct, request: SidecarRequest, nativeSidecars: boolean): void {
   const reqs = requestsFor(workload);
   if (reqs.sidecar) {
-    throw new Error(`${workload.node.path}: a collector sidecar is already injected into this workload (a pod gets one otc-container)`);
+    throw new InvalidInputError(workload.node.path, 'injectCollectorSidecar', 'a collector sidecar is already injected into this workload',
+      'inject one collector per workload (a pod gets one otc-container)');
   }
   reqs.sidecar = request;
   reqs.nativeSidecars = nativeSidecars;
@@ -73,7 +75,8 @@ function requestsFor(workload: IConstruct): WorkloadRequests {
   if (existing) return existing;
   const base = TEMPLATE_PATH[apiObject.kind];
   if (base === undefined) {
-    throw new Error(`${workload.node.path}: cannot inject into a ${apiObject.kind} (use a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob)`);
+    throw new InvalidInputError(workload.node.path, 'kind', `cannot inject into a ${apiObject.kind}`,
+      'use a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob');
   }
   const reqs: WorkloadRequests = { instrumentations: [] };
   REQUESTS.set(apiObject, reqs);
@@ -127,8 +130,8 @@ function mutateTemplate(path: string, kind: string, json: { [k: string]: unknown
     return { display: r.language, names: [...(common ? common.split(',') : []), ...(own ? own.split(',') : [])] };
   }));
   if (layout) {
-    throw new Error(`${path}: cannot inject ${reqs.instrumentations.map((r) => r.language).join(' and ')}: ${layout} `
-      + '(give containerNames to each inject() call)');
+    throw new InvalidInputError(path, 'inject.containerNames', `cannot inject ${reqs.instrumentations.map((r) => r.language).join(' and ')}: ${layout}`,
+      'give containerNames to each inject() call');
   }
   const collector = reqs.sidecar?.collector;
   if (collector) {
@@ -157,7 +160,7 @@ function mutateTemplate(path: string, kind: string, json: { [k: string]: unknown
     nativeSidecars: reqs.nativeSidecars,
     buildSidecar: reqs.sidecar?.build,
   });
-  if (result.errors.length > 0) throw new Error(`${path}: cannot inject: ${result.errors.join('; ')}`);
+  if (result.errors.length > 0) throw new InvalidInputError(path, 'inject', `cannot inject: ${result.errors.join('; ')}`, 'fix the workload or the injected resource as the message says');
   const out = JSON.parse(JSON.stringify(result.pod)) as Pod;
   // A pod template carries neither a namespace nor owners; those were only for the derivations above.
   if (kind !== 'Pod') {

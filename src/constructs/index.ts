@@ -11,7 +11,8 @@ export { Instrumentation, Propagator, SamplerType } from './instrumentation';
 export type {
   InstrumentationProps, InstrumentationEnvVar, ExporterTlsProps, LanguageInstrumentationProps, JavaInstrumentationProps,
   JavaExtension, GoInstrumentationProps, WebServerInstrumentationProps, ApacheHttpdInstrumentationProps,
-  NginxInstrumentationProps, InjectInstrumentationOptions,
+  NginxInstrumentationProps, InjectInstrumentationOptions, InstrumentationExporterProps, InstrumentationSamplerProps,
+  InstrumentationResourceProps, InstrumentationDefaultsProps,
 } from './instrumentation';
 export { injectCollectorSidecar } from './sidecar-injection';
 export type { ISidecarCollector, InjectCollectorSidecarOptions } from './sidecar-injection';

@@ -8,6 +8,7 @@ import { injectNodeJS } from './nodejs';
 import { injectPython } from './python';
 import { injectSdk } from './sdk';
 import { ANNOTATION_DOTNET_RUNTIME, ANNOTATION_GO_CONTAINER_NAMES, ANNOTATION_PYTHON_PLATFORM } from './constants';
+import { InvalidInputError } from '../common/errors';
 
 /** The auto-instrumentations, by the name used in their `inject-<name>` annotation. */
 export enum Language {
@@ -53,7 +54,8 @@ export const LANGUAGES: readonly LanguageDefinition[] = [
 export function languageDefinition(language: Language | string): LanguageDefinition {
   const def = LANGUAGES.find((l) => l.language === language);
   if (!def) {
-    throw new Error(`unknown instrumentation language '${language}' (use one of ${LANGUAGES.map((l) => l.language).join(', ')})`);
+    throw new InvalidInputError('instrumentation', 'language', `unknown instrumentation language '${language}'`,
+      `use one of ${LANGUAGES.map((l) => l.language).join(', ')}`);
   }
   return def;
 }

@@ -28,13 +28,13 @@ describe('Instrumentation construct', () => {
   test('synthesizes the v1alpha1 CR from typed props', () => {
     const c = chart();
     new Instrumentation(c, 'inst', {
-      metadata: { name: 'java' },
-      endpoint: 'http://collector:4318',
+      name: 'java',
+      exporter: { endpoint: 'http://collector:4318', tls: { secretName: 'certs', caFile: 'ca.crt' } },
       propagators: [Propagator.TRACECONTEXT, Propagator.BAGGAGE],
-      samplerType: SamplerType.PARENT_BASED_TRACE_ID_RATIO,
-      samplerArgument: '0.25',
+      sampler: { type: SamplerType.PARENT_BASED_TRACE_ID_RATIO, argument: '0.25' },
+      resource: { resourceAttributes: { 'deployment.environment': 'prod' }, addK8sUidAttributes: true },
+      defaults: { useLabelsForResourceAttributes: true },
       java: { env: [{ name: 'OTEL_JAVAAGENT_DEBUG', value: 'true' }], extensions: [{ image: 'ext:1', dir: '/ext' }] },
-      tls: { secretName: 'certs', caFile: 'ca.crt' },
     });
     const [cr] = Testing.synth(c);
     expect(cr).toEqual({
@@ -43,26 +43,28 @@ describe('Instrumentation construct', () => {
         exporter: { endpoint: 'http://collector:4318', tls: { secretName: 'certs', ca_file: 'ca.crt' } },
         propagators: ['tracecontext', 'baggage'],
         sampler: { type: 'parentbased_traceidratio', argument: '0.25' },
+        resource: { resourceAttributes: { 'deployment.environment': 'prod' }, addK8sUIDAttributes: true },
+        defaults: { useLabelsForResourceAttributes: true },
         java: { env: [{ name: 'OTEL_JAVAAGENT_DEBUG', value: 'true' }], extensions: [{ image: 'ext:1', dir: '/ext' }] },
       },
     });
   });
 
   test('an invalid sampler argument is rejected naming the field', () => {
-    expect(() => new Instrumentation(chart(), 'inst', { samplerType: SamplerType.TRACE_ID_RATIO, samplerArgument: '1.5' }))
+    expect(() => new Instrumentation(chart(), 'inst', { sampler: { type: SamplerType.TRACE_ID_RATIO, argument: '1.5' } }))
       .toThrow(InvalidInputError);
-    expect(() => new Instrumentation(chart(), 'inst', { samplerType: SamplerType.TRACE_ID_RATIO, samplerArgument: '1.5' }))
+    expect(() => new Instrumentation(chart(), 'inst', { sampler: { type: SamplerType.TRACE_ID_RATIO, argument: '1.5' } }))
       .toThrow(/spec.sampler.argument: '1.5' is not a number between 0 and 1/);
   });
 
   test('warnings of the validating webhook are kept', () => {
-    const inst = new Instrumentation(chart(), 'inst', { endpoint: 'https://collector:4318' });
+    const inst = new Instrumentation(chart(), 'inst', { exporter: { endpoint: 'https://collector:4318' } });
     expect(inst.warnings).toEqual(expect.arrayContaining(['sampler type not set', expect.stringContaining('uses https:// but spec.exporter.tls is not set')]));
   });
 
   test('inject() instruments a cdk8s-plus Deployment at synth time, named after the Deployment', () => {
     const c = chart();
-    const inst = new Instrumentation(c, 'inst', { metadata: { name: 'java' }, endpoint: 'http://collector:4318' });
+    const inst = new Instrumentation(c, 'inst', { name: 'java', exporter: { endpoint: 'http://collector:4318' } });
     const deploy = new kplus.Deployment(c, 'cart', {
       metadata: { name: 'cart' },
       containers: [{ name: 'app', image: 'registry.example.com/cart:1.4.2', portNumber: 8080 }],
@@ -87,7 +89,7 @@ describe('Instrumentation construct', () => {
 
   test('two languages on two containers of one L1 Deployment are applied in one mutation', () => {
     const c = chart();
-    const inst = new Instrumentation(c, 'inst', { metadata: { name: 'multi' } });
+    const inst = new Instrumentation(c, 'inst', { name: 'multi' });
     const deploy = new k8s.KubeDeployment(c, 'd', {
       metadata: { name: 'shop' },
       spec: { selector: { matchLabels: { app: 'shop' } }, template: { metadata: { labels: { app: 'shop' } }, spec: { containers: [
@@ -106,7 +108,7 @@ describe('Instrumentation construct', () => {
 
   test('two languages without containerNames are refused at synth time (the webhook would silently skip the pod)', () => {
     const c = chart();
-    const inst = new Instrumentation(c, 'inst', { metadata: { name: 'multi' } });
+    const inst = new Instrumentation(c, 'inst', { name: 'multi' });
     const pod = new k8s.KubePod(c, 'p', { spec: { containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }] } });
     inst.inject(pod, { language: Language.JAVA });
     inst.inject(pod, { language: Language.PYTHON, containerNames: ['b'] });
@@ -126,7 +128,7 @@ describe('Instrumentation construct', () => {
 
   test('a CronJob gets its job template instrumented, named after the CronJob', () => {
     const c = chart();
-    const inst = new Instrumentation(c, 'inst', { metadata: { name: 'sdk' } });
+    const inst = new Instrumentation(c, 'inst', { name: 'sdk' });
     const cron = new k8s.KubeCronJob(c, 'cj', { metadata: { name: 'nightly' }, spec: { schedule: '0 1 * * *', jobTemplate: { spec: { template: {
       spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'job:3' }] } } } } } });
     inst.inject(cron, { language: Language.SDK });
