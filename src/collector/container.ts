@@ -7,8 +7,9 @@ import { extraConfigMapVolumeName } from '../common/naming';
 import { containerPorts } from './ports';
 import { ResolvedCollector } from './resolve';
 import { clean, Json } from '../common/json';
+import { COLLECTOR_CONTAINER_NAME } from '../common/naming';
 
-export const COLLECTOR_CONTAINER_NAME = 'otc-container';
+export { COLLECTOR_CONTAINER_NAME };
 export const CONFIG_VOLUME_NAME = 'otc-internal';
 export const CONFIG_MAP_KEY = 'collector.yaml';
 

@@ -5,6 +5,9 @@
 
 const MAX_NAME = 63;
 
+/** The collector's container, in its workloads and as a sidecar (upstream's naming.Container()). */
+export const COLLECTOR_CONTAINER_NAME = 'otc-container';
+
 /**
  * Lower-cases and replaces every character outside [a-z0-9] by `-`, or by `a` at the first and last position, so the
  * length never changes (upstream's DNSName, from the Jaeger operator).

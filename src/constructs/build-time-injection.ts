@@ -2,13 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { InvalidInputError } from '../common/errors';
 import { KubeObject } from '../common/kube';
-import { mutatePod } from '../webhook/pod-mutator';
-import { ANNOTATION_CONTAINER_NAMES } from '../instrumentation/constants';
-import { multiInstrumentationProblem } from '../instrumentation/containers';
-import { languageDefinition, Language } from '../instrumentation/languages';
-import { MutationLookup } from '../instrumentation/lookup';
-import { InstrumentationResource, MetaObject, Pod } from '../instrumentation/types';
-import type { SidecarBuilder } from '../sidecar/builder';
+import { mutatePod } from '../webhook';
+import { ANNOTATION_CONTAINER_NAMES, multiInstrumentationProblem, languageDefinition, Language, MutationLookup, InstrumentationResource, MetaObject, Pod } from '../instrumentation';
+import type { SidecarBuilder } from '../sidecar';
 
 /**
  * Build-time injection: the pod mutators applied to a workload's pod template when the cdk8s app is

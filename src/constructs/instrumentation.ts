@@ -2,9 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { InvalidInputError } from '../common/errors';
 import { requestInstrumentation } from './build-time-injection';
-import { Language, languageDefinition } from '../instrumentation/languages';
-import { EnvVar, InstrumentationResource, InstrumentationSpec, ResourceRequirements, WebServerAttr } from '../instrumentation/types';
-import { validateInstrumentation } from '../instrumentation/validate';
+import { Language, languageDefinition, EnvVar, InstrumentationResource, InstrumentationSpec, ResourceRequirements, WebServerAttr, validateInstrumentation } from '../instrumentation';
 
 /** Trace context propagators (`spec.propagators`). */
 export enum Propagator {

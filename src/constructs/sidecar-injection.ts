@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { InvalidInputError } from '../common/errors';
 import { requestSidecar } from './build-time-injection';
-import { Container, Volume } from '../instrumentation/types';
+import { Container, Volume } from '../instrumentation';
 
 /** What build-time sidecar injection needs from a collector; `OtelCollector` provides it. */
 export interface ISidecarCollector {

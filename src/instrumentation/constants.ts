@@ -26,8 +26,8 @@ export const ENV_PROPAGATORS = 'OTEL_PROPAGATORS';
 export const ENV_TRACES_SAMPLER = 'OTEL_TRACES_SAMPLER';
 export const ENV_TRACES_SAMPLER_ARG = 'OTEL_TRACES_SAMPLER_ARG';
 
-/** The collector sidecar's container name (owned by the collector room); the "already instrumented" check ignores it. */
-export { COLLECTOR_CONTAINER_NAME } from '../collector/container';
+/** The collector sidecar's container name (upstream's naming, in common); the "already instrumented" check ignores it. */
+export { COLLECTOR_CONTAINER_NAME } from '../common/naming';
 /** Name of the Go agent sidecar; its presence also marks a pod as already instrumented. */
 export const GO_SIDECAR_NAME = 'opentelemetry-auto-instrumentation';
 export const INIT_CONTAINER_PREFIX = 'opentelemetry-auto-instrumentation';

@@ -1,6 +1,4 @@
-import { defaultInstrumentation } from '../apis/defaults';
-import { InstrumentationLanguage } from '../apis/instrumentation-defaults';
-import { Instrumentation } from '../apis/v1alpha1/instrumentation-schema';
+import { defaultInstrumentation, InstrumentationLanguage, Instrumentation } from '../apis';
 import { InstrumentationResource } from './types';
 
 /** Images to use instead of the defaults (the operator's `--auto-instrumentation-<lang>-image` flags), by spec key. */

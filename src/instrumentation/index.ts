@@ -15,3 +15,5 @@ export { upgradeInstrumentation } from './upgrade';
 export type { InstrumentationUpgrade } from './upgrade';
 export { podForWorkload, podTemplateHash, POD_WORKLOAD_KINDS } from './workloads';
 export type { WorkloadPod } from './workloads';
+export { ANNOTATION_CONTAINER_NAMES } from './constants';
+export { multiInstrumentationProblem } from './containers';

@@ -1,4 +1,4 @@
-import { DEFAULT_INSTRUMENTATION_IMAGES, defaultImageAnnotation, InstrumentationLanguage } from '../apis/instrumentation-defaults';
+import { DEFAULT_INSTRUMENTATION_IMAGES, defaultImageAnnotation, InstrumentationLanguage } from '../apis';
 import { InstrumentationResource } from './types';
 import { isUpgradeBlocked, upgradeBlockedMessage } from './validate';
 

@@ -1,8 +1,6 @@
 import { KubeObject } from '../common/kube';
-import { MutationLookup } from '../instrumentation/lookup';
-import { InstrumentationMutatorOptions, mutatePodInstrumentation, MutationEvent } from '../instrumentation/mutator';
-import { Pod } from '../instrumentation/types';
-import { mutatePodSidecar, SidecarMutatorOptions } from '../sidecar/mutator';
+import { MutationLookup, InstrumentationMutatorOptions, mutatePodInstrumentation, MutationEvent, Pod } from '../instrumentation';
+import { mutatePodSidecar, SidecarMutatorOptions } from '../sidecar';
 
 export interface PodMutationOptions extends InstrumentationMutatorOptions, SidecarMutatorOptions {}
 

@@ -1,6 +1,5 @@
 import { InvalidInputError } from '../../common/errors';
-import { cloneJson, CollectorConfigJson } from '../../collector/config/model';
-import { parseConfigYaml, validateConfig } from '../../collector/config/validate';
+import { cloneJson, CollectorConfigJson, parseConfigYaml, validateConfig } from '../../collector';
 
 /** Settings of one pipeline of the typed builder. */
 export interface PipelineProps {

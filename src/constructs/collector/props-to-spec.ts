@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { describeCollector } from '../../collector/resolve';
-import { CollectorModel, CollectorSpecJson } from '../../collector/spec';
+import { describeCollector, CollectorModel, CollectorSpecJson } from '../../collector';
 import { OtelCollectorProps } from './props';
 import { clean, Json } from '../../common/json';
 import { KubeObject } from '../../common/kube';
