@@ -4,13 +4,13 @@
  * the pure builders produced. Over data no one hand-picked: every OpenTelemetryCollector and TargetAllocator of
  * upstream's e2e install/update steps, and a generated matrix of typed props.
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { admitCollector, collectorObjects, resolveCollector } from '../../src/collector';
 import { InvalidInputError } from '../../src/common/errors';
 import { sortObjects } from '../../src/common/kube';
 import {
-  CollectorConfig, CollectorMode, IngressType, OtelCollector, OtelCollectorProps, OtelTargetAllocator, toCustomResource,
+  CollectorConfig, CollectorMode, IngressType, OtelCollector, OtelCollectorProps, OtelTargetAllocator, ResourceOutput, toCustomResource,
 } from '../../src/constructs';
 import { render } from '../../src/render';
 import { buildTargetAllocatorObjects, targetAllocatorObjectsFromResource } from '../../src/targetallocator';
@@ -145,11 +145,23 @@ describe('typed props: new OtelCollector(chart, id, props) equals render([toCust
 
   test('the examples: every collector of the example app equals render of the resource it admitted', () => {
     const app = buildExamplesApp('/tmp/unused-examples-outdir');
-    const collectors = app.node.findAll().filter((c): c is OtelCollector => c instanceof OtelCollector);
-    expect(collectors.length).toBeGreaterThanOrEqual(3);
+    const collectors = app.node.findAll().filter((c): c is OtelCollector => c instanceof OtelCollector && c.output === ResourceOutput.OBJECTS);
+    expect(collectors.length).toBeGreaterThanOrEqual(4);
+    expect(collectors.some((c) => c.targetAllocator)).toBe(true);
+    let patched = 0;
+    const json = (o: ApiObject) => {
+      const j = o.toJson();
+      if ((o as unknown as { patches: unknown[] }).patches.length === 0) return j;
+      // the scraper example gives its allocator's container resources with a JSON patch (rendered: none, `{}`)
+      patched++;
+      expect(j.spec.template.spec.containers[0].resources.limits).toEqual({ memory: '512Mi' });
+      j.spec.template.spec.containers[0].resources = {};
+      return j;
+    };
     for (const collector of collectors) {
-      const mine = [...Object.values(collector.objects), ...Object.values(collector.targetAllocator?.objects ?? {})].map((o) => o.toJson());
+      const mine = [...Object.values(collector.objects), ...Object.values(collector.targetAllocator?.objects ?? {})].map(json);
       expectSame({ objects: sortObjects(mine) }, outcome(() => render([collector.customResource as any]).objects));
     }
+    expect(patched).toBe(1);
   });
 });

@@ -85,6 +85,8 @@ export class OtelCollector extends Construct {
   public readonly customResource: OpenTelemetryCollector;
   /** deprecations and the webhook's warnings that did not stop synthesis */
   public readonly warnings: string[];
+  /** whether the construct synthesizes the objects or the custom resource */
+  public readonly output: ResourceOutput;
 
   private readonly resolved: ResolvedCollector;
 
@@ -103,6 +105,7 @@ export class OtelCollector extends Construct {
     this.resolved = resolved;
     this.customResource = admitted.resource;
     this.warnings = [...admitted.warnings];
+    this.output = options.output ?? ResourceOutput.OBJECTS;
     this.collectorName = resolved.name;
     this.namespace = resolved.namespace;
     this.configHash = resolved.configHash;
