@@ -1,4 +1,4 @@
-import { goJsonMarshal } from '../collector/gojson';
+import { goJsonMarshal } from '../common/gojson';
 import { ScrapeJob } from './config';
 
 /** What Prometheus prints in place of a secret (`config.Secret` marshalling). */

@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { goJsonMarshal } from '../collector/gojson';
+import { goJsonMarshal } from '../common/gojson';
 import { Allocator } from './allocator';
 import { bodiesOf, targetGroupsJson } from './bodies';
 import { ScrapeJob } from './config';

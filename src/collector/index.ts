@@ -1,7 +1,7 @@
 // Public API of the collector room. Builders take a ResolvedCollector (validated, defaulted) and return plain
 // Kubernetes JSON; the OtelCollector construct (src/constructs) turns them into cdk8s objects.
 export * from './spec';
-export { goJsonMarshal, goJsonSha256 } from './gojson';
+export { goJsonMarshal, goJsonSha256 } from '../common/gojson';
 export * from './config/model';
 export * from './config/defaults';
 export * from './config/validate';

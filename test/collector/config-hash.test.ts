@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { applyConfigDefaults } from '../../src/collector/config/defaults';
 import { configHash, configHashInput } from '../../src/collector/config/model';
-import { goJsonMarshal } from '../../src/collector/gojson';
+import { goJsonMarshal } from '../../src/common/gojson';
 
 const E2E = path.resolve(__dirname, '../../../shared/upstream-e2e');
 const readCr = (rel: string) => parse(fs.readFileSync(path.join(E2E, rel), 'utf8'));

@@ -58,10 +58,10 @@ describe('configVersions retention', () => {
 });
 
 describe('examples', () => {
-  test('examples/main.ts synthesizes the three charts into the outdir', () => {
+  test('examples/main.ts synthesizes every chart into the outdir', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-otel-examples-'));
     buildExamplesApp(outdir).synth();
-    expect(fs.readdirSync(outdir).sort()).toEqual(['agent.k8s.yaml', 'gateway.k8s.yaml', 'stateful.k8s.yaml']);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['agent.k8s.yaml', 'gateway.k8s.yaml', 'scraper-resource.k8s.yaml', 'scraper.k8s.yaml', 'stateful.k8s.yaml']);
     fs.rmSync(outdir, { recursive: true, force: true });
   });
   test('gateway: Deployment with OTLP ports', () => {

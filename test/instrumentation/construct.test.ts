@@ -220,7 +220,7 @@ describe('build-time injection keeps every field of cdk8s-plus workloads (issue 
     const before = synthPlusWorkloads('shop');
     const after = synthPlusWorkloads('shop', (c, workload) => {
       if (what === 'instrumentation') {
-        const inst = (c.node.tryFindChild('inst') as Instrumentation | undefined) ?? new Instrumentation(c, 'inst', { metadata: { name: 'java' } });
+        const inst = (c.node.tryFindChild('inst') as Instrumentation | undefined) ?? new Instrumentation(c, 'inst', { name: 'java' });
         inst.inject(workload, { language: Language.JAVA });
       } else {
         const col = (c.node.tryFindChild('col') as OtelCollector | undefined)

@@ -80,7 +80,7 @@ export function synthesizeInjectedPlusWorkloads(namespace: string, how: PlusInje
   let collector: OtelCollector | undefined;
   const objects = synthPlusWorkloads(namespace, (chart, workload) => {
     if (how === 'java' || how === 'java+sidecar') {
-      inst ??= new Instrumentation(chart, 'inst', { metadata: { name: 'java' }, endpoint: 'http://$(OTEL_NODE_IP):4317' });
+      inst ??= new Instrumentation(chart, 'inst', { name: 'java', exporter: { endpoint: 'http://$(OTEL_NODE_IP):4317' } });
       inst.inject(workload, { language: Language.JAVA });
     }
     if (how === 'sidecar' || how === 'java+sidecar') {

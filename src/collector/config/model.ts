@@ -1,4 +1,4 @@
-import { goJsonMarshal, goJsonSha256, goStruct } from '../gojson';
+import { goJsonMarshal, goJsonSha256, goStruct } from '../../common/gojson';
 
 /** One pipeline of `service.pipelines`, as JSON. */
 export interface PipelineJson {

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { InvalidInputError } from '../../common/errors';
-import { GO_STRUCT } from '../gojson';
+import { GO_STRUCT } from '../../common/gojson';
 import { targetAllocatorName } from '../../common/naming';
 import { cloneJson, CollectorConfigJson, toGoConfigStruct } from './model';
 import { asRecord } from '../../common/json';
