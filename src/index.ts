@@ -20,7 +20,10 @@ export type {
 } from './constructs';
 export { OtelTargetAllocator, TargetAllocationStrategy, ResourceOutput, toCustomResource } from './constructs';
 export type { CollectorResourceOptions, TargetAllocatorResourceOptions } from './constructs';
-export type { TargetAllocatorProps, TargetAllocatorPrometheusCrProps } from './constructs';
+export type {
+  TargetAllocatorProps, TargetAllocatorPrometheusCrProps, TargetAllocatorScrapeConfig, StaticScrapeTargets, KubernetesScrapeDiscovery,
+  ScrapeRelabelRule,
+} from './constructs';
 export { injectCollectorSidecar } from './constructs';
 export type { ISidecarCollector, InjectCollectorSidecarOptions } from './constructs';
 export { OperatorInstall } from './constructs';

@@ -7,6 +7,9 @@ export { propsToModel, toCustomResource } from './collector/props-to-spec';
 export * from './collector/otel-collector';
 export * from './target-allocator';
 export { ResourceOutput } from './output';
+export type {
+  TargetAllocatorScrapeConfig, StaticScrapeTargets, KubernetesScrapeDiscovery, ScrapeRelabelRule,
+} from './scrape-config';
 export { Instrumentation, Propagator, SamplerType } from './instrumentation';
 export type {
   InstrumentationProps, InstrumentationEnvVar, ExporterTlsProps, LanguageInstrumentationProps, JavaInstrumentationProps,

@@ -7,6 +7,7 @@ import {
 } from '../targetallocator';
 import { addObjects, chartNamespace, orderObjects, withoutIncompleteOwnerReferences } from './objects';
 import { addCustomResource, ResourceOutput } from './output';
+import { scrapeConfigsJson, TargetAllocatorScrapeConfig } from './scrape-config';
 
 const PREBUILT = Symbol('target-allocator-objects');
 
@@ -59,7 +60,7 @@ export interface TargetAllocatorProps {
   /** namespace of the objects @default - the chart's namespace, else `default` */
   readonly namespace?: string;
   /** Prometheus scrape configs to allocate (as in a Prometheus config file) @default - none */
-  readonly scrapeConfigs?: Array<{ [key: string]: any }>;
+  readonly scrapeConfigs?: TargetAllocatorScrapeConfig[];
   /** Prometheus `global` settings @default - none */
   readonly globalConfig?: { [key: string]: any };
   /** @default TargetAllocationStrategy.CONSISTENT_HASHING */
@@ -172,7 +173,7 @@ function propsToCustomResource(props: TargetAllocatorProps, name: string, namesp
     image: props.image,
     serviceAccount: props.serviceAccount,
     allocationStrategy: props.allocationStrategy,
-    scrapeConfigs: props.scrapeConfigs,
+    scrapeConfigs: props.scrapeConfigs && scrapeConfigsJson(`TargetAllocator ${namespace}/${name}`, props.scrapeConfigs),
     global: props.globalConfig,
     observability: props.enableMetrics ? { metrics: { enableMetrics: true } } : undefined,
     prometheusCR: pcr ? {

@@ -9,7 +9,11 @@ describe('OtelTargetAllocator construct', () => {
   test('from typed props: objects in the chart namespace, no owner (no TargetAllocator resource exists)', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'monitoring' });
     const ta = new OtelTargetAllocator(chart, 'shared', {
-      scrapeConfigs: [{ job_name: 'kube', kubernetes_sd_configs: [{ role: 'pod' }] }],
+      scrapeConfigs: [{
+        jobName: 'kube', scrapeInterval: '15s', kubernetesSdConfigs: [{ role: 'pod', namespaces: ['shop'] }],
+        relabelConfigs: [{ sourceLabels: ['__meta_kubernetes_pod_label_app'], action: 'keep', regex: 'cart' }],
+        extra: { sample_limit: 1000 },
+      }],
       allocationStrategy: TargetAllocationStrategy.LEAST_WEIGHTED,
       prometheusCr: { enabled: true, serviceMonitorSelector: { team: 'a' } },
       enableMetrics: true,
@@ -27,7 +31,11 @@ describe('OtelTargetAllocator construct', () => {
     const config = parse(manifests.find((m: any) => m.kind === 'ConfigMap').data['targetallocator.yaml']);
     expect(config.allocation_strategy).toBe('least-weighted');
     expect(config.collector_selector).toBeNull();
-    expect(config.config.scrape_configs[0].job_name).toBe('kube');
+    expect(config.config.scrape_configs).toEqual([{
+      job_name: 'kube', scrape_interval: '15s', kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: ['shop'] } }],
+      relabel_configs: [{ source_labels: ['__meta_kubernetes_pod_label_app'], action: 'keep', regex: 'cart' }],
+      sample_limit: 1000,
+    }]);
     expect(config.prometheus_cr.service_monitor_selector).toEqual({ matchlabels: { team: 'a' }, matchexpressions: [] });
     expect(manifests.find((m: any) => m.kind === 'Deployment').metadata.labels.app).toBe('x');
   });
@@ -63,6 +71,10 @@ describe('OtelTargetAllocator construct', () => {
   test('invalid input leaves the scope untouched', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(() => new OtelTargetAllocator(chart, 'Bad_Name')).toThrow(/metadata.name/);
+    expect(() => new OtelTargetAllocator(chart, 'twice', { scrapeConfigs: [{ jobName: 'a' }, { jobName: 'a' }] }))
+      .toThrow(/spec.scrapeConfigs\[1\].jobName: job 'a' is defined twice/);
+    expect(() => new OtelTargetAllocator(chart, 'clash', { scrapeConfigs: [{ jobName: 'a', extra: { job_name: 'b' } }] }))
+      .toThrow(/spec.scrapeConfigs\[0\].extra.job_name: job_name is also set by a typed field/);
     expect(() => OtelCollector.fromCustomResource(chart, 'x', { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'd' }, spec: { mode: 'deployment', targetAllocator: { enabled: true }, config: OTLP } }))
       .toThrow(/spec.targetAllocator/);
     expect(chart.node.children).toHaveLength(0);
