@@ -90,6 +90,7 @@ describe('imports/', () => {
   test('is what cdk8s import makes of allCrds(): regenerated into a temporary folder, no file differs', () => {
     const root = path.resolve(__dirname, '../..');
     // inside the project (git-ignored .cache/), so the generated file resolves cdk8s as imports/ does
+    fs.mkdirSync(path.join(root, '.cache'), { recursive: true });
     const out = fs.mkdtempSync(path.join(root, '.cache', 'imports-drift-'));
     try {
       execFileSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', 'scripts/import-crds.ts', out], { cwd: root, stdio: 'pipe' });
