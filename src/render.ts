@@ -160,7 +160,7 @@ function renderTargetAllocatorResource(chart: Chart, id: string, cr: KubeObject,
   // a collector's own TargetAllocator: its objects come with the collector
   if (isGeneratedByCollectorIn(cr, all)) return;
   const collectors = all.filter((c) => c.kind === 'OpenTelemetryCollector' && isOurCustomResource(c));
-  OtelTargetAllocator.fromCustomResource(chart, id, cr, collectors, options);
+  OtelTargetAllocator.fromCustomResource(chart, id, cr, collectors, { ...options, keepOwnerReferencesWithoutUid: true });
 }
 
 /** Kinds of opentelemetry.io that the upstream operator serves and that we do not render yet. */

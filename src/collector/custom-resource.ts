@@ -33,7 +33,7 @@ export interface AdmittedCollector {
 /**
  * Admits an OpenTelemetryCollector CR (v1beta1 or v1alpha1, plain JSON): schema validation, conversion,
  * defaulting, then the webhook's semantic checks (and a warning when Routes are asked for where none can be made). Throws `InvalidInputError` (resource, field, fix) for the first
- * problem. `namespace` is used when the CR names none, as `kubectl apply` does. With `strictConfig`, a v1alpha1
+ * problem. `namespace` is used when the CR names none, as `kubectl apply` does. Unless `strictConfig` is false, a v1alpha1
  * config string that is not YAML is reported as such (the conversion webhook would silently empty it).
  */
 export function admitCollector(cr: Json, options: CollectorRenderOptions & { readonly namespace?: string } = {}): AdmittedCollector {
@@ -46,7 +46,7 @@ export function admitCollector(cr: Json, options: CollectorRenderOptions & { rea
     // The conversion webhook turns an unparsable config string into an empty config (upstream never fails a
     // conversion), which would then be reported as "no pipelines"; strict callers name the real problem instead.
     const config = (namespaced.spec as { config?: unknown } | undefined)?.config;
-    if (options.strictConfig === true && typeof config === 'string') parseConfigYaml(config, resource);
+    if (options.strictConfig !== false && typeof config === 'string') parseConfigYaml(config, resource);
   }
   const defaulted = defaultedCollector(namespaced, options);
   const { warnings: semanticWarnings } = validateCollectorSemantics(defaulted);

@@ -63,7 +63,7 @@ describe('upstream e2e custom resources: a chart built with fromCustomResource e
   test.each(E2E.map((e) => [`${e.file}#${e.index} ${e.obj.kind} ${e.obj.metadata?.name}`, e.obj]))('%s', (_name, cr) => {
     const expected = outcome(() => render([cr]).objects);
     const actual = outcome(() => chartOf((chart) => {
-      if (cr.kind === 'OpenTelemetryCollector') OtelCollector.fromCustomResource(chart, 'cr', cr, { strictConfig: true });
+      if (cr.kind === 'OpenTelemetryCollector') OtelCollector.fromCustomResource(chart, 'cr', cr);
       else OtelTargetAllocator.fromCustomResource(chart, 'cr', cr);
     }));
     expectSame(actual, expected);
@@ -74,8 +74,8 @@ describe('upstream e2e collectors: the cdk8s layer is lossless (render equals th
   const collectors = E2E.filter(({ obj }) => obj.kind === 'OpenTelemetryCollector');
   test.each(collectors.map((e) => [`${e.file}#${e.index} ${e.obj.metadata?.name}`, e.obj]))('%s', (_name, cr) => {
     const expected = outcome(() => {
-      const admitted = admitCollector(cr, { strictConfig: true });
-      const own = collectorObjects(resolveCollector(admitted.model, { strictConfig: true }));
+      const admitted = admitCollector(cr);
+      const own = collectorObjects(resolveCollector(admitted.model));
       return sortObjects([...own, ...buildTargetAllocatorObjects(admitted.resource as any)].map(withoutUidlessOwners));
     });
     expectSame(outcome(() => render([cr]).objects), expected, false);
