@@ -1,9 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { KubeObject } from '../common/kube';
-import { CONTROLLER_MANAGER, OPERATOR_NAMESPACE, WEBHOOK_SERVICE } from '../install/names';
-import { buildOperatorInstallObjects } from '../install/objects';
-import type { OperatorInstallProps } from '../install/props';
+import { buildOperatorInstallObjects, CONTROLLER_MANAGER, OPERATOR_NAMESPACE, WEBHOOK_SERVICE } from '../install';
+import type { OperatorInstallProps } from '../install';
 
 /**
  * The runtime operator installed in a cluster, next to the collectors of a cdk8s app: CRDs, namespace,

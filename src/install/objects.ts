@@ -3,7 +3,7 @@
  * first, webhook configurations last, so no webhook points at a Service that does not exist yet). Pure: the
  * `OperatorInstall` construct and `cdk8s-otel install` both print these.
  */
-import { allCrds } from '../apis/crds';
+import { allCrds } from '../apis';
 import { InvalidInputError } from '../common/errors';
 import type { KubeObject } from '../common/kube';
 import { buildManagerDeployment, buildManagerPdb, buildMetricsService, buildMetricsServiceMonitor, buildWebhookService, DEFAULT_RESOURCES } from './manager';

@@ -5,7 +5,7 @@
  * webhook configurations and of the collector CRD's conversion) and split namespaced from cluster-scoped rules,
  * so that watching given namespaces needs Roles there and only a small ClusterRole.
  */
-import { GROUP } from '../apis/crds';
+import { GROUP } from '../apis';
 
 export interface PolicyRule {
   readonly apiGroups: string[];

@@ -5,7 +5,7 @@
  * (its pods must start when it is down, and are never instrumented), and with watched namespaces every webhook
  * sees only those, since the operator cannot read Instrumentations or collectors elsewhere.
  */
-import { GROUP } from '../apis/crds';
+import { GROUP } from '../apis';
 import type { KubeObject, ObjectMeta } from '../common/kube';
 import {
   CERT_MANAGER_CERTIFICATE, CERT_MANAGER_ISSUER, MUTATING_WEBHOOK_CONFIGURATION, OPERATOR_LABELS, OPERATOR_NAME,

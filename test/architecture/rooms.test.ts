@@ -15,16 +15,17 @@ const MAY_IMPORT: Record<string, string[]> = {
   collector: ['common', 'apis'],
   targetallocator: ['common', 'apis', 'collector'],
   instrumentation: ['common', 'apis'],
+  install: ['common', 'apis'],
   sidecar: ['common', 'apis', 'collector'],
   webhook: ['common', 'apis', 'instrumentation', 'sidecar'],
-  constructs: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'imports'],
+  constructs: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'install', 'imports'],
   render: ['common', 'apis', 'collector', 'targetallocator', 'constructs'],
   operator: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'constructs', 'render'],
   allocator: ['common'],
   devcluster: ['common'],
   conformance: ['common', 'operator'],
-  cli: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'constructs', 'render', 'operator', 'allocator', 'devcluster'],
-  index: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'constructs', 'render'],
+  cli: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'install', 'constructs', 'render', 'operator', 'allocator', 'devcluster'],
+  index: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'install', 'constructs', 'render'],
 };
 
 function files(dir: string): string[] {
