@@ -22,10 +22,6 @@ export class OperatorMetrics {
   readonly queueDepth = new Gauge({ name: 'workqueue_depth', help: 'Current depth of workqueue', labelNames: ['name'], registers: [this.registry] });
   readonly queueAdds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name'], registers: [this.registry] });
   readonly queueRetries = new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: ['name'], registers: [this.registry] });
-  readonly writes = new Counter({
-    name: 'cdk8s_otel_object_writes_total', help: 'Objects written (apply, delete) by the controllers; unchanged objects are not written',
-    labelNames: ['controller', 'verb'], registers: [this.registry],
-  });
   readonly webhookRequests = new Counter({
     name: 'controller_runtime_webhook_requests_total', help: 'Total number of admission requests by HTTP status code',
     labelNames: ['webhook', 'code'], registers: [this.registry],

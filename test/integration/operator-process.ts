@@ -101,10 +101,16 @@ export async function startOperator(kubeconfig: string, args: string[] = [], opt
     '--health-probe-addr', `127.0.0.1:${healthPort}`, '--metrics-addr', `127.0.0.1:${metricsPort}`, ...args], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WATCH_NAMESPACE: process.env.WATCH_NAMESPACE_FOR_OPERATOR ?? '' },
   });
+  // never outlive the test process (interrupted run, failed beforeAll)
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    process.off('exit', reap);
+    resolve(code);
+  }));
   const logs = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => {
     try {
       return JSON.parse(l) as Record<string, unknown>;

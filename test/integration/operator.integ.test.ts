@@ -89,19 +89,22 @@ async function operatorMetric(op: OperatorProcess, name: string, filter = ''): P
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
-/** Waits until the operator has had nothing to do for `quietMs` (its work queue adds stop moving). */
-async function operatorQuiet(op: OperatorProcess, quietMs = 3000, timeoutMs = 180_000): Promise<void> {
+/**
+ * Waits until nothing is written any more: the API server's write counters for our kinds stand still for
+ * `quietMs` and the operator's queues are empty (reconciles may go on: resyncs that write nothing).
+ */
+async function quiet(client: KubeClient, op: OperatorProcess, quietMs = 3000, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = -1;
+  let last = '';
   let since = Date.now();
   for (;;) {
-    const adds = await operatorMetric(op, 'controller_runtime_reconcile_total');
+    const writes = JSON.stringify(await apiWrites(client));
     const depth = await operatorMetric(op, 'workqueue_depth');
-    if (adds !== last || depth > 0) {
-      last = adds;
+    if (writes !== last || depth > 0) {
+      last = writes;
       since = Date.now();
     } else if (Date.now() - since >= quietMs) return;
-    if (Date.now() > deadline) throw new Error('operator never went quiet');
+    if (Date.now() > deadline) throw new Error('the cluster never went quiet');
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -167,12 +170,15 @@ describe('operator', () => {
       return d.items.length === n;
     }, 600_000, 250);
     figures[`reconcile time for ${n} collectors (create to all Deployments written)`] = `${Date.now() - t0} ms`;
+    const sum = await operatorMetric(op, 'controller_runtime_reconcile_time_seconds_sum', 'opentelemetrycollector');
+    const count = await operatorMetric(op, 'controller_runtime_reconcile_time_seconds_count', 'opentelemetrycollector');
+    figures['mean reconcile duration while creating'] = `${((sum / count) * 1000).toFixed(1)} ms over ${count} reconciles`;
     await client.waitFor(`${n} collectors 1/1`, async () => {
       const list = await client.list<Obj>('opentelemetry.io/v1beta1', 'OpenTelemetryCollector', { namespace: ns });
       return list.items.every((c) => c.status?.scale?.statusReplicas === '1/1');
     }, 600_000, 1000);
     figures[`${n} collectors created to all 1/1`] = `${Date.now() - t0} ms`;
-    await operatorQuiet(op, 5000);
+    await quiet(client, op, 5000);
 
     const before = await apiWrites(client);
     const reconcilesBefore = await operatorMetric(op, 'controller_runtime_reconcile_total', 'controller="opentelemetrycollector"');
@@ -182,7 +188,7 @@ describe('operator', () => {
     await op.stop('SIGTERM');
     op = await startOperator(cluster.cp.kubeconfigPath, ['--sync-period', '4s']);
     await op.waitForLog('first reconcile pass', (l) => l.msg === 'first reconcile pass done');
-    await operatorQuiet(op, 3000);
+    await quiet(client, op, 3000);
     const after = await apiWrites(client);
     const writes = delta(before, after);
     figures[`writes on 3 no-op resyncs + restart with ${n} collectors`] = JSON.stringify(writes);
@@ -210,7 +216,7 @@ describe('operator', () => {
     op = await startOperator(cluster.cp.kubeconfigPath);
     await client.waitFor('collector status written', async () =>
       (await get(client, 'opentelemetry.io/v1beta1', 'OpenTelemetryCollector', 'legacy', ns))?.status?.conditions?.[0]?.reason === 'Reconciled');
-    await operatorQuiet(op, 3000);
+    await quiet(client, op, 3000);
     const after = await get(client, 'apps/v1', 'Deployment', 'legacy-collector', ns);
     expect(after!.metadata.uid).toBe(deployment.metadata.uid);
     expect(after!.metadata.generation).toBe(deployment.metadata.generation);
@@ -274,7 +280,7 @@ describe('operator', () => {
     }
     op = await startOperator(cluster.cp.kubeconfigPath);
     await op.waitForLog('first reconcile pass', (l) => l.msg === 'first reconcile pass done', 180_000);
-    await operatorQuiet(op, 3000);
+    await quiet(client, op, 3000);
     const crs = (await client.list<Obj>('opentelemetry.io/v1beta1', 'OpenTelemetryCollector', { namespace: ns })).items;
     const uids = new Set(crs.map((c) => c.metadata.uid));
     const managed = 'app.kubernetes.io/managed-by=opentelemetry-operator';
@@ -326,6 +332,51 @@ describe('operator', () => {
       await b.stop('SIGKILL');
     }
   }, 180_000);
+
+  test('beyond upstream #2078: a sidecar config change restarts the opted-in workloads once, not the others', async () => {
+    const { client } = cluster;
+    const ns = 'op-sidecar';
+    await ensureNamespace(client, ns);
+    op = await startOperator(cluster.cp.kubeconfigPath);
+    const optedIn = collector('sc', ns, { mode: 'sidecar' });
+    await client.create({ ...optedIn, metadata: { ...optedIn.metadata, annotations: { 'sidecar.opentelemetry.io/restart-on-config-change': 'true' } } });
+    await client.create(collector('plain', ns, { mode: 'sidecar' }));
+    const configOf = async (name: string) => {
+      const cm = await client.waitFor(`ConfigMap of ${name}`, async () =>
+        (await client.list<Obj>('v1', 'ConfigMap', { namespace: ns, labelSelector: `app.kubernetes.io/instance=${ns}.${name}` })).items[0]);
+      return (cm as any).data['collector.yaml'] as string;
+    };
+    // pods as the sidecar webhook injects them: label and otc-container with the config in OTEL_CONFIG
+    const app = (name: string, collectorName: string, config: string): Obj => ({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
+      spec: {
+        replicas: 1, selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { 'app': name, 'sidecar.opentelemetry.io/injected': `${ns}.${collectorName}` } },
+          spec: { containers: [{ name: 'app', image: 'app:1' }, { name: 'otc-container', image: 'collector:1', env: [{ name: 'OTEL_CONFIG', value: config }] }] },
+        },
+      },
+    });
+    await client.create(app('app', 'sc', await configOf('sc')));
+    await client.create(app('other', 'plain', await configOf('plain')));
+    await runningPods(client, ns, 'app=app', 1);
+    await runningPods(client, ns, 'app=other', 1);
+    for (const name of ['sc', 'plain']) {
+      await client.mergePatch({ apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name, namespace: ns }, spec: { config: { exporters: { debug: { verbosity: 'detailed' } } } } });
+    }
+    const restarted = await client.waitFor('app restarted', async () => {
+      const d = await get(client, 'apps/v1', 'Deployment', 'app', ns);
+      return d?.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'] ? d : undefined;
+    });
+    const cms = (await client.list<Obj>('v1', 'ConfigMap', { namespace: ns, labelSelector: `app.kubernetes.io/instance=${ns}.sc` })).items;
+    const newest = cms.sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
+    expect(restarted.spec.template.metadata.annotations['sidecar.opentelemetry.io/restarted-for-config']).toBe(newest.metadata.name!.slice(-8));
+    expect(restarted.metadata.generation).toBe(2);
+    await quiet(client, op, 4000);
+    // without the webhook the new pod still has the old config: the rollout is not started again
+    expect((await get(client, 'apps/v1', 'Deployment', 'app', ns))!.metadata.generation).toBe(2);
+    expect((await get(client, 'apps/v1', 'Deployment', 'other', ns))!.metadata.generation).toBe(1);
+  }, 300_000);
 
   test('a bad flag is one clear error and exit code 2', async () => {
     const bad = await startOperator(cluster.cp.kubeconfigPath, ['--metrics-addr', 'nonsense'], { waitReady: false });

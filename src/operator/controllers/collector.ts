@@ -15,6 +15,7 @@ import { applyObjects, pruneObjects } from './apply-set';
 import {
   COLLECTOR_API_VERSION, COLLECTOR_FINALIZER, controllerOf, instanceOf, isClusterScopedKind, ReconcileContext, TARGET_ALLOCATOR_API_VERSION,
 } from './context';
+import { restartStaleSidecarWorkloads } from './sidecar-rollout';
 import { addFinalizer, readyCondition, removeFinalizer, writeStatus } from './status';
 
 interface CollectorSpec {
@@ -65,7 +66,8 @@ export async function reconcileCollector(ctx: ReconcileContext, namespace: strin
     // a TargetAllocator this collector generated before (then disabled) is ours to prune, with its children
     for (const ta of ctx.cache.list('TargetAllocator', namespace)) if (controllerOf(ta)?.uid === cr.metadata.uid) ownerUids.add(ta.metadata.uid as string);
     const deleted = await pruneObjects(ctx, cr, desired, { ownerUids, collector: { name, configVersions: spec.configVersions } });
-    const all = [...changes, ...deleted];
+    const restarted = await restartStaleSidecarWorkloads(ctx, cr, desired);
+    const all = [...changes, ...deleted, ...restarted];
     if (all.length) {
       log.info({ changes: all }, 'reconciled');
       await ctx.events.record(cr, 'Normal', changes.some((c) => c.startsWith('created')) && !cr.status ? 'Created' : 'Updated', summarize(all));
