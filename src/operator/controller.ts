@@ -46,14 +46,18 @@ export class Controller {
     informer.on((_type, obj) => this.enqueue(obj.metadata.namespace, obj.metadata.name));
   }
 
-  /** Enqueues the owner (of `ownerKind`, through the controller reference, or `mapper`) for every event of `informer`. */
-  watchOwned(informer: Informer, ownerKind: string, mapper?: (obj: KubeObject) => Array<{ namespace?: string; name: string }>): void {
+  /** Enqueues the owner of kind `ownerKind` (through the controller reference) for every event of `informer`. */
+  watchOwned(informer: Informer, ownerKind: string): void {
+    this.watchMapped(informer, (o) => (o.metadata.ownerReferences ?? [])
+      .filter((r) => r.controller && r.kind === ownerKind).map((r) => ({ namespace: o.metadata.namespace, name: r.name })));
+  }
+
+  /** Enqueues the CRs `mapper` names for every event of `informer` (old and new object alike). */
+  watchMapped(informer: Informer, mapper: (obj: KubeObject) => Array<{ namespace?: string; name: string }>): void {
     informer.on((_type, obj, old) => {
       for (const o of [obj, old]) {
         if (!o) continue;
-        const targets = mapper ? mapper(o) : (o.metadata.ownerReferences ?? [])
-          .filter((r) => r.controller && r.kind === ownerKind).map((r) => ({ namespace: o.metadata.namespace, name: r.name }));
-        for (const t of targets) this.enqueue(t.namespace, t.name);
+        for (const t of mapper(o)) this.enqueue(t.namespace, t.name);
       }
     });
   }

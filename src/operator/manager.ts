@@ -178,25 +178,25 @@ export class Manager {
     const otelcols = this.cache.informer('OpenTelemetryCollector')!;
     collectors.watchPrimary(otelcols);
     // a collector naming a standalone TargetAllocator changes that allocator's config
-    allocators.watchOwned(otelcols, '', (c) => linkedAllocator(c));
+    allocators.watchMapped(otelcols, (c) => linkedAllocator(c));
     const tas = this.cache.informer('TargetAllocator');
     if (tas) {
       allocators.watchPrimary(tas);
       collectors.watchOwned(tas, 'OpenTelemetryCollector');
-      collectors.watchOwned(tas, '', (ta) => this.cache.list('OpenTelemetryCollector', ta.metadata.namespace)
+      collectors.watchMapped(tas, (ta) => this.cache.list('OpenTelemetryCollector', ta.metadata.namespace)
         .filter((c) => linkedAllocator(c)[0]?.name === ta.metadata.name).map((c) => ({ namespace: c.metadata.namespace, name: c.metadata.name! })));
     }
     for (const k of OWNED_KINDS) {
       const informer = this.cache.informer(k.kind);
       if (!informer) continue;
       if (isClusterScopedKind(k.kind)) {
-        collectors.watchOwned(informer, '', (o) => ownerByInstanceLabel(o, this.cache));
+        collectors.watchMapped(informer, (o) => ownerByInstanceLabel(o, this.cache));
         continue;
       }
       collectors.watchOwned(informer, 'OpenTelemetryCollector');
       // objects of a TargetAllocator: to its collector when it has one, else to the allocator controller
       allocators.watchOwned(informer, 'TargetAllocator');
-      collectors.watchOwned(informer, '', (o) => {
+      collectors.watchMapped(informer, (o) => {
         const ref = o.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'TargetAllocator');
         const ta = ref && this.cache.get(TARGET_ALLOCATOR_API_VERSION, 'TargetAllocator', o.metadata.namespace, ref.name);
         const owner = ta?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'OpenTelemetryCollector');
