@@ -36,8 +36,13 @@ export function buildOperator(): string {
       fs.writeFileSync(out, outputText);
     }
   }
-  fs.writeFileSync(path.join(BUILD, 'operator.js'),
-    "require('./src/cli/main.js').main(process.argv).then((code) => { process.exitCode = code; });\n");
+  // the test entry exits when the test process is gone (an interrupted jest may not run its exit handlers)
+  fs.writeFileSync(path.join(BUILD, 'operator.js'), [
+    'const parent = process.ppid;',
+    'setInterval(() => { try { process.kill(parent, 0); } catch { process.exit(1); } }, 1000).unref();',
+    "require('./src/cli/main.js').main(process.argv).then((code) => { process.exitCode = code; });",
+    '',
+  ].join('\n'));
   built = true;
   return BUILD;
 }
