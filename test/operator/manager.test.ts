@@ -140,4 +140,46 @@ describe('Manager', () => {
     expect(names(api, 'ClusterRoleBinding')).toEqual([]);
     expect(api.objects.get('OpenTelemetryCollector/obs/r')).toBeUndefined();
   });
+
+  test('a collector with targetAllocator.enabled: its TargetAllocator CR is created and owns the allocator objects (uids filled)', async () => {
+    const api = new FakeKubeApi();
+    const cr = api.seed(collector('stateful', {
+      mode: 'statefulset',
+      targetAllocator: { enabled: true },
+      config: {
+        receivers: { prometheus: { config: { scrape_configs: [{ job_name: 'x', static_configs: [{ targets: ['a:1'] }] }] } } },
+        exporters: { debug: {} },
+        service: { pipelines: { metrics: { receivers: ['prometheus'], exporters: ['debug'] } } },
+      },
+    }));
+    m = await started(api);
+    await settle(m);
+    const ta = api.objects.get('TargetAllocator/obs/stateful')!;
+    expect(ta.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'OpenTelemetryCollector', uid: cr.metadata.uid })]);
+    const dep = api.objects.get('Deployment/obs/stateful-targetallocator')!;
+    expect(dep.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'TargetAllocator', name: 'stateful', uid: ta.metadata.uid })]);
+    expect(names(api, 'StatefulSet')).toEqual(['stateful-collector']);
+    // disabling the allocator prunes the TargetAllocator and its objects
+    const cur = api.objects.get('OpenTelemetryCollector/obs/stateful')!;
+    api.seed({ ...cur, spec: { ...(cur.spec as object), targetAllocator: { enabled: false } } });
+    await settle(m);
+    expect(api.objects.get('TargetAllocator/obs/stateful')).toBeUndefined();
+    expect(api.objects.get('Deployment/obs/stateful-targetallocator')).toBeUndefined();
+  });
+
+  test('a standalone TargetAllocator is reconciled by its own controller, with status version and image', async () => {
+    const api = new FakeKubeApi();
+    const ta = api.seed({ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'TargetAllocator', metadata: { name: 'cr', namespace: NS },
+      spec: { scrapeConfigs: [{ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] }] } });
+    m = await started(api);
+    await settle(m);
+    const dep = api.objects.get('Deployment/obs/cr-targetallocator')!;
+    expect(dep.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'TargetAllocator', uid: ta.metadata.uid })]);
+    expect(names(api, 'ConfigMap')).toEqual(['cr-targetallocator']);
+    expect(api.objects.get('TargetAllocator/obs/cr')!.status).toEqual({ version: '0.158.0', image: 'ghcr.io/open-telemetry/opentelemetry-operator/target-allocator:0.158.0' });
+    const before = api.writes().length;
+    m.cache.informer('TargetAllocator')!.resync();
+    await settle(m);
+    expect(api.writes().slice(before)).toEqual([]);
+  });
 });
