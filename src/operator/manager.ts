@@ -55,12 +55,14 @@ export interface ManagerOptions {
    * when the webhook room is present. Called on every replica once the caches are synced. @default - no webhooks
    */
   readonly startWebhooks?: (lookup: ClusterLookup, metrics: OperatorMetrics) => Promise<Stoppable>;
+  /** Node.js process metrics (CPU, memory, event loop) on /metrics @default true */
+  readonly processMetrics?: boolean;
   /** called when leadership is lost (the CLI exits) */
   readonly onLeadershipLost?: () => void;
 }
 
 export class Manager {
-  readonly metrics = new OperatorMetrics(true);
+  readonly metrics: OperatorMetrics;
   readonly cache = new InformerCache();
   readonly controllers: Controller[] = [];
   capabilities?: ClusterCapabilities;
@@ -71,7 +73,9 @@ export class Manager {
   /** milliseconds from `start()` to ready (caches synced, webhooks serving) and to the first reconcile pass done */
   readonly timings: { readyMs?: number; firstPassMs?: number } = {};
 
-  constructor(private readonly options: ManagerOptions) {}
+  constructor(private readonly options: ManagerOptions) {
+    this.metrics = new OperatorMetrics(options.processMetrics ?? true);
+  }
 
   get isReady(): boolean {
     return this.ready;

@@ -25,7 +25,7 @@ function collector(name: string, spec: Record<string, unknown> = {}): KubeObject
 }
 
 async function started(api: FakeKubeApi): Promise<Manager> {
-  const m = new Manager({ api, log: silentLogger, syncPeriodMs: 0 });
+  const m = new Manager({ api, log: silentLogger, syncPeriodMs: 0, processMetrics: false });
   await m.start();
   await m.whenIdle();
   return m;
