@@ -7,7 +7,8 @@
  * the new pods. The template also records the config hash it was restarted for, so a rollout in progress is not
  * restarted again, and a workload whose pods are current is never touched.
  */
-import { isCollectorConfigMapName, SIDECAR_INJECTED_LABEL, truncateName } from '../../collector';
+import { isCollectorConfigMapName, SIDECAR_INJECTED_LABEL } from '../../collector';
+import { truncateName } from '../../common/naming';
 import { describeObject } from '../../common/kube';
 import { KubeObject } from '../kube/api';
 import { ReconcileContext } from './context';
