@@ -182,4 +182,20 @@ describe('Manager', () => {
     await settle(m);
     expect(api.writes().slice(before)).toEqual([]);
   });
+
+  test('an immutable field (422 "field is immutable") deletes and re-creates the workload', async () => {
+    const api = new FakeKubeApi();
+    api.seed(collector('imm'));
+    m = await started(api);
+    await settle(m);
+    const first = api.objects.get('Deployment/obs/imm-collector')!;
+    api.failures.push({ verb: 'apply', kind: 'Deployment', error: new KubeApiError('PATCH deployments', 422, 'Invalid', 'Deployment.apps "imm-collector" is invalid: spec.selector: Invalid value: {...}: field is immutable') });
+    const cur = api.objects.get('OpenTelemetryCollector/obs/imm')!;
+    api.seed({ ...cur, metadata: { ...cur.metadata, labels: { team: 'a' } } });
+    await settle(m);
+    expect(api.calls.filter((c) => c.kind === 'Deployment' && c.verb === 'delete')).toHaveLength(1);
+    const recreated = api.objects.get('Deployment/obs/imm-collector')!;
+    expect(recreated.metadata.uid).not.toBe(first.metadata.uid);
+    expect(recreated.metadata.labels?.team).toBe('a');
+  });
 });
