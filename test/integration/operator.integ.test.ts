@@ -365,6 +365,8 @@ describe('operator', () => {
     await client.create(app('other', 'plain', await configOf('plain')));
     await runningPods(client, ns, 'app=app', 1);
     await runningPods(client, ns, 'app=other', 1);
+    const scConfigMaps = async () => (await client.list<Obj>('v1', 'ConfigMap', { namespace: ns, labelSelector: `app.kubernetes.io/instance=${ns}.sc` })).items.map((c) => c.metadata.name!);
+    const initial = await scConfigMaps();
     for (const name of ['sc', 'plain']) {
       await client.mergePatch({ apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name, namespace: ns }, spec: { config: { exporters: { debug: { verbosity: 'detailed' } } } } });
     }
@@ -372,9 +374,9 @@ describe('operator', () => {
       const d = await get(client, 'apps/v1', 'Deployment', 'app', ns);
       return d?.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'] ? d : undefined;
     });
-    const cms = (await client.list<Obj>('v1', 'ConfigMap', { namespace: ns, labelSelector: `app.kubernetes.io/instance=${ns}.sc` })).items;
-    const newest = cms.sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
-    expect(restarted.spec.template.metadata.annotations['sidecar.opentelemetry.io/restarted-for-config']).toBe(newest.metadata.name!.slice(-8));
+    // creation times have a one-second resolution: the new ConfigMap is the one that was not there before
+    const [newest] = (await scConfigMaps()).filter((n) => !initial.includes(n));
+    expect(restarted.spec.template.metadata.annotations['sidecar.opentelemetry.io/restarted-for-config']).toBe(newest.slice(-8));
     expect(restarted.metadata.generation).toBe(2);
     await quiet(client, op, 4000);
     // without the webhook the new pod still has the old config: the rollout is not started again
