@@ -16,18 +16,41 @@ export interface ApplySetResult {
   readonly uids: Map<string, string>;
 }
 
+/** Requests in flight per reconcile once the owners are written: the objects do not depend on each other. */
+const PARALLEL_WRITES = 8;
+const FIRST_KINDS = new Set(['TargetAllocator', 'ClusterRole', 'Role']);
+
 export async function applyObjects(ctx: ReconcileContext, owner: KubeObject, desired: KubeObject[]): Promise<ApplySetResult> {
   const uids = new Map<string, string>();
   for (const ta of ctx.cache.list('TargetAllocator', owner.metadata.namespace)) uids.set(`TargetAllocator/${ta.metadata.name}`, ta.metadata.uid as string);
   const changes: string[] = [];
-  for (const obj of desired) {
+  const ensure = async (obj: KubeObject) => {
     const full = withOwner(obj, owner, uids);
     const live = await liveObject(ctx, full);
     const { outcome, object } = await ctx.writer.ensure(full, live);
     if (object?.metadata?.uid) uids.set(`${obj.kind}/${obj.metadata.name}`, object.metadata.uid as string);
     if (outcome !== 'unchanged') changes.push(`${outcome} ${describeObject(full)}`);
-  }
-  return { changes, uids };
+  };
+  // first, in order, what others need: a collector's TargetAllocator (its objects carry its uid) and roles (a
+  // binding to a role that does not exist yet fails RBAC's escalation check without the bind verb); then the rest
+  // side by side: the API server accepts a Deployment before its ConfigMap or ServiceAccount, the pods wait for them
+  const first = (o: KubeObject) => FIRST_KINDS.has(o.kind);
+  for (const obj of desired.filter(first)) await ensure(obj);
+  const rest = desired.filter((o) => !first(o));
+  let next = 0;
+  const failures: unknown[] = [];
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, rest.length) }, async () => {
+    while (next < rest.length) {
+      const obj = rest[next++];
+      try {
+        await ensure(obj);
+      } catch (e) {
+        failures.push(e);
+      }
+    }
+  }));
+  if (failures.length) throw failures[0];
+  return { changes: changes.sort(), uids };
 }
 
 export interface PruneOptions {
