@@ -155,7 +155,10 @@ describe('operator', () => {
 
     const [update2] = e2eDocs('e2e/versioned-configmaps/02-update.yaml');
     await client.createOrMergePatch(inNs(update2, ns));
-    await client.waitFor('oldest ConfigMap deleted', async () => (await get(client, 'v1', 'ConfigMap', 'simple-collector-5723ff27', ns)) === undefined);
+    await client.waitFor('oldest ConfigMap deleted', async () => (await get(client, 'v1', 'ConfigMap', 'simple-collector-5723ff27', ns)) === undefined)
+      .catch((e) => {
+        throw new Error(`${(e as Error).message}\noperator log:\n${op!.output().slice(-6000)}`);
+      });
     expect(await get(client, 'v1', 'ConfigMap', 'simple-collector-dfcfaead', ns)).toBeDefined();
   }, 300_000);
 
