@@ -92,7 +92,7 @@ export async function pruneObjects(ctx: ReconcileContext, owner: KubeObject, des
   if (options.collector && oldConfigMaps.length) {
     const current = desired.find((o) => o.kind === 'ConfigMap' && isCollectorConfigMapName(options.collector!.name, o.metadata.name!));
     const { delete: expired } = selectConfigMapsToKeep(
-      oldConfigMaps.map((c) => ({ name: c.metadata.name!, creationTimestamp: c.metadata.creationTimestamp as string | undefined })),
+      oldConfigMaps.map((c) => ({ name: c.metadata.name!, creationTimestamp: c.metadata.creationTimestamp as string | undefined, resourceVersion: c.metadata.resourceVersion as string | undefined })),
       current?.metadata.name ?? '', options.collector.configVersions ?? 3);
     for (const cm of oldConfigMaps.filter((c) => expired.includes(c.metadata.name!))) {
       if (await ctx.writer.delete(cm)) deleted.push(`deleted ${describeObject(cm)}`);
