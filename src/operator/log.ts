@@ -15,9 +15,19 @@ const noop = () => undefined;
 /** Logs nothing. */
 export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop, child: () => silentLogger };
 
-/** JSON lines on stderr at `level` (debug, info, warn, error). */
-export function jsonLogger(level = 'info'): Logger {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pino = require('pino') as typeof import('pino');
-  return pino.default({ level, base: { logger: 'cdk8s-otel-operator' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2)) as unknown as Logger;
+const LEVELS = { debug: 20, info: 30, warn: 40, error: 50 } as const;
+type Level = keyof typeof LEVELS;
+
+/**
+ * JSON lines on stderr at `level` (debug, info, warn, error), in pino's shape (`level` number, `time`, `msg`, the
+ * fields), so log tooling reading the usual Node.js operators reads these too.
+ */
+export function jsonLogger(level = 'info', base: object = { logger: 'cdk8s-otel-operator' },
+  write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+  const min = LEVELS[level as Level] ?? LEVELS.info;
+  const at = (name: Level) => (fields: object, msg: string) => {
+    if (LEVELS[name] < min) return;
+    write(`${JSON.stringify({ level: LEVELS[name], time: new Date().toISOString(), ...base, ...fields, msg }, (_k, v) => (v instanceof Error ? v.message : v))}\n`);
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (fields) => jsonLogger(level, { ...base, ...fields }, write) };
 }

@@ -50,3 +50,16 @@ describe('LeaderElector', () => {
     expect(a.isLeader).toBe(false);
   });
 });
+
+describe('jsonLogger', () => {
+  test('one JSON line per message at or above the level, child fields merged', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { jsonLogger } = require('../../src/operator/log') as typeof import('../../src/operator/log');
+    const lines: string[] = [];
+    const log = jsonLogger('info', { logger: 'x' }, (l) => lines.push(l)).child({ resource: 'OpenTelemetryCollector a/b' });
+    log.debug({}, 'hidden');
+    log.warn({ retries: 2 }, 'reconcile failed');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 40, logger: 'x', resource: 'OpenTelemetryCollector a/b', retries: 2, msg: 'reconcile failed' });
+  });
+});
