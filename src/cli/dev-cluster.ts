@@ -3,6 +3,7 @@
  * kube-controller-manager, kube-scheduler and kwok fake nodes, until Ctrl-C.
  */
 import { ControlPlane, findBinary, KUBERNETES_VERSION, startControlPlane } from '../devcluster';
+import { binariesFor, buildMissingBinaries } from '../devcluster/build';
 
 export interface DevClusterOptions {
   /** Fake kwok nodes to create (0 = no kwok). @default 0 */
@@ -48,6 +49,8 @@ export async function runDevCluster(opts: DevClusterOptions = {}): Promise<numbe
   const keepAlive = setInterval(() => undefined, 60_000);
   let cp: ControlPlane | undefined;
   try {
+    // a fresh clone has no binaries yet: build what this cluster needs (with progress) instead of failing
+    await buildMissingBinaries(binariesFor({ withControllers: opts.withControllers, nodes }), out, opts.binDir);
     out(`starting Kubernetes ${KUBERNETES_VERSION} control plane on 127.0.0.1 ...`);
     const starting = startControlPlane({
       binDir: opts.binDir,

@@ -4,6 +4,7 @@ import { runDevCluster } from './dev-cluster';
 import { runInject } from './inject';
 import { runCrds, runInstall } from './install';
 import { CliIo, EXIT_CODES_HELP, EXIT_OK, EXIT_USAGE, processIo, reportError } from './io';
+import { parseOperatorFlags, runOperator } from './operator';
 import { runRender } from './render';
 import { runTargetAllocator } from './target-allocator';
 
@@ -105,6 +106,49 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       });
     });
 
+  program.command('operator')
+    .description('run the operator: reconcile OpenTelemetryCollector and TargetAllocator resources on a cluster until Ctrl-C')
+    .option('--kubeconfig <file>', 'kubeconfig to use outside a cluster (default: in-cluster service account, then $KUBECONFIG, ~/.kube/config)')
+    .option('--collector-image <image>', 'default collector image (env RELATED_IMAGE_COLLECTOR)')
+    .option('--target-allocator-image <image>', 'default target allocator image (env RELATED_IMAGE_TARGET_ALLOCATOR)')
+    .option('--auto-instrumentation-java-image <image>').option('--auto-instrumentation-nodejs-image <image>')
+    .option('--auto-instrumentation-python-image <image>').option('--auto-instrumentation-dotnet-image <image>')
+    .option('--auto-instrumentation-go-image <image>').option('--auto-instrumentation-apache-httpd-image <image>')
+    .option('--auto-instrumentation-nginx-image <image>')
+    .addOption(new Option('--enable-go-instrumentation [bool]', 'enable Go auto-instrumentation').argParser(parseBool))
+    .addOption(new Option('--enable-nginx-instrumentation [bool]').argParser(parseBool))
+    .addOption(new Option('--enable-apache-httpd-instrumentation [bool]').argParser(parseBool))
+    .addOption(new Option('--enable-java-instrumentation [bool]').argParser(parseBool))
+    .addOption(new Option('--enable-nodejs-instrumentation [bool]').argParser(parseBool))
+    .addOption(new Option('--enable-python-instrumentation [bool]').argParser(parseBool))
+    .addOption(new Option('--enable-dotnet-instrumentation [bool]').argParser(parseBool))
+    .addOption(new Option('--enable-multi-instrumentation [bool]').argParser(parseBool))
+    .option('--metrics-addr <addr>', '/metrics address, 0 to turn off', ':8443')
+    .option('--health-probe-addr <addr>', '/healthz and /readyz address, 0 to turn off', ':8081')
+    .option('--webhook-port <port>', 'webhook server port', '9443')
+    .option('--webhook-host <host>', 'webhook server address (127.0.0.1 when a local kube-apiserver calls it by URL)')
+    .addOption(new Option('--enable-webhooks [bool]', 'serve the admission and conversion webhooks').argParser(parseBool))
+    .addOption(new Option('--enable-leader-election [bool]', 'run the controllers only while holding the Lease').argParser(parseBool))
+    .option('--leader-election-namespace <ns>', 'namespace of the Lease (default: $POD_NAMESPACE, the in-cluster namespace)')
+    .option('--watch-namespace <list>', 'comma-separated namespaces to watch (env WATCH_NAMESPACE; default all)')
+    .option('--labels-filter <regex...>', 'CR label keys not copied to the objects')
+    .option('--annotations-filter <regex...>', 'CR annotation keys not copied to the objects')
+    .option('--feature-gates <list>', 'e.g. -operand.networkpolicy,operator.targetallocator.fallbackstrategy')
+    .option('--sync-period <duration>', 'reconcile every CR again this often', '10h')
+    .option('--concurrency <n>', 'reconciles at the same time per controller', '4')
+    .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .action(async (opts) => {
+      let config;
+      try {
+        config = parseOperatorFlags(opts);
+      } catch (e) {
+        io.stderr(`cdk8s-otel operator: ${(e as Error).message}\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      exitCode = await runOperator(config, io);
+    });
+
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -131,4 +175,11 @@ function writableOf(write: (text: string) => void): Writable {
 /** Commander's way to let an option repeat. */
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** `--flag`, `--flag=true`, `--flag=false` (upstream's Go boolean flags). */
+function parseBool(value: string | undefined): boolean {
+  if (value === undefined || value === 'true') return true;
+  if (value === 'false') return false;
+  throw new CommanderError(EXIT_USAGE, 'commander.invalidArgument', `expected true or false, got ${value}`);
 }

@@ -3,6 +3,11 @@ export interface ExistingConfigMap {
   readonly name: string;
   /** RFC 3339 creation time, as the API server reports it */
   readonly creationTimestamp?: string;
+  /**
+   * The object's resourceVersion: creation times have a one-second resolution, so two ConfigMaps made within the
+   * same second tie; etcd's revisions (integers) then tell which is newer. @default - ties go by name
+   */
+  readonly resourceVersion?: string;
 }
 
 export interface ConfigMapRetention {
@@ -25,7 +30,7 @@ export function selectConfigMapsToKeep(existing: ExistingConfigMap[], desiredNam
     .sort((a, b) => {
       const ta = Date.parse(a.creationTimestamp ?? '') || 0;
       const tb = Date.parse(b.creationTimestamp ?? '') || 0;
-      return tb - ta || (a.name < b.name ? -1 : 1);
+      return tb - ta || revisionOrder(a, b) || (a.name < b.name ? -1 : 1);
     });
   // the desired ConfigMap counts as one of the max(configVersions,1)+1 retained ones
   const keepOthers = others.slice(0, versions);
@@ -36,4 +41,12 @@ export function selectConfigMapsToKeep(existing: ExistingConfigMap[], desiredNam
 export function isCollectorConfigMapName(collectorName: string, configMapName: string): boolean {
   const prefix = `${collectorName}-collector-`;
   return configMapName.startsWith(prefix) && /^[0-9a-f]{8}$/.test(configMapName.slice(prefix.length));
+}
+
+/** Newer revision first when both are integers (etcd's), else 0. */
+function revisionOrder(a: ExistingConfigMap, b: ExistingConfigMap): number {
+  if (!/^\d+$/.test(a.resourceVersion ?? '') || !/^\d+$/.test(b.resourceVersion ?? '')) return 0;
+  const ra = BigInt(a.resourceVersion!);
+  const rb = BigInt(b.resourceVersion!);
+  return ra === rb ? 0 : rb > ra ? 1 : -1;
 }

@@ -248,7 +248,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${certs.serviceAccountPub}`,
       `--service-account-signing-key-file=${certs.serviceAccountKey}`,
-      '--service-cluster-ip-range=10.0.0.0/24',
+      // room for thousands of Services (a /24 is full after ~126 collectors with their two ClusterIP Services each)
+      '--service-cluster-ip-range=10.0.0.0/16',
       '--authorization-mode=RBAC',
       '--disable-admission-plugins=ServiceAccount',
       '--allow-privileged=true',

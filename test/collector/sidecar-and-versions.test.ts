@@ -50,6 +50,12 @@ describe('configVersions retention', () => {
   });
   test('configVersions below 1 behaves as 1', () => {
     expect(selectConfigMapsToKeep(cms, 'new', 0).keep).toEqual(['new', 'c-collector-dddddddd']);
+    // made within the same second: etcd's revision tells the newer one, whatever the names
+    const sameSecond = [
+      { name: 'c-collector-11111111', creationTimestamp: '2026-01-01T00:00:05Z', resourceVersion: '900' },
+      { name: 'c-collector-ffffffff', creationTimestamp: '2026-01-01T00:00:05Z', resourceVersion: '1000' },
+    ];
+    expect(selectConfigMapsToKeep(sameSecond, 'c-collector-new', 1)).toEqual({ keep: ['c-collector-new', 'c-collector-ffffffff'], delete: ['c-collector-11111111'] });
   });
   test('recognises a collector ConfigMap name', () => {
     expect(isCollectorConfigMapName('c', 'c-collector-0123abcd')).toBe(true);

@@ -1,0 +1,242 @@
+/**
+ * `cdk8s-otel operator`: the runtime operator, in a cluster (service account) or outside it (`--kubeconfig`).
+ * Flags and environment variables are upstream's where they exist. Flag parsing is pure and tested; the run
+ * loads the client-node adapter lazily (ESM, not loadable by jest) and runs the manager until SIGINT/SIGTERM.
+ */
+import * as fs from 'node:fs';
+import type { InstrumentationLanguage } from '../apis';
+import { parseAddress } from '../operator/http';
+import type { ManagerOptions } from '../operator/manager';
+import { EXIT_INVALID_INPUT, EXIT_OK, UsageError } from './io';
+
+/** The flags as commander hands them over (strings and booleans). */
+export interface OperatorFlags {
+  kubeconfig?: string;
+  collectorImage?: string;
+  targetAllocatorImage?: string;
+  autoInstrumentationJavaImage?: string;
+  autoInstrumentationNodejsImage?: string;
+  autoInstrumentationPythonImage?: string;
+  autoInstrumentationDotnetImage?: string;
+  autoInstrumentationGoImage?: string;
+  autoInstrumentationApacheHttpdImage?: string;
+  autoInstrumentationNginxImage?: string;
+  enableGoInstrumentation?: boolean;
+  enableNginxInstrumentation?: boolean;
+  enableApacheHttpdInstrumentation?: boolean;
+  enableJavaInstrumentation?: boolean;
+  enableNodejsInstrumentation?: boolean;
+  enablePythonInstrumentation?: boolean;
+  enableDotnetInstrumentation?: boolean;
+  enableMultiInstrumentation?: boolean;
+  metricsAddr?: string;
+  healthProbeAddr?: string;
+  webhookPort?: string;
+  webhookHost?: string;
+  enableWebhooks?: boolean;
+  enableLeaderElection?: boolean;
+  leaderElectionNamespace?: string;
+  watchNamespace?: string;
+  labelsFilter?: string[];
+  annotationsFilter?: string[];
+  featureGates?: string;
+  syncPeriod?: string;
+  concurrency?: string;
+  logLevel?: string;
+}
+
+/** Everything the run needs, checked. */
+export interface OperatorConfig {
+  readonly kubeconfig?: string;
+  readonly manager: Omit<ManagerOptions, 'api' | 'log' | 'startWebhooks' | 'onLeadershipLost'>;
+  readonly webhook: { readonly enabled: boolean; readonly host?: string; readonly port: number; readonly enabledLanguages: Partial<Record<InstrumentationLanguage, boolean>>; readonly multiInstrumentation: boolean };
+  readonly logLevel: string;
+}
+
+const LANGS: Array<[InstrumentationLanguage, string]> = [
+  ['java', 'Java'], ['nodejs', 'Nodejs'], ['python', 'Python'], ['dotnet', 'Dotnet'], ['go', 'Go'], ['apacheHttpd', 'ApacheHttpd'], ['nginx', 'Nginx'],
+];
+
+/** `90s`, `10m`, `1h30m`, `500ms` → milliseconds (Go's time.ParseDuration units). */
+export function parseDuration(text: string, flag: string): number {
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms']!;
+    matched = re.lastIndex;
+  }
+  if (!text || matched !== text.length || total <= 0) throw new UsageError(`${flag} ${text}: expected a positive duration such as 30s, 10m or 1h`);
+  return total;
+}
+
+/** Checks the flags and the environment (WATCH_NAMESPACE, RELATED_IMAGE_*, POD_NAMESPACE); throws UsageError naming the flag. */
+export function parseOperatorFlags(flags: OperatorFlags, env: NodeJS.ProcessEnv = process.env): OperatorConfig {
+  const addr = (value: string | undefined, def: string, flag: string) => {
+    try {
+      return parseAddress(value ?? def, flag);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  };
+  const webhookPort = Number(flags.webhookPort ?? '9443');
+  if (!Number.isInteger(webhookPort) || webhookPort < 1 || webhookPort > 65535) {
+    throw new UsageError(`--webhook-port ${flags.webhookPort}: expected a port number from 1 to 65535`);
+  }
+  const concurrency = Number(flags.concurrency ?? '4');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new UsageError(`--concurrency ${flags.concurrency}: expected an integer from 1 to 64`);
+  }
+  if (flags.kubeconfig && !fs.existsSync(flags.kubeconfig)) {
+    throw new UsageError(`--kubeconfig ${flags.kubeconfig}: file not found (dev-cluster prints the path of its kubeconfig)`);
+  }
+  const logLevel = flags.logLevel ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError(`--log-level ${logLevel}: expected debug, info, warn or error`);
+  for (const [flag, list] of [['--labels-filter', flags.labelsFilter], ['--annotations-filter', flags.annotationsFilter]] as const) {
+    for (const re of list ?? []) {
+      try {
+        new RegExp(re);
+      } catch (e) {
+        throw new UsageError(`${flag} ${re}: not a regular expression (${(e as Error).message})`);
+      }
+    }
+  }
+  const gates = parseFeatureGates(flags.featureGates ?? '');
+  const watch = (flags.watchNamespace ?? env.WATCH_NAMESPACE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const images: Partial<Record<InstrumentationLanguage, string>> = {};
+  const enabled: Partial<Record<InstrumentationLanguage, boolean>> = {};
+  for (const [lang, cap] of LANGS) {
+    const image = flags[`autoInstrumentation${cap}Image` as keyof OperatorFlags] as string | undefined
+      ?? env[`RELATED_IMAGE_AUTO_INSTRUMENTATION_${lang === 'apacheHttpd' ? 'APACHE_HTTPD' : lang.toUpperCase()}`];
+    if (image) images[lang] = image;
+    const on = flags[`enable${cap}Instrumentation` as keyof OperatorFlags] as boolean | undefined;
+    if (on !== undefined) enabled[lang] = on;
+  }
+  const leaderNamespace = flags.leaderElectionNamespace ?? env.POD_NAMESPACE ?? inClusterNamespace();
+  if (flags.enableLeaderElection && !leaderNamespace) {
+    throw new UsageError('--enable-leader-election: no namespace for the Lease outside a cluster; pass --leader-election-namespace');
+  }
+  return {
+    kubeconfig: flags.kubeconfig,
+    logLevel,
+    manager: {
+      watchNamespaces: watch.length ? watch : undefined,
+      renderOptions: {
+        defaultImage: flags.collectorImage ?? env.RELATED_IMAGE_COLLECTOR,
+        targetAllocatorImage: flags.targetAllocatorImage ?? env.RELATED_IMAGE_TARGET_ALLOCATOR,
+        labelsFilter: flags.labelsFilter,
+        annotationsFilter: flags.annotationsFilter,
+        networkPolicy: gates['operand.networkpolicy'] ?? true,
+        fallbackStrategy: gates['operator.targetallocator.fallbackstrategy'] ?? false,
+      },
+      instrumentationImages: images,
+      healthAddr: addr(flags.healthProbeAddr, ':8081', '--health-probe-addr'),
+      metricsAddr: addr(flags.metricsAddr, ':8443', '--metrics-addr'),
+      leaderElection: flags.enableLeaderElection ? { namespace: leaderNamespace! } : undefined,
+      syncPeriodMs: flags.syncPeriod ? parseDuration(flags.syncPeriod, '--sync-period') : undefined,
+      concurrency,
+    },
+    webhook: {
+      enabled: flags.enableWebhooks ?? true,
+      host: flags.webhookHost,
+      port: webhookPort,
+      enabledLanguages: enabled,
+      multiInstrumentation: flags.enableMultiInstrumentation ?? true,
+    },
+  };
+}
+
+/** `a=true,-b,+c` or `a=false` → gate states; a gate without a value is on. */
+export function parseFeatureGates(text: string): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([+-]?)([A-Za-z0-9._-]+)(?:=(true|false))?$/.exec(part);
+    if (!m) throw new UsageError(`--feature-gates ${part}: expected gate, -gate or gate=true|false`);
+    out[m[2]] = m[3] ? m[3] === 'true' : m[1] !== '-';
+  }
+  return out;
+}
+
+function inClusterNamespace(): string | undefined {
+  try {
+    return fs.readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs the operator until SIGINT/SIGTERM (or `until`). Exit code 0 after a clean stop, 1 when it could not start
+ * or lost leadership.
+ */
+export async function runOperator(config: OperatorConfig, io: { stderr: (t: string) => void }, until?: Promise<unknown>): Promise<number> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  // loaded here, never at the top: @kubernetes/client-node is ESM-only and jest cannot load it
+  const { ClientNodeKubeApi, loadKubeConfig } = require('../operator/kube/client-node') as typeof import('../operator/kube/client-node');
+  const { Manager } = require('../operator/manager') as typeof import('../operator/manager');
+  const { jsonLogger } = require('../operator/log') as typeof import('../operator/log');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const log = jsonLogger(config.logLevel);
+  let api: InstanceType<typeof ClientNodeKubeApi>;
+  try {
+    api = new ClientNodeKubeApi(loadKubeConfig(config.kubeconfig));
+  } catch (e) {
+    io.stderr(`cdk8s-otel operator: ${(e as Error).message}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  let stop: (reason: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => (stop = resolve));
+  let exitCode = EXIT_OK;
+  const onSignal = (signal: NodeJS.Signals) => stop(signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  void until?.then(() => stop('until'));
+  const keepAlive = setInterval(() => undefined, 60_000);
+  const manager = new Manager({
+    ...config.manager, api, log,
+    startWebhooks: config.webhook.enabled ? webhookStarter(config, api, log) : undefined,
+    onLeadershipLost: () => {
+      exitCode = EXIT_INVALID_INPUT;
+      stop('leadership lost');
+    },
+  });
+  try {
+    const started = manager.start().then(() => 'started');
+    const first = await Promise.race([started, stopped]);
+    if (first === 'started') log.info({ readyMs: manager.timings.readyMs }, 'operator running');
+    const reason = first === 'started' ? await stopped : first;
+    log.info({ reason }, 'stopping');
+  } catch (e) {
+    log.error({ err: (e as Error).message }, 'operator failed');
+    io.stderr(`cdk8s-otel operator: ${(e as Error).message}\n`);
+    exitCode = EXIT_INVALID_INPUT;
+  } finally {
+    await manager.stop().catch(() => undefined);
+    api.close();
+    clearInterval(keepAlive);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return exitCode;
+}
+
+/**
+ * HOOK for the webhook room (branch operator-webhooks, `src/operator/webhooks/`): when that room is present its
+ * `startWebhooks(options)` starts the HTTPS server on upstream's paths with look-ups from the caches. Until the
+ * branches are merged the operator runs without webhooks (CRDs installed with conversion strategy None).
+ */
+function webhookStarter(config: OperatorConfig, api: unknown, log: unknown): ManagerOptions['startWebhooks'] {
+  let room: { startWebhooks?: (o: Record<string, unknown>) => Promise<{ stop(): Promise<void> }> } | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    room = require('../operator/webhooks');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+    return undefined;
+  }
+  if (!room?.startWebhooks) return undefined;
+  const start = room.startWebhooks;
+  return (lookup, metrics) => start({ lookup, metrics, api, log, host: config.webhook.host, port: config.webhook.port,
+    enabledLanguages: config.webhook.enabledLanguages, multiInstrumentation: config.webhook.multiInstrumentation });
+}

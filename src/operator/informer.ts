@@ -1,0 +1,219 @@
+/**
+ * An informer as controller-runtime has it: list, then watch from the list's resourceVersion, keeping an
+ * in-memory copy of every object; relist when the watch's resourceVersion expired (410 Gone) or the stream
+ * failed (with backoff, so a down API server is not hammered); restart the watch where it ended when the server
+ * closes it; and a periodic resync that hands every cached object to the handler again (level-triggered
+ * controllers converge even if an event was missed). Depends only on {@link KubeApi}.
+ */
+import { KubeApi, KubeObject, keyOf, WatchEvent, WatchHandle } from './kube/api';
+import { Logger, silentLogger } from './log';
+
+export type InformerEventType = 'add' | 'update' | 'delete' | 'resync';
+export type InformerHandler = (type: InformerEventType, obj: KubeObject, old?: KubeObject) => void;
+
+export interface InformerOptions {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** namespaces to watch, one list+watch each @default - all namespaces */
+  readonly namespaces?: readonly string[];
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** every cached object is handed to the handlers again this often; 0 turns it off @default 0 */
+  readonly resyncMs?: number;
+  /** first wait after a failed list or watch; doubles up to `maxBackoffMs` @default 500 */
+  readonly backoffMs?: number;
+  /** @default 30000 */
+  readonly maxBackoffMs?: number;
+  /** server-side timeout of each watch request @default 300 */
+  readonly watchTimeoutSeconds?: number;
+  readonly log?: Logger;
+}
+
+/** Counters a test (or /metrics) can read. */
+export interface InformerStats {
+  lists: number;
+  watches: number;
+  /** relists caused by 410 Gone */
+  expired: number;
+  errors: number;
+}
+
+export class Informer {
+  private readonly objects = new Map<string, KubeObject>();
+  private readonly handlers: InformerHandler[] = [];
+  private readonly watches = new Set<WatchHandle>();
+  private readonly loops: Promise<void>[] = [];
+  private stopped = false;
+  private synced = 0;
+  private resyncTimer?: NodeJS.Timeout;
+  private readonly wakers = new Set<() => void>();
+  readonly stats: InformerStats = { lists: 0, watches: 0, expired: 0, errors: 0 };
+  private readonly log: Logger;
+
+  constructor(private readonly api: KubeApi, readonly options: InformerOptions) {
+    this.log = options.log ?? silentLogger;
+  }
+
+  get kind(): string {
+    return this.options.kind;
+  }
+
+  on(handler: InformerHandler): void {
+    this.handlers.push(handler);
+  }
+
+  /** Starts the list+watch loops; resolves once every namespace has been listed (the cache is complete). */
+  async start(): Promise<void> {
+    const scopes = this.options.namespaces?.length ? this.options.namespaces : [undefined];
+    const firstSync = scopes.map((ns) => new Promise<void>((resolve) => this.loops.push(this.run(ns, resolve))));
+    if (this.options.resyncMs) {
+      this.resyncTimer = setInterval(() => this.resync(), this.options.resyncMs);
+      this.resyncTimer.unref();
+    }
+    await Promise.all(firstSync);
+  }
+
+  /** True once every namespace has been listed. */
+  get hasSynced(): boolean {
+    const scopes = this.options.namespaces?.length ?? 1;
+    return this.synced >= scopes;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    for (const w of this.watches) w.stop();
+    for (const wake of this.wakers) wake();
+    await Promise.allSettled(this.loops);
+  }
+
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.objects.get(keyOf({ kind: this.options.kind, namespace, name }));
+  }
+
+  list(namespace?: string): KubeObject[] {
+    const all = [...this.objects.values()];
+    return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
+  }
+
+  /** Hands every cached object to the handlers as `resync`. */
+  resync(): void {
+    for (const obj of this.objects.values()) this.emit('resync', obj);
+  }
+
+  private emit(type: InformerEventType, obj: KubeObject, old?: KubeObject): void {
+    for (const h of this.handlers) {
+      try {
+        h(type, obj, old);
+      } catch (e) {
+        this.log.error({ err: String(e), kind: this.options.kind }, 'informer handler failed');
+      }
+    }
+  }
+
+  private async run(namespace: string | undefined, onFirstSync: () => void): Promise<void> {
+    let backoff = this.options.backoffMs ?? 500;
+    let first = true;
+    while (!this.stopped) {
+      try {
+        const rv = await this.relist(namespace);
+        if (first) {
+          first = false;
+          this.synced++;
+          onFirstSync();
+        }
+        backoff = this.options.backoffMs ?? 500;
+        await this.watchFrom(namespace, rv);
+      } catch (e) {
+        if (this.stopped) break;
+        this.stats.errors++;
+        this.log.warn({ kind: this.options.kind, namespace, err: (e as Error).message, retryInMs: backoff }, 'list/watch failed, relisting after backoff');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 30_000);
+      }
+    }
+  }
+
+  /** Lists and reconciles the cache with the list: adds, updates, and deletes for objects gone meanwhile. */
+  private async relist(namespace: string | undefined): Promise<string> {
+    const { apiVersion, kind, labelSelector, fieldSelector } = this.options;
+    const list = await this.api.list(apiVersion, kind, { namespace, labelSelector, fieldSelector });
+    this.stats.lists++;
+    const seen = new Set<string>();
+    for (const obj of list.items) {
+      const key = keyOf({ kind, namespace: obj.metadata.namespace, name: obj.metadata.name! });
+      seen.add(key);
+      this.upsert(key, obj);
+    }
+    for (const [key, obj] of this.objects) {
+      if (seen.has(key) || (namespace !== undefined && obj.metadata.namespace !== namespace)) continue;
+      this.objects.delete(key);
+      this.emit('delete', obj);
+    }
+    return list.resourceVersion;
+  }
+
+  private upsert(key: string, obj: KubeObject): void {
+    const old = this.objects.get(key);
+    this.objects.set(key, obj);
+    if (!old) this.emit('add', obj);
+    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit('update', obj, old);
+  }
+
+  /** Watches until the stream fails; returns (to relist) on 410, re-watches from the last version on a normal end. */
+  private async watchFrom(namespace: string | undefined, resourceVersion: string): Promise<void> {
+    let rv = resourceVersion;
+    const { apiVersion, kind, labelSelector, fieldSelector } = this.options;
+    while (!this.stopped) {
+      let expired = false;
+      const onEvent = (ev: WatchEvent) => {
+        if (ev.type === 'ERROR') {
+          const code = (ev.object as { code?: number }).code;
+          if (code === 410) expired = true;
+          else this.log.warn({ kind, namespace, status: ev.object }, 'watch error event');
+          handle?.stop();
+          return;
+        }
+        const obj = ev.object;
+        if (obj.metadata?.resourceVersion) rv = String(obj.metadata.resourceVersion);
+        if (ev.type === 'BOOKMARK') return;
+        const key = keyOf({ kind, namespace: obj.metadata.namespace, name: obj.metadata.name! });
+        if (ev.type === 'DELETED') {
+          const old = this.objects.get(key);
+          this.objects.delete(key);
+          this.emit('delete', old ?? obj);
+        } else {
+          this.upsert(key, obj);
+        }
+      };
+      let handle: WatchHandle | undefined;
+      handle = await this.api.watch(apiVersion, kind, {
+        namespace, labelSelector, fieldSelector, resourceVersion: rv, timeoutSeconds: this.options.watchTimeoutSeconds ?? 300,
+      }, onEvent);
+      this.watches.add(handle);
+      try {
+        await handle.done;
+      } finally {
+        this.watches.delete(handle);
+      }
+      this.stats.watches++;
+      if (expired) {
+        this.stats.expired++;
+        this.log.info({ kind, namespace, resourceVersion: rv }, 'watch expired (410 Gone), relisting');
+        return;
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(t);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const t = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The operator's Prometheus metrics, named as controller-runtime names them so existing dashboards work:
+ * reconcile totals/errors/duration per controller, work queue depth/adds/retries, and (for the webhook server)
+ * request counts and latency. One registry per operator instance (tests start several).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class OperatorMetrics {
+  readonly registry = new Registry();
+  readonly reconcileTotal = new Counter({
+    name: 'controller_runtime_reconcile_total', help: 'Total number of reconciliations per controller',
+    labelNames: ['controller', 'result'], registers: [this.registry],
+  });
+  readonly reconcileErrors = new Counter({
+    name: 'controller_runtime_reconcile_errors_total', help: 'Total number of reconciliation errors per controller',
+    labelNames: ['controller'], registers: [this.registry],
+  });
+  readonly reconcileTime = new Histogram({
+    name: 'controller_runtime_reconcile_time_seconds', help: 'Length of time per reconciliation per controller',
+    labelNames: ['controller'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({ name: 'workqueue_depth', help: 'Current depth of workqueue', labelNames: ['name'], registers: [this.registry] });
+  readonly queueAdds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name'], registers: [this.registry] });
+  readonly queueRetries = new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: ['name'], registers: [this.registry] });
+  readonly webhookRequests = new Counter({
+    name: 'controller_runtime_webhook_requests_total', help: 'Total number of admission requests by HTTP status code',
+    labelNames: ['webhook', 'code'], registers: [this.registry],
+  });
+  readonly webhookLatency = new Histogram({
+    name: 'controller_runtime_webhook_latency_seconds', help: 'Histogram of the latency of processing admission requests',
+    labelNames: ['webhook'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [this.registry],
+  });
+  readonly leader = new Gauge({ name: 'leader_election_master_status', help: '1 when this replica is the leader', labelNames: ['name'], registers: [this.registry] });
+
+  constructor(processMetrics = false) {
+    if (processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * An in-memory KubeApi for unit tests: objects with resourceVersions and uids, list, watch (events pushed to
+ * open watches), apply as a merge (no managedFields), status subresource, deletes, and injectable failures.
+ * Every call is recorded so tests can assert what was (not) written.
+ */
+import {
+  ApplyOptions, DeleteOptions, KubeApi, KubeApiError, KubeObject, ListOptions, ObjectList, ObjectRef, PatchType, ServedResource,
+  WatchEvent, WatchHandle, WatchOptions, keyOf,
+} from '../../src/operator/kube/api';
+
+export interface Call {
+  verb: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+
+function merge(a: any, b: any): any {
+  if (b === null) return undefined;
+  if (typeof a !== 'object' || a === null || Array.isArray(a) || typeof b !== 'object' || Array.isArray(b)) return b;
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const m = merge(a[k], v);
+    if (m === undefined) delete out[k];
+    else out[k] = m;
+  }
+  return out;
+}
+
+export class FakeKubeApi implements KubeApi {
+  readonly objects = new Map<string, KubeObject>();
+  readonly calls: Call[] = [];
+  private rv = 100;
+  private uid = 0;
+  private readonly watchers = new Set<{ kind: string; namespace?: string; push: (e: WatchEvent) => void }>();
+  /** throw this for the next call matching (verb, kind), once */
+  readonly failures: Array<{ verb: string; kind: string; error: Error }> = [];
+
+  writes(): Call[] {
+    return this.calls.filter((c) => !['get', 'list', 'watch', 'served'].includes(c.verb));
+  }
+
+  private fail(verb: string, kind: string): void {
+    const i = this.failures.findIndex((f) => f.verb === verb && f.kind === kind);
+    if (i !== -1) throw this.failures.splice(i, 1)[0].error;
+  }
+
+  private key(kind: string, namespace: string | undefined, name: string): string {
+    return keyOf({ kind, namespace: CLUSTER_SCOPED.has(kind) ? undefined : namespace, name });
+  }
+
+  private store(obj: KubeObject, type: 'ADDED' | 'MODIFIED'): KubeObject {
+    const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } } as KubeObject;
+    this.objects.set(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name!), stored);
+    this.notify(type, stored);
+    return stored;
+  }
+
+  private notify(type: WatchEvent['type'], obj: KubeObject): void {
+    for (const w of this.watchers) if (w.kind === obj.kind && (!w.namespace || w.namespace === obj.metadata.namespace)) w.push({ type, object: obj });
+  }
+
+  /** Puts an object as someone else would (no call recorded). */
+  seed(obj: KubeObject): KubeObject {
+    const existing = this.objects.get(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name!));
+    const withUid = { ...obj, metadata: { uid: existing?.metadata.uid ?? `uid-${++this.uid}`, generation: 1, creationTimestamp: new Date(Date.now() + this.uid).toISOString(), ...obj.metadata } };
+    return this.store(withUid as KubeObject, existing ? 'MODIFIED' : 'ADDED');
+  }
+
+  /** Ends every open watch with a 410 Gone ERROR event (the resourceVersion expired). */
+  expireWatches(): void {
+    for (const w of [...this.watchers]) w.push({ type: 'ERROR', object: { apiVersion: 'v1', kind: 'Status', metadata: {}, code: 410, reason: 'Expired' } as KubeObject });
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    this.calls.push({ verb: 'get', kind: ref.kind, namespace: ref.namespace, name: ref.name });
+    this.fail('get', ref.kind);
+    return this.objects.get(this.key(ref.kind, ref.namespace, ref.name));
+  }
+
+  async list(_apiVersion: string, kind: string, options: ListOptions = {}): Promise<ObjectList> {
+    this.calls.push({ verb: 'list', kind, namespace: options.namespace });
+    this.fail('list', kind);
+    const items = [...this.objects.values()].filter((o) => o.kind === kind && (!options.namespace || o.metadata.namespace === options.namespace)
+      && (!options.labelSelector || options.labelSelector.split(',').every((s) => { const [k, v] = s.split('='); return o.metadata.labels?.[k] === v; })));
+    return { items, resourceVersion: String(this.rv) };
+  }
+
+  async watch(_apiVersion: string, kind: string, options: WatchOptions, onEvent: (e: WatchEvent) => void): Promise<WatchHandle> {
+    this.calls.push({ verb: 'watch', kind, namespace: options.namespace });
+    let end!: () => void;
+    const done = new Promise<void>((resolve) => (end = resolve));
+    const w = { kind, namespace: options.namespace, push: (e: WatchEvent) => {
+      onEvent(e);
+      if (e.type === 'ERROR') stop();
+    } };
+    const stop = () => {
+      this.watchers.delete(w);
+      end();
+    };
+    this.watchers.add(w);
+    return { stop, done };
+  }
+
+  async apply(obj: KubeObject, options: ApplyOptions): Promise<KubeObject> {
+    this.calls.push({ verb: 'apply', kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, subresource: options.subresource });
+    this.fail('apply', obj.kind);
+    const existing = this.objects.get(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name!));
+    if (!existing) return this.store({ ...obj, metadata: { ...obj.metadata, uid: `uid-${++this.uid}`, creationTimestamp: new Date(Date.now() + this.uid).toISOString() } }, 'ADDED');
+    return this.store(merge(existing, obj), 'MODIFIED');
+  }
+
+  async create(obj: KubeObject): Promise<KubeObject> {
+    this.calls.push({ verb: 'create', kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
+    this.fail('create', obj.kind);
+    const name = obj.metadata.name ?? `${obj.metadata.generateName ?? ''}${++this.uid}`;
+    if (this.objects.has(this.key(obj.kind, obj.metadata.namespace, name))) throw new KubeApiError(`POST ${obj.kind}`, 409, 'AlreadyExists', `${name} already exists`);
+    return this.store({ ...obj, metadata: { ...obj.metadata, name, uid: `uid-${++this.uid}` } }, 'ADDED');
+  }
+
+  async replace(obj: KubeObject, options: { subresource?: 'status' } = {}): Promise<KubeObject> {
+    this.calls.push({ verb: 'replace', kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, subresource: options.subresource });
+    this.fail('replace', obj.kind);
+    const existing = this.objects.get(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name!));
+    if (!existing) throw new KubeApiError(`PUT ${obj.kind}`, 404, 'NotFound', 'not found');
+    if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== existing.metadata.resourceVersion) {
+      throw new KubeApiError(`PUT ${obj.kind}`, 409, 'Conflict', 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    return this.store(obj, 'MODIFIED');
+  }
+
+  async patch(ref: ObjectRef, patch: unknown, _type: PatchType, options: { subresource?: string } = {}): Promise<KubeObject> {
+    this.calls.push({ verb: 'patch', kind: ref.kind, namespace: ref.namespace, name: ref.name, subresource: options.subresource });
+    this.fail('patch', ref.kind);
+    const existing = this.objects.get(this.key(ref.kind, ref.namespace, ref.name));
+    if (!existing) throw new KubeApiError(`PATCH ${ref.kind}`, 404, 'NotFound', 'not found');
+    const rv = (patch as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
+    if (rv && rv !== existing.metadata.resourceVersion) throw new KubeApiError(`PATCH ${ref.kind}`, 409, 'Conflict', 'the object has been modified');
+    const merged = merge(existing, patch) as KubeObject;
+    if (merged.metadata.deletionTimestamp && !(merged.metadata.finalizers as string[] | undefined)?.length) {
+      this.objects.delete(this.key(ref.kind, ref.namespace, ref.name));
+      this.notify('DELETED', merged);
+      return merged;
+    }
+    return this.store(merged, 'MODIFIED');
+  }
+
+  async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<boolean> {
+    this.calls.push({ verb: 'delete', kind: ref.kind, namespace: ref.namespace, name: ref.name });
+    this.fail('delete', ref.kind);
+    const key = this.key(ref.kind, ref.namespace, ref.name);
+    const existing = this.objects.get(key);
+    if (!existing) return false;
+    if (options.preconditions?.uid && options.preconditions.uid !== existing.metadata.uid) throw new KubeApiError('DELETE', 409, 'Conflict', 'uid precondition');
+    if ((existing.metadata.finalizers as string[] | undefined)?.length) {
+      this.store({ ...existing, metadata: { ...existing.metadata, deletionTimestamp: new Date().toISOString() } }, 'MODIFIED');
+      return true;
+    }
+    this.objects.delete(key);
+    this.notify('DELETED', existing);
+    return true;
+  }
+
+  async served(_apiVersion: string, kind: string): Promise<ServedResource | undefined> {
+    this.calls.push({ verb: 'served', kind });
+    if (['ServiceMonitor', 'PodMonitor', 'Route', 'HTTPRoute', 'Certificate'].includes(kind)) return undefined;
+    return { name: `${kind.toLowerCase()}s`, namespaced: !CLUSTER_SCOPED.has(kind) };
+  }
+
+  async getRaw(): Promise<string> {
+    return '';
+  }
+}
