@@ -9,6 +9,8 @@ export class InvalidInputError extends Error {
   public readonly path: string;
   /** what the user should do about it */
   public readonly fix: string;
+  /** the problem alone, without resource, path and fix (what an admission webhook answers, as upstream words it) */
+  public readonly problem: string;
 
   constructor(resource: string, path: string, problem: string, fix: string) {
     super(`${resource}: ${path}: ${problem}${fix ? ` (${fix})` : ''}`);
@@ -16,5 +18,6 @@ export class InvalidInputError extends Error {
     this.resource = resource;
     this.path = path;
     this.fix = fix;
+    this.problem = problem;
   }
 }

@@ -2,3 +2,14 @@ export { admissionResponse } from './admission';
 export type { AdmissionMutation, AdmissionReviewRequest, AdmissionReviewResponse } from './admission';
 export { mutatePod } from './pod-mutator';
 export type { PodMutationOptions, PodMutationResult } from './pod-mutator';
+export { admissionReviewProblem, allow, deny, patchTo, admissionMessage } from './review';
+export type { AdmissionHandler, AdmissionRequest, AdmissionReview } from './review';
+export {
+  collectorDefaultingWebhook, collectorValidatingWebhook, instrumentationDefaultingWebhook, instrumentationValidatingWebhook,
+  targetAllocatorDefaultingWebhook, targetAllocatorValidatingWebhook, instrumentationAdmission,
+} from './cr-admission';
+export type { CustomResourceWebhookOptions } from './cr-admission';
+export { convertReview, conversionReviewProblem } from './conversion-review';
+export type { ConversionReview, ConversionReviewResponse } from './conversion-review';
+export { podMutationWebhook } from './pod-review';
+export type { PodWebhookOptions } from './pod-review';

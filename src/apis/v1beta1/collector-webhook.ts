@@ -55,6 +55,25 @@ function probeError(probeName: string, probe: ProbeSpec | undefined): string | u
 }
 
 /**
+ * Upstream's `ValidatePorts`, shared by the collector and the TargetAllocator webhooks: every `spec.ports` entry needs
+ * a valid port name and number. Throws `InvalidInputError` with upstream's message for the first bad one.
+ */
+export function validatePorts(
+  resource: { kind?: string; metadata?: { name?: string; namespace?: string } },
+  ports: ReadonlyArray<{ readonly name?: string; readonly port: number }> | undefined,
+): void {
+  (ports ?? []).forEach((p, i) => {
+    const nameErrs = portNameErrors(p.name);
+    const numOk = Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535;
+    if (nameErrs.length > 0 || !numOk) {
+      throw new InvalidInputError(describeObject(resource), `spec.ports[${i}]`,
+        `the OpenTelemetry Spec Ports configuration is incorrect, port name '${p.name ?? ''}' errors: [${nameErrs.join(' ')}], num '${p.port}' errors: [${numOk ? '' : 'must be between 1 and 65535, inclusive'}]`,
+        'use a DNS-label port name of at most 15 characters and a port between 1 and 65535');
+    }
+  });
+}
+
+/**
  * Validates a defaulted collector like upstream's webhook. Throws `InvalidInputError` with upstream's message on
  * the first problem; returns the warnings otherwise. Pass `old` on update (the mode cannot change).
  */
@@ -101,14 +120,7 @@ export function validateCollectorSemantics(cr: OpenTelemetryCollector, old?: Ope
     validateCollectorForTargetAllocator(cr);
   }
 
-  (spec.ports ?? []).forEach((p, i) => {
-    const nameErrs = portNameErrors(p.name);
-    const numOk = Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535;
-    if (nameErrs.length > 0 || !numOk) {
-      fail(`spec.ports[${i}]`, `the OpenTelemetry Spec Ports configuration is incorrect, port name '${p.name ?? ''}' errors: [${nameErrs.join(' ')}], num '${p.port}' errors: [${numOk ? '' : 'must be between 1 and 65535, inclusive'}]`,
-        'use a DNS-label port name of at most 15 characters and a port between 1 and 65535');
-    }
-  });
+  validatePorts(cr, spec.ports);
 
   const scaler = spec.autoscaler;
   if (scaler?.maxReplicas !== undefined) {

@@ -1,0 +1,35 @@
+/**
+ * The `/mutate-v1-pod` webhook (`mpod.kb.io`, failurePolicy Ignore) as an AdmissionReview handler: the sidecar,
+ * then the instrumentation mutator, on CREATE. Every failure admits the pod unchanged with the message, so a
+ * broken lookup or an odd pod never blocks a workload. Pure: the cluster is read through the lookup it is given.
+ */
+import { KubeObject } from '../common/kube';
+import { MutationLookup } from '../instrumentation/lookup';
+import { MutationEvent } from '../instrumentation/mutator';
+import { admissionResponse } from './admission';
+import { mutatePod, PodMutationOptions } from './pod-mutator';
+import { AdmissionHandler, allow } from './review';
+
+export interface PodWebhookOptions extends PodMutationOptions {
+  /**
+   * Told about the events the mutation records on a pod (upstream records them with the pod's event recorder);
+   * the operator writes them as Events. @default - dropped
+   */
+  readonly onEvents?: (pod: KubeObject, events: readonly MutationEvent[]) => void;
+}
+
+/**
+ * `lookup` is asked for the cluster's view on each request (the operator gives its informer caches). A lookup
+ * that throws admits the pod unchanged with the error, as any mutator error does.
+ */
+export function podMutationWebhook(lookup: () => MutationLookup, options: PodWebhookOptions = {}): AdmissionHandler {
+  return (review) => {
+    const request = review.request!;
+    if (request.operation !== undefined && request.operation !== 'CREATE') return allow(request);
+    return admissionResponse(review as Parameters<typeof admissionResponse>[0], (pod) => {
+      const result = mutatePod(pod, lookup(), options);
+      if (result.events.length > 0) options.onEvents?.(result.pod, result.events);
+      return { object: result.pod, errors: result.errors, warnings: result.warnings };
+    });
+  };
+}
