@@ -4,7 +4,6 @@
  * by URL (`--webhook-host`), the whole configurations. Reads first and writes only what differs, so a restart
  * with nothing changed sends no write.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../common/kube';
 import type { KubeApi } from '../kube/api';
 import type { Logger } from '../log';
@@ -30,6 +29,12 @@ function essentials(hook: { [key: string]: unknown }): unknown {
   return { name, clientConfig, failurePolicy, rules, matchPolicy, sideEffects, timeoutSeconds, admissionReviewVersions };
 }
 
+/** JSON with sorted keys: equality of API objects regardless of key order (and of the realm that made them). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v));
+}
+
 /** Returns how many objects were written (0 when everything was current). */
 export async function injectCaBundle(api: KubeApi, caBundle: string, options: CaInjectionOptions, log: Logger): Promise<number> {
   const fieldManager = options.fieldManager ?? 'cdk8s-otel-operator';
@@ -41,7 +46,7 @@ export async function injectCaBundle(api: KubeApi, caBundle: string, options: Ca
     if ('url' in options.endpoint) {
       const wanted = (desired.webhooks as Array<{ [key: string]: unknown }>).map(essentials);
       const have = ((live?.webhooks as Array<{ [key: string]: unknown }> | undefined) ?? []).map(essentials);
-      if (!live || !isDeepStrictEqual(wanted, have)) {
+      if (!live || canonical(wanted) !== canonical(have)) {
         await api.apply(desired, { fieldManager, force: true });
         writes++;
         log.info({ [desired.kind]: ref.name, url: options.endpoint.url }, 'registered the webhooks by URL');
