@@ -9,6 +9,7 @@ import { runHttpBench } from './http';
 import { runRelabelBench } from './relabel';
 import { runReloadBench } from './reload';
 import { runRenderBench } from './render';
+import { runWebhookBench } from './webhooks';
 
 export interface BenchContext {
   readonly quick: boolean;
@@ -24,6 +25,7 @@ const BENCHES: Record<string, Bench> = {
   relabel: runRelabelBench,
   reload: runReloadBench,
   http: runHttpBench,
+  webhooks: runWebhookBench,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -11,5 +11,5 @@ export {
 export type { CustomResourceWebhookOptions } from './cr-admission';
 export { convertReview, conversionReviewProblem } from './conversion-review';
 export type { ConversionReview, ConversionReviewResponse } from './conversion-review';
-export { podMutationWebhook } from './pod-review';
+export { podMutationWebhook, memoizedSidecarBuilder } from './pod-review';
 export type { PodWebhookOptions } from './pod-review';

@@ -6,6 +6,7 @@
 import { KubeObject } from '../common/kube';
 import { MutationLookup } from '../instrumentation/lookup';
 import { MutationEvent } from '../instrumentation/mutator';
+import { buildSidecarParts, SidecarBuilder, SidecarParts } from '../sidecar/builder';
 import { admissionResponse } from './admission';
 import { mutatePod, PodMutationOptions } from './pod-mutator';
 import { AdmissionHandler, allow } from './review';
@@ -19,15 +20,38 @@ export interface PodWebhookOptions extends PodMutationOptions {
 }
 
 /**
+ * `base` memoized by what the sidecar depends on (the collector's name, namespace, labels, annotations and spec, and
+ * the default image): building it renders the collector config to YAML, the bulk of a pod admission's time, while a
+ * cluster has few sidecar collectors and many pods. Each call gets its own copy. Least recently used entries go first.
+ */
+export function memoizedSidecarBuilder(base: SidecarBuilder = buildSidecarParts, maxEntries = 256): SidecarBuilder {
+  const cache = new Map<string, SidecarParts>();
+  return (collector, options) => {
+    const m = collector.metadata ?? {};
+    const key = JSON.stringify([m.namespace, m.name, m.labels, m.annotations, (collector as { spec?: unknown }).spec, options.collectorImage]);
+    let parts = cache.get(key);
+    if (parts) {
+      cache.delete(key);
+    } else {
+      parts = base(collector, options);
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(key, parts);
+    return structuredClone(parts);
+  };
+}
+
+/**
  * `lookup` is asked for the cluster's view on each request (the operator gives its informer caches). A lookup
  * that throws admits the pod unchanged with the error, as any mutator error does.
  */
 export function podMutationWebhook(lookup: () => MutationLookup, options: PodWebhookOptions = {}): AdmissionHandler {
+  const mutation: PodWebhookOptions = { ...options, buildSidecar: options.buildSidecar ?? memoizedSidecarBuilder() };
   return (review) => {
     const request = review.request!;
     if (request.operation !== undefined && request.operation !== 'CREATE') return allow(request);
     return admissionResponse(review as Parameters<typeof admissionResponse>[0], (pod) => {
-      const result = mutatePod(pod, lookup(), options);
+      const result = mutatePod(pod, lookup(), mutation);
       if (result.events.length > 0) options.onEvents?.(result.pod, result.events);
       return { object: result.pod, errors: result.errors, warnings: result.warnings };
     });
