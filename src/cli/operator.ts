@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import type { InstrumentationLanguage } from '../apis';
 import { parseAddress } from '../operator/http';
 import type { ManagerOptions } from '../operator/manager';
+import type { WebhookFlags } from '../operator/webhooks/operator-options';
 import { EXIT_INVALID_INPUT, EXIT_OK, UsageError } from './io';
 
 /** The flags as commander hands them over (strings and booleans). */
@@ -33,6 +34,12 @@ export interface OperatorFlags {
   healthProbeAddr?: string;
   webhookPort?: string;
   webhookHost?: string;
+  webhookCertDir?: string;
+  webhookCertSecret?: string;
+  webhookSecret?: string;
+  webhookNamespace?: string;
+  webhookService?: string;
+  webhookCertValidity?: string;
   enableWebhooks?: boolean;
   enableLeaderElection?: boolean;
   leaderElectionNamespace?: string;
@@ -49,7 +56,8 @@ export interface OperatorFlags {
 export interface OperatorConfig {
   readonly kubeconfig?: string;
   readonly manager: Omit<ManagerOptions, 'api' | 'log' | 'startWebhooks' | 'onLeadershipLost'>;
-  readonly webhook: { readonly enabled: boolean; readonly host?: string; readonly port: number; readonly enabledLanguages: Partial<Record<InstrumentationLanguage, boolean>>; readonly multiInstrumentation: boolean };
+  readonly webhook: { readonly enabled: boolean; readonly host?: string; readonly port: number; readonly enabledLanguages: Partial<Record<InstrumentationLanguage, boolean>>; readonly multiInstrumentation: boolean }
+    & Omit<WebhookFlags, 'host' | 'port' | 'enabledLanguages' | 'multiInstrumentation'>;
   readonly logLevel: string;
 }
 
@@ -143,7 +151,31 @@ export function parseOperatorFlags(flags: OperatorFlags, env: NodeJS.ProcessEnv 
       port: webhookPort,
       enabledLanguages: enabled,
       multiInstrumentation: flags.enableMultiInstrumentation ?? true,
+      ...webhookCertificateFlags(flags, env),
+      instrumentationImages: images,
+      collectorImage: flags.collectorImage ?? env.RELATED_IMAGE_COLLECTOR,
+      networkPolicyGate: gates['operand.networkpolicy'] ?? true,
     },
+  };
+}
+
+/** The webhook certificate flags, checked: cert-manager's directory or Secret (not both), our Secret's name and lifetime. */
+function webhookCertificateFlags(flags: OperatorFlags, env: NodeJS.ProcessEnv): Partial<WebhookFlags> {
+  if (flags.webhookCertDir && flags.webhookCertSecret) {
+    throw new UsageError('--webhook-cert-dir and --webhook-cert-secret: give one (both name cert-manager\'s certificate)');
+  }
+  if (flags.webhookCertDir && !fs.existsSync(flags.webhookCertDir)) {
+    throw new UsageError(`--webhook-cert-dir ${flags.webhookCertDir}: no such directory (mount cert-manager's Secret there)`);
+  }
+  const validity = flags.webhookCertValidity ? parseDuration(flags.webhookCertValidity, '--webhook-cert-validity') : undefined;
+  if (validity !== undefined && validity < 10_000) throw new UsageError(`--webhook-cert-validity ${flags.webhookCertValidity}: at least 10s`);
+  return {
+    certDir: flags.webhookCertDir,
+    certSecret: flags.webhookCertSecret,
+    secretName: flags.webhookSecret,
+    namespace: flags.webhookNamespace ?? env.POD_NAMESPACE ?? inClusterNamespace(),
+    serviceName: flags.webhookService,
+    certValidityMs: validity,
   };
 }
 
@@ -222,21 +254,11 @@ export async function runOperator(config: OperatorConfig, io: { stderr: (t: stri
 }
 
 /**
- * HOOK for the webhook room (branch operator-webhooks, `src/operator/webhooks/`): when that room is present its
- * `startWebhooks(options)` starts the HTTPS server on upstream's paths with look-ups from the caches. Until the
- * branches are merged the operator runs without webhooks (CRDs installed with conversion strategy None).
+ * The webhook room (`src/operator/webhooks/`): the HTTPS server on upstream's paths with look-ups from the caches,
+ * its certificates (our own in a Secret, or cert-manager's) and the caBundle injection.
  */
-function webhookStarter(config: OperatorConfig, api: unknown, log: unknown): ManagerOptions['startWebhooks'] {
-  let room: { startWebhooks?: (o: Record<string, unknown>) => Promise<{ stop(): Promise<void> }> } | undefined;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    room = require('../operator/webhooks');
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
-    return undefined;
-  }
-  if (!room?.startWebhooks) return undefined;
-  const start = room.startWebhooks;
-  return (lookup, metrics) => start({ lookup, metrics, api, log, host: config.webhook.host, port: config.webhook.port,
-    enabledLanguages: config.webhook.enabledLanguages, multiInstrumentation: config.webhook.multiInstrumentation });
+function webhookStarter(config: OperatorConfig, api: import('../operator/kube/api').KubeApi, log: import('../operator/log').Logger): ManagerOptions['startWebhooks'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const room = require('../operator/webhooks') as typeof import('../operator/webhooks');
+  return async (cache, metrics) => room.startWebhooks(await room.operatorWebhookOptions({ api, log, cache, metrics, flags: config.webhook }));
 }

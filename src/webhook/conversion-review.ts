@@ -14,7 +14,8 @@ export interface ConversionReview {
 }
 
 export interface ConversionReviewResponse {
-  readonly apiVersion: 'apiextensions.k8s.io/v1';
+  /** the request's: the API server sends v1beta1 reviews when the CRD lists `v1beta1` first among conversionReviewVersions */
+  readonly apiVersion: 'apiextensions.k8s.io/v1' | 'apiextensions.k8s.io/v1beta1';
   readonly kind: 'ConversionReview';
   readonly response: {
     readonly uid: string;
@@ -24,13 +25,20 @@ export interface ConversionReviewResponse {
 }
 
 const VERSIONS = ['opentelemetry.io/v1alpha1', 'opentelemetry.io/v1beta1'];
+/**
+ * Both ConversionReview versions have the same shape. Upstream's CRD lists `conversionReviewVersions: [v1alpha1,
+ * v1beta1]`, of which the API server understands v1beta1 only, so that is what it sends.
+ */
+const REVIEW_VERSIONS = ['apiextensions.k8s.io/v1', 'apiextensions.k8s.io/v1beta1'];
 
 /** Why a body is not a ConversionReview we can answer (HTTP 400), or undefined. */
 export function conversionReviewProblem(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'the body is not a JSON object';
   const review = body as ConversionReview;
   if (review.kind !== 'ConversionReview') return `kind is ${JSON.stringify(review.kind)}, expected "ConversionReview"`;
-  if (review.apiVersion !== 'apiextensions.k8s.io/v1') return `apiVersion is ${JSON.stringify(review.apiVersion)}, expected "apiextensions.k8s.io/v1"`;
+  if (!REVIEW_VERSIONS.includes(review.apiVersion as string)) {
+    return `apiVersion is ${JSON.stringify(review.apiVersion)}, expected one of ${REVIEW_VERSIONS.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
   const request = review.request;
   if (!request || typeof request !== 'object') return 'request is missing';
   if (typeof request.uid !== 'string' || request.uid === '') return 'request.uid is missing';
@@ -55,7 +63,7 @@ function convertOne(obj: KubeObject, desired: string): KubeObject {
  */
 export function convertReview(review: ConversionReview): ConversionReviewResponse {
   const request = review.request!;
-  const base = { apiVersion: 'apiextensions.k8s.io/v1' as const, kind: 'ConversionReview' as const };
+  const base = { apiVersion: review.apiVersion === 'apiextensions.k8s.io/v1beta1' ? 'apiextensions.k8s.io/v1beta1' as const : 'apiextensions.k8s.io/v1' as const, kind: 'ConversionReview' as const };
   if (!VERSIONS.includes(request.desiredAPIVersion)) {
     return { ...base, response: { uid: request.uid, convertedObjects: [], result: { status: 'Failure', message: `desiredAPIVersion ${request.desiredAPIVersion} is not one of ${VERSIONS.join(', ')}` } } };
   }

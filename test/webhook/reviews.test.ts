@@ -169,6 +169,12 @@ describe('/convert (ConversionReview)', () => {
     expect(back.spec.config).toContain('otlp: {}');
   });
 
+  test('a v1beta1 ConversionReview (what upstream\'s CRD makes the API server send) is answered in v1beta1', () => {
+    const res = convertReview({ ...conversion('opentelemetry.io/v1beta1', [collector({}, 'opentelemetry.io/v1alpha1')]), apiVersion: 'apiextensions.k8s.io/v1beta1' });
+    expect(res.apiVersion).toBe('apiextensions.k8s.io/v1beta1');
+    expect(res.response.result.status).toBe('Success');
+  });
+
   test('an object of another kind fails the review with the reason', () => {
     const res = convertReview(conversion('opentelemetry.io/v1beta1', [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }])).response;
     expect(res.result.status).toBe('Failure');
@@ -177,7 +183,7 @@ describe('/convert (ConversionReview)', () => {
   });
 
   test('malformed reviews are named', () => {
-    expect(conversionReviewProblem({ kind: 'ConversionReview', apiVersion: 'apiextensions.k8s.io/v1beta1' })).toContain('expected "apiextensions.k8s.io/v1"');
+    expect(conversionReviewProblem({ kind: 'ConversionReview', apiVersion: 'apiextensions.k8s.io/v2' })).toContain('expected one of "apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1"');
     expect(conversionReviewProblem({ kind: 'ConversionReview', apiVersion: 'apiextensions.k8s.io/v1', request: { uid: 'x', desiredAPIVersion: 'v' } })).toBe('request.objects is not a list');
     expect(conversionReviewProblem(conversion('opentelemetry.io/v1beta1', []))).toBeUndefined();
   });

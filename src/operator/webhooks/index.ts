@@ -116,3 +116,5 @@ export async function startWebhooks(options: WebhookRuntimeOptions): Promise<Run
     },
   };
 }
+export { operatorWebhookOptions, hasNativeSidecars, DEFAULT_WEBHOOK_SECRET } from './operator-options';
+export type { WebhookFlags, OperatorWebhookInput, WebhookMetrics } from './operator-options';

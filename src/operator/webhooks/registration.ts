@@ -71,7 +71,7 @@ export function conversionPatch(endpoint: WebhookEndpoint, caBundle: string): ob
       conversion: {
         strategy: 'Webhook',
         // a merge patch keeps what it does not name: clear the other way of addressing
-        webhook: { conversionReviewVersions: ['v1alpha1', 'v1beta1'], clientConfig: { url: null, service: null, ...config } },
+        webhook: { conversionReviewVersions: ['v1', 'v1beta1'], clientConfig: { url: null, service: null, ...config } },
       },
     },
   };

@@ -148,7 +148,7 @@ describe('caBundle injection', () => {
     const crd = await api.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'opentelemetrycollectors.opentelemetry.io' });
     expect((crd!.spec as any).conversion).toEqual({
       strategy: 'Webhook',
-      webhook: { conversionReviewVersions: ['v1alpha1', 'v1beta1'], clientConfig: { url: 'https://127.0.0.1:9443/convert', caBundle: b64(ca) } },
+      webhook: { conversionReviewVersions: ['v1', 'v1beta1'], clientConfig: { url: 'https://127.0.0.1:9443/convert', caBundle: b64(ca) } },
     });
     expect(await injectCaBundle(api.asApi(), ca, { endpoint }, silentLogger)).toBe(0);
   });

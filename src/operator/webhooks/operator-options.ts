@@ -1,0 +1,119 @@
+/**
+ * From the operator's flags to the webhook runtime: where the API server calls us (by URL with `--webhook-host`,
+ * else through upstream's Service), where the certificates come from (our own in a Secret, or cert-manager's
+ * Secret or mounted directory), the pod mutators' options (images, enabled languages, native sidecars on
+ * Kubernetes ≥ 1.29 as upstream decides) and the request metrics.
+ */
+import { isIP } from 'node:net';
+import type { InstrumentationLanguage } from '../../apis';
+import type { ClusterLookup } from '../../conformance/simulator';
+import type { KubeApi } from '../kube/api';
+import type { Logger } from '../log';
+import type { WebhookRuntimeOptions } from './index';
+import { DEFAULT_OPERATOR_NAMESPACE, DEFAULT_WEBHOOK_SERVICE, WebhookEndpoint } from './registration';
+import type { CertificateSource } from './serving-secret';
+
+/** What the command line says about the webhooks. */
+export interface WebhookFlags {
+  /** `--webhook-host`: the API server calls `https://<host>:<port>` (an operator outside the cluster) @default - the Service */
+  readonly host?: string;
+  /** `--webhook-port` @default 9443 */
+  readonly port: number;
+  /** `--webhook-cert-dir`: cert-manager's Secret mounted here (`tls.crt`, `tls.key`) @default - none */
+  readonly certDir?: string;
+  /** `--webhook-cert-secret`: cert-manager's Secret, read (never written) @default - none */
+  readonly certSecret?: string;
+  /** `--webhook-secret`: the Secret holding our own CA and certificate @default 'cdk8s-otel-operator-webhook-cert' */
+  readonly secretName?: string;
+  /** `--webhook-namespace`: of the Secret and the Service @default - $POD_NAMESPACE, the in-cluster one, else upstream's (in-cluster) or `default` (with a host) */
+  readonly namespace?: string;
+  /** `--webhook-service` @default upstream's 'opentelemetry-operator-webhook-service' */
+  readonly serviceName?: string;
+  /** `--webhook-cert-validity`, ms @default 1 year */
+  readonly certValidityMs?: number;
+  readonly enabledLanguages?: Partial<Record<InstrumentationLanguage, boolean>>;
+  readonly multiInstrumentation?: boolean;
+  readonly instrumentationImages?: Partial<Record<InstrumentationLanguage, string>>;
+  readonly collectorImage?: string;
+  /** the `operand.networkpolicy` gate @default true */
+  readonly networkPolicyGate?: boolean;
+}
+
+export const DEFAULT_WEBHOOK_SECRET = 'cdk8s-otel-operator-webhook-cert';
+
+/** The metrics the manager exposes, by the shape the webhook server feeds. */
+export interface WebhookMetrics {
+  readonly webhookRequests: { inc(labels: { webhook: string; code: string }): void };
+  readonly webhookLatency: { observe(labels: { webhook: string }, seconds: number): void };
+}
+
+/** Kubernetes ≥ 1.29 has native sidecars (restartPolicy Always init containers); upstream injects them there. */
+export async function hasNativeSidecars(api: KubeApi): Promise<boolean> {
+  try {
+    const version = JSON.parse(await api.getRaw('/version')) as { major?: string; minor?: string };
+    const major = parseInt(version.major ?? '', 10);
+    const minor = parseInt(version.minor ?? '', 10);
+    return major > 1 || (major === 1 && minor >= 29);
+  } catch {
+    return false;
+  }
+}
+
+export interface OperatorWebhookInput {
+  readonly api: KubeApi;
+  readonly log: Logger;
+  readonly cache: ClusterLookup;
+  readonly metrics?: WebhookMetrics;
+  readonly flags: WebhookFlags;
+  /** the operator's own namespace when known ($POD_NAMESPACE, the service account's) */
+  readonly podNamespace?: string;
+}
+
+export async function operatorWebhookOptions(input: OperatorWebhookInput): Promise<WebhookRuntimeOptions> {
+  const { flags } = input;
+  const namespace = flags.namespace ?? input.podNamespace ?? (flags.host ? 'default' : DEFAULT_OPERATOR_NAMESPACE);
+  const serviceName = flags.serviceName ?? DEFAULT_WEBHOOK_SERVICE;
+  const endpoint: WebhookEndpoint = flags.host
+    ? { url: `https://${isIP(flags.host) === 6 ? `[${flags.host}]` : flags.host}:${flags.port}` }
+    : { service: { name: serviceName, namespace } };
+  const validityMs = flags.certValidityMs ?? 365 * 24 * 3600_000;
+  let certificates: CertificateSource;
+  if (flags.certDir) certificates = { type: 'directory', dir: flags.certDir };
+  else if (flags.certSecret) certificates = { type: 'secret', namespace, secretName: flags.certSecret };
+  else {
+    const names = flags.host
+      ? (isIP(flags.host) ? { dnsNames: ['localhost'], ipAddresses: [flags.host] } : { dnsNames: [flags.host] })
+      : { dnsNames: [`${serviceName}.${namespace}.svc`, `${serviceName}.${namespace}.svc.cluster.local`] };
+    certificates = { type: 'self-signed', namespace, secretName: flags.secretName ?? DEFAULT_WEBHOOK_SECRET, certificate: { ...names, validityMs } };
+  }
+  const enabled: { [language: string]: boolean } = {};
+  for (const [lang, on] of Object.entries(flags.enabledLanguages ?? {})) enabled[lang === 'apacheHttpd' ? 'apache-httpd' : lang] = on!;
+  const metrics = input.metrics;
+  return {
+    api: input.api,
+    cache: input.cache,
+    log: input.log,
+    certificates,
+    // our own certificates need the caBundle where the API server reads it; cert-manager's cainjector does that
+    // for its own, unless we register by URL ourselves
+    injection: certificates.type === 'self-signed' || flags.host ? { endpoint } : undefined,
+    port: flags.port,
+    listenHost: flags.host && isIP(flags.host) ? flags.host : undefined,
+    checkIntervalMs: Math.min(60_000, Math.max(1000, Math.floor(validityMs / 10))),
+    pod: {
+      nativeSidecars: await hasNativeSidecars(input.api),
+      collectorImage: flags.collectorImage,
+      enabledLanguages: enabled,
+      enableMultiInstrumentation: flags.multiInstrumentation,
+      images: flags.instrumentationImages,
+      onEvents: (pod, events) => {
+        for (const e of events) input.log.info({ pod: `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? pod.metadata.generateName ?? ''}`, reason: e.reason, type: e.type }, e.message);
+      },
+    },
+    customResources: { instrumentationImages: flags.instrumentationImages, networkPolicyGate: flags.networkPolicyGate },
+    onRequest: metrics ? (path, status, seconds) => {
+      metrics.webhookRequests.inc({ webhook: path, code: String(status) });
+      metrics.webhookLatency.observe({ webhook: path }, seconds);
+    } : undefined,
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The webhook server on a real kube-apiserver: `cdk8s-otel operator --webhook-host 127.0.0.1` runs as a subprocess
+ * (jest cannot load @kubernetes/client-node), makes its own CA and serving certificate in a Secret, registers its
+ * webhooks and the collector CRD's conversion by URL with that caBundle, and the API server calls it over TLS:
+ * conversion of a v1alpha1 collector through /convert, defaulting and validation with upstream's messages, pod
+ * injection (sidecar + Instrumentation) through /mutate-v1-pod, and a serving certificate renewed and reloaded
+ * without a restart.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+import { installCrds } from './fixtures';
+import { ensureNamespace, KubeApiError, KubeObject, useControlPlane } from './harness/control-plane';
+
+let operator: ChildProcess | undefined;
+let output = '';
+let webhookPort = 0;
+
+// declared before the control plane's afterAll, so the operator stops while the API server still answers
+afterAll(async () => {
+  if (operator && operator.exitCode === null) {
+    const exited = new Promise((r) => operator!.once('exit', r));
+    operator.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    if (operator.exitCode === null) {
+      operator.kill('SIGKILL');
+      await exited;
+    }
+  }
+  // the operator's JSON log, for a failing run: CDK8S_OTEL_WEBHOOKS_LOG=1
+  if (process.env.CDK8S_OTEL_WEBHOOKS_LOG === '1') process.stdout.write(`operator output:\n${output}\n`);
+  operator?.stdout?.destroy();
+  operator?.stderr?.destroy();
+}, 30_000);
+
+const cluster = useControlPlane({}, 'apiserver + etcd');
+const ROOT = path.resolve(__dirname, '../..');
+const NS = 'webhooks-it';
+/** Outside a cluster (no $POD_NAMESPACE) the certificate Secret goes to `default`. */
+const SECRET_NS = 'default';
+/** Short on purpose: renewed at two thirds (20 s), so the rotation test sees one within its time. */
+const CERT_VALIDITY = '30s';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The serial number of the certificate the webhook server presents to a new connection. */
+function servedSerial(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port: webhookPort, rejectUnauthorized: false }, () => {
+      const serial = socket.getPeerCertificate().serialNumber;
+      socket.end();
+      resolve(serial);
+    });
+    socket.on('error', reject);
+  });
+}
+
+const config = {
+  receivers: { otlp: { protocols: { grpc: {}, http: {} } } },
+  exporters: { debug: {} },
+  service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } },
+};
+
+beforeAll(async () => {
+  const client = cluster.client;
+  await installCrds(client);
+  await ensureNamespace(client, NS);
+  webhookPort = await freePort();
+  operator = spawn(process.execPath, [
+    path.join(ROOT, 'bin', 'cdk8s-otel'), 'operator',
+    '--kubeconfig', cluster.cp.kubeconfigPath,
+    '--webhook-host', '127.0.0.1', '--webhook-port', String(webhookPort), '--webhook-cert-validity', CERT_VALIDITY,
+    '--metrics-addr', '0', '--health-probe-addr', '0', '--watch-namespace', NS,
+  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  operator.stdout!.on('data', (d) => (output += d));
+  operator.stderr!.on('data', (d) => (output += d));
+  // registered by URL: the conversion points at us and the pod webhook exists
+  await client.waitFor('the operator to register its webhooks', async () => {
+    if (operator!.exitCode !== null) throw new Error(`the operator exited with ${operator!.exitCode}:\n${output}`);
+    const crd = await client.get<KubeObject & { spec: { conversion?: { webhook?: { clientConfig?: { url?: string } } } } }>(
+      'apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'opentelemetrycollectors.opentelemetry.io');
+    const hooks = await client.tryGet('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', 'opentelemetry-operator-mutating-webhook-configuration');
+    return crd.spec.conversion?.webhook?.clientConfig?.url === `https://127.0.0.1:${webhookPort}/convert` && hooks !== undefined;
+  }, 120_000, 500).catch((e: Error) => {
+    throw new Error(`${e.message}\noperator output:\n${output}`);
+  });
+}, 180_000);
+
+
+test('the serving certificate and CA are kept in a Secret', async () => {
+  const secret = await cluster.client.get<KubeObject & { type: string; data: Record<string, string> }>('v1', 'Secret', 'cdk8s-otel-operator-webhook-cert', SECRET_NS);
+  expect(secret.type).toBe('kubernetes.io/tls');
+  expect(Object.keys(secret.data).sort()).toEqual(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
+});
+
+test('a v1alpha1 collector is converted through /convert (stored as v1beta1, defaulted) and read back as v1alpha1', async () => {
+  const client = cluster.client;
+  await client.waitFor('a v1alpha1 create through the conversion webhook', async () => {
+    await client.create({
+      apiVersion: 'opentelemetry.io/v1alpha1', kind: 'OpenTelemetryCollector', metadata: { name: 'alpha', namespace: NS },
+      spec: { mode: 'deployment', config: 'receivers:\n  otlp:\n    protocols:\n      grpc: {}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n' },
+    });
+    return true;
+  }, 30_000, 500);
+  const beta = await client.get<KubeObject & { spec: any }>('opentelemetry.io/v1beta1', 'OpenTelemetryCollector', 'alpha', NS);
+  expect(beta.spec.config.receivers.otlp.protocols.grpc).toEqual({ endpoint: '0.0.0.0:4317' });
+  expect(beta.spec).toMatchObject({ mode: 'deployment', replicas: 1, upgradeStrategy: 'automatic', managementState: 'managed' });
+  const alpha = await client.get<KubeObject & { spec: any }>('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector', 'alpha', NS);
+  expect(typeof alpha.spec.config).toBe('string');
+  expect(alpha.spec.config).toContain('endpoint: 0.0.0.0:4317');
+});
+
+test('the validating webhook rejects a collector with upstream\'s message', async () => {
+  const error = await cluster.client.create({
+    apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'bad-ta', namespace: NS },
+    spec: { mode: 'deployment', targetAllocator: { enabled: true }, config },
+  }).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(KubeApiError);
+  expect((error as KubeApiError).message).toContain(
+    'admission webhook "vopentelemetrycollectorcreateupdatebeta.kb.io" denied the request: the OpenTelemetry Collector mode is set to deployment, which does not support the target allocation deployment');
+});
+
+describe('pods through /mutate-v1-pod', () => {
+  beforeAll(async () => {
+    const client = cluster.client;
+    await client.create({ apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'side', namespace: NS }, spec: { mode: 'sidecar', config } });
+    await client.create({
+      apiVersion: 'opentelemetry.io/v1alpha1', kind: 'Instrumentation', metadata: { name: 'java', namespace: NS },
+      spec: { exporter: { endpoint: 'http://localhost:4318' }, sampler: { type: 'parentbased_always_on' } },
+    });
+  }, 30_000);
+
+  const pod = (name: string) => ({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name, namespace: NS, annotations: { 'sidecar.opentelemetry.io/inject': 'true', 'instrumentation.opentelemetry.io/inject-java': 'true' } },
+    spec: { containers: [{ name: 'app', image: 'example.invalid/app:1' }] },
+  });
+  type Pod = KubeObject & { spec: { containers: Array<{ name: string; env?: Array<{ name: string; value?: string }> }>; initContainers?: Array<{ name: string; restartPolicy?: string }> } };
+
+  test('get the collector sidecar and the Java agent', async () => {
+    const client = cluster.client;
+    // the operator's caches see the collector and the Instrumentation shortly after they are created
+    await client.waitFor('a dry-run pod to be injected', async () => {
+      const p = await client.create<Pod>(pod('probe'), { dryRun: true });
+      return (p.spec.initContainers ?? []).some((c) => c.name === 'otc-container') && p.spec.containers[0].env?.some((e) => e.name === 'JAVA_TOOL_OPTIONS');
+    }, 30_000, 500);
+    const created = await client.create<Pod>(pod('app'));
+    const init = created.spec.initContainers ?? [];
+    // Kubernetes 1.36 has native sidecars: the collector is an init container that keeps running, as upstream injects it
+    expect(init.find((c) => c.name === 'otc-container')).toMatchObject({ restartPolicy: 'Always' });
+    expect(init.map((c) => c.name)).toContain('opentelemetry-auto-instrumentation-java');
+    expect(created.metadata.labels?.['sidecar.opentelemetry.io/injected']).toBe(`${NS}.side`);
+    const env = created.spec.containers[0].env ?? [];
+    expect(env.find((e) => e.name === 'JAVA_TOOL_OPTIONS')?.value).toMatch(/-javaagent:\/otel-auto-instrumentation-java[-a-z]*\/javaagent\.jar/);
+    expect(env.find((e) => e.name === 'OTEL_EXPORTER_OTLP_ENDPOINT')?.value).toBe('http://localhost:4318');
+  });
+
+  test('a pod the mutator cannot serve is admitted unchanged (failurePolicy Ignore)', async () => {
+    const p = await cluster.client.create<Pod>({
+      ...pod('named-missing'),
+      metadata: { name: 'named-missing', namespace: NS, annotations: { 'sidecar.opentelemetry.io/inject': 'does-not-exist' } },
+    });
+    expect(p.spec.initContainers ?? []).toEqual([]);
+    expect(p.spec.containers.map((c) => c.name)).toEqual(['app']);
+  });
+});
+
+test('the serving certificate is renewed and reloaded without a restart; the API server keeps calling', async () => {
+  const client = cluster.client;
+  const pid = operator!.pid;
+  const before = await servedSerial();
+  const secretBefore = (await client.get<KubeObject & { data: Record<string, string> }>('v1', 'Secret', 'cdk8s-otel-operator-webhook-cert', SECRET_NS)).data;
+  const after = await client.waitFor('a renewed serving certificate', async () => {
+    const s = await servedSerial();
+    return s !== before ? s : undefined;
+  }, 45_000, 1000);
+  expect(after).not.toBe(before);
+  expect(operator!.exitCode).toBeNull();
+  expect(operator!.pid).toBe(pid);
+  const secretAfter = (await client.get<KubeObject & { data: Record<string, string> }>('v1', 'Secret', 'cdk8s-otel-operator-webhook-cert', SECRET_NS)).data;
+  expect(secretAfter['tls.crt']).not.toBe(secretBefore['tls.crt']);
+  // same CA: the caBundle the API server holds still trusts the new certificate
+  expect(secretAfter['ca.crt']).toBe(secretBefore['ca.crt']);
+  const converted = await client.get<KubeObject & { spec: { config: string } }>('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector', 'alpha', NS);
+  expect(typeof converted.spec.config).toBe('string');
+  const p = await client.create<KubeObject & { spec: { initContainers?: Array<{ name: string }> } }>({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: 'after-rotation', namespace: NS, annotations: { 'sidecar.opentelemetry.io/inject': 'side' } },
+    spec: { containers: [{ name: 'app', image: 'example.invalid/app:1' }] },
+  });
+  expect((p.spec.initContainers ?? []).map((c) => c.name)).toContain('otc-container');
+}, 90_000);
