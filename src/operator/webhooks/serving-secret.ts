@@ -88,6 +88,10 @@ export async function loadServingCertificates(api: KubeApi, source: CertificateS
       log.info({ secret: `${source.namespace}/${source.secretName}`, reason: problem }, secret ? 'renewed the webhook certificate' : 'created the webhook certificate');
       return issued;
     } catch (e) {
+      if (e instanceof KubeApiError && e.statusCode === 404 && !secret) {
+        throw new Error(`cannot create Secret ${source.namespace}/${source.secretName} for the webhook certificate: ${e.serverMessage} `
+          + '(create the namespace, or pick another with --webhook-namespace)');
+      }
       // another replica wrote it between our read and write: read theirs and judge again
       if (!isConflict(e)) throw e;
       log.info({ secret: `${source.namespace}/${source.secretName}`, attempt }, 'the webhook certificate Secret changed under us, reading it again');

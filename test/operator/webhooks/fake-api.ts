@@ -10,6 +10,10 @@ import { KubeApi, KubeApiError, ObjectRef } from '../../../src/operator/kube/api
 export class FakeKubeApi implements Partial<KubeApi> {
   readonly objects = new Map<string, KubeObject>();
   readonly writes: string[] = [];
+  /** Namespaces that do not exist: a create there is a 404, as the API server answers. */
+  readonly missingNamespaces = new Set<string>();
+  /** What `/version` answers. */
+  version = { major: '1', minor: '36' };
   /** Runs once before the next write (create/replace/patch/apply), e.g. to let "another replica" write first. */
   beforeNextWrite?: () => void;
   private rv = 1;
@@ -39,6 +43,9 @@ export class FakeKubeApi implements Partial<KubeApi> {
 
   async create(obj: KubeObject): Promise<KubeObject> {
     this.write('POST', { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
+    if (obj.metadata.namespace && this.missingNamespaces.has(obj.metadata.namespace)) {
+      throw new KubeApiError(`POST ${obj.kind}`, 404, 'NotFound', `namespaces "${obj.metadata.namespace}" not found`);
+    }
     if (this.objects.has(this.key({ kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name }))) {
       throw new KubeApiError(`POST ${obj.kind}`, 409, 'AlreadyExists', `${obj.kind} "${obj.metadata.name}" already exists`);
     }
@@ -69,6 +76,11 @@ export class FakeKubeApi implements Partial<KubeApi> {
   async apply(obj: KubeObject): Promise<KubeObject> {
     this.write('PATCH(apply)', { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
     return this.put(obj);
+  }
+
+  async getRaw(path: string): Promise<string> {
+    if (path === '/version') return JSON.stringify(this.version);
+    throw new KubeApiError(`GET ${path}`, 404, 'NotFound', 'not found');
   }
 
   asApi(): KubeApi {
