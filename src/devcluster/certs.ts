@@ -6,16 +6,7 @@
 import { webcrypto } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-// @peculiar/x509 resolves its algorithm providers through tsyringe, which needs a Reflect metadata polyfill
-// loaded before it. `reflect-metadata` is the one @peculiar/x509 itself documents.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-
-type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
-
-const ALG: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+import { EC_P256 as ALG, newEcKeys as newKeys, pem, privateKeyPem as privatePem, randomSerial as serial, useNodeCrypto, x509 } from '../common/pki';
 
 /** Absolute paths of the PEM files written by {@link writeClusterCertificates}. */
 export interface ClusterCertificates {
@@ -29,29 +20,9 @@ export interface ClusterCertificates {
   readonly serviceAccountPub: string;
 }
 
-function pem(label: string, der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
-}
-
-async function newKeys(): Promise<CryptoKeyPair> {
-  return webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
-}
-
-async function privatePem(key: CryptoKey): Promise<string> {
-  return pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', key));
-}
-
-function serial(): string {
-  // Positive, 16 random bytes.
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] &= 0x7f;
-  return Buffer.from(bytes).toString('hex');
-}
-
 /** Generates all certificates and keys into `dir` (mode 0600 for keys) and returns their paths. */
 export async function writeClusterCertificates(dir: string): Promise<ClusterCertificates> {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  useNodeCrypto();
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(Date.now() + 365 * 24 * 3600_000);
 

@@ -8,10 +8,7 @@
  * next to the new one until it expires, so no replica's certificate is untrusted at any moment.
  */
 import { webcrypto } from 'node:crypto';
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-
-const ALG: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+import { EC_P256 as ALG, newEcKeys as newKeys, privateKeyPem, randomSerial as serial, useNodeCrypto as setProvider, x509 } from '../../common/pki';
 
 /** The PEMs of a webhook certificate set, as stored in the Secret (`ca.crt`, `ca.key`, `tls.crt`, `tls.key`). */
 export interface WebhookCertificates {
@@ -41,25 +38,6 @@ function backdateMs(validityMs: number): number {
   return Math.min(5 * 60_000, Math.floor(validityMs / 10));
 }
 
-function setProvider(): void {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-}
-
-function pem(label: string, der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
-}
-
-function serial(): string {
-  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
-  bytes[0] &= 0x7f; // positive
-  return Buffer.from(bytes).toString('hex');
-}
-
-async function newKeys(): Promise<webcrypto.CryptoKeyPair> {
-  return webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
-}
-
 async function importKey(keyPem: string): Promise<webcrypto.CryptoKey> {
   const der = Buffer.from(keyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   return webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign']);
@@ -80,7 +58,7 @@ async function newCa(now: Date, validityMs: number, backdate: number): Promise<{
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { cert: ca.toString('pem') + '\n', key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };
+  return { cert: ca.toString('pem') + '\n', key: await privateKeyPem(keys.privateKey) };
 }
 
 /** The PEM blocks of a bundle. */
@@ -181,7 +159,7 @@ export async function issueWebhookCertificates(options: CertificateOptions, exis
     caCert: [ca.cert.trim(), ...older.map((c) => c.trim())].join('\n') + '\n',
     caKey: ca.key,
     cert: cert.toString('pem') + '\n',
-    key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
+    key: await privateKeyPem(keys.privateKey),
   };
 }
 
