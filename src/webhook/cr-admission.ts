@@ -21,7 +21,11 @@ import type { OpenTelemetryCollectorV1alpha1 } from '../apis/v1alpha1/collector-
 import type { TargetAllocator } from '../apis/v1alpha1/targetallocator-schema';
 import { validateCollectorSemantics, validatePorts } from '../apis/v1beta1/collector-webhook';
 import type { OpenTelemetryCollector } from '../apis/v1beta1/collector-types';
-import { defaultConfigOf } from '../collector/config/defaults';
+import { InvalidInputError } from '../common/errors';
+import { describeObject } from '../common/kube';
+import { defaultConfigOf, enabledComponents } from '../collector/config/defaults';
+import type { CollectorConfigJson } from '../collector/config/model';
+import { inferPorts } from '../collector/ports';
 import type { AdmissionReviewResponse } from './admission';
 import { AdmissionHandler, AdmissionRequest, admissionMessage, allow, deny, patchTo } from './review';
 
@@ -86,9 +90,26 @@ export function collectorDefaultingWebhook(options: CustomResourceWebhookOptions
 export function collectorValidatingWebhook(): AdmissionHandler {
   return handle('OpenTelemetryCollector', (request, obj) => {
     const old = request.operation === 'UPDATE' && request.oldObject ? toV1beta1(request.oldObject) : undefined;
-    const { warnings } = validateCollectorSemantics(toV1beta1(obj), old);
+    const cr = toV1beta1(obj);
+    const { warnings } = validateCollectorSemantics(cr, old);
+    validateConfigPorts(cr);
     return allow(request, warnings);
   });
+}
+
+/**
+ * Upstream's `GetAllPorts` check: the ports the enabled receivers and exporters open must be readable and valid
+ * ("the OpenTelemetry config is incorrect. The port numbers are invalid: …"), else the collector could never get its
+ * Service.
+ */
+function validateConfigPorts(cr: OpenTelemetryCollector): void {
+  const config = cr.spec.config as unknown as CollectorConfigJson;
+  try {
+    inferPorts(config, enabledComponents(config), ['receivers', 'exporters'], describeObject(cr));
+  } catch (e) {
+    if (!(e instanceof InvalidInputError)) throw e;
+    throw new InvalidInputError(e.resource, e.path, `the OpenTelemetry config is incorrect. The port numbers are invalid: ${e.problem}`, e.fix);
+  }
 }
 
 /** `minstrumentation.kb.io`: images (the operator's flags), init-container resources, the default-image annotations. */

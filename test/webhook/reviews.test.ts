@@ -100,6 +100,14 @@ describe('collector validating webhook (vopentelemetrycollector*beta.kb.io)', ()
     expect(res.status?.message).toContain('does not support the target allocation deployment');
   });
 
+  test('a receiver endpoint with an impossible port is denied with upstream\'s prefix', () => {
+    const bad = { ...config, receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:70000' } } } } };
+    const res = handler(review({ object: collector({ mode: 'deployment', config: bad }) })).response;
+    expect(res.allowed).toBe(false);
+    expect(res.status?.message).toMatch(/^the OpenTelemetry config is incorrect\. The port numbers are invalid: /);
+    expect(res.status?.message).toContain('70000');
+  });
+
   test('another kind is a 400', () => {
     expect(handler(review({ object: { apiVersion: 'v1', kind: 'Pod', metadata: {} } })).response.status).toEqual({ code: 400, message: 'expected an OpenTelemetryCollector, received Pod' });
   });
