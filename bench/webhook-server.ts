@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   process.send!({ port, ca: certs.caCert });
   // the parent asks for the CPU time spent so far, to report the server's CPU per request
   process.on('message', () => process.send!({ cpu: process.cpuUsage() }));
+  // the parent is done (or gone): exit normally, so --cpu-prof and friends write their files
+  process.on('disconnect', () => process.exit(0));
 }
 
 main().catch((e) => {
