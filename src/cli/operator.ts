@@ -255,10 +255,18 @@ export async function runOperator(config: OperatorConfig, io: { stderr: (t: stri
 
 /**
  * The webhook room (`src/operator/webhooks/`): the HTTPS server on upstream's paths with look-ups from the caches,
- * its certificates (our own in a Secret, or cert-manager's) and the caBundle injection.
+ * its certificates (our own in a Secret, or cert-manager's) and the caBundle injection. Outside a cluster without
+ * `--webhook-host` the API server could not reach the server (it calls the Service), so none is started: the
+ * operator says so and reconciles without webhooks, as upstream's `make run` does with ENABLE_WEBHOOKS=false.
  */
-function webhookStarter(config: OperatorConfig, api: import('../operator/kube/api').KubeApi, log: import('../operator/log').Logger): ManagerOptions['startWebhooks'] {
+export function webhookStarter(config: OperatorConfig, api: import('../operator/kube/api').KubeApi, log: import('../operator/log').Logger): ManagerOptions['startWebhooks'] {
+  const w = config.webhook;
+  if (!w.host && !w.namespace && !w.certDir) {
+    log.warn({}, 'webhooks not started: outside a cluster the API server cannot reach them through the Service; '
+      + 'pass --webhook-host 127.0.0.1 to have them called by URL (or --enable-webhooks=false to silence this)');
+    return undefined;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const room = require('../operator/webhooks') as typeof import('../operator/webhooks');
-  return async (cache, metrics) => room.startWebhooks(await room.operatorWebhookOptions({ api, log, cache, metrics, flags: config.webhook }));
+  return async (cache, metrics) => room.startWebhooks(await room.operatorWebhookOptions({ api, log, cache, metrics, flags: w }));
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../../src/cli/io';
-import { parseOperatorFlags } from '../../src/cli/operator';
+import { parseOperatorFlags, webhookStarter } from '../../src/cli/operator';
 
 describe('operator webhook flags', () => {
   test('defaults: our own certificate, upstream\'s Service, a year of validity left to the runtime', () => {
@@ -26,5 +26,22 @@ describe('operator webhook flags', () => {
   ])('%j is a usage error naming the flag', (flags, message) => {
     expect(() => parseOperatorFlags(flags, {})).toThrow(UsageError);
     expect(() => parseOperatorFlags(flags, {})).toThrow(message);
+  });
+});
+
+describe('webhookStarter', () => {
+  const warnings: string[] = [];
+  const log = { debug: () => undefined, info: () => undefined, warn: (_f: object, m: string) => warnings.push(m), error: () => undefined, child: () => log };
+
+  test('outside a cluster without --webhook-host: no webhooks, and the log says why and what to pass', () => {
+    const config = parseOperatorFlags({}, {});
+    expect(webhookStarter(config, {} as never, log)).toBeUndefined();
+    expect(warnings[0]).toContain('pass --webhook-host 127.0.0.1 to have them called by URL');
+  });
+
+  test('with --webhook-host, in a cluster ($POD_NAMESPACE) or with cert-manager\'s directory: started', () => {
+    expect(webhookStarter(parseOperatorFlags({ webhookHost: '127.0.0.1' }, {}), {} as never, log)).toBeInstanceOf(Function);
+    expect(webhookStarter(parseOperatorFlags({}, { POD_NAMESPACE: 'otel' }), {} as never, log)).toBeInstanceOf(Function);
+    expect(webhookStarter(parseOperatorFlags({ webhookCertDir: '/tmp' }, {}), {} as never, log)).toBeInstanceOf(Function);
   });
 });

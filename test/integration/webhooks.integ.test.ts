@@ -6,52 +6,27 @@
  * injection (sidecar + Instrumentation) through /mutate-v1-pod, and a serving certificate renewed and reloaded
  * without a restart.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import * as net from 'node:net';
-import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { installCrds } from './fixtures';
 import { ensureNamespace, KubeApiError, KubeObject, useControlPlane } from './harness/control-plane';
+import { freePort, OperatorProcess, startOperator } from './operator-process';
 
-let operator: ChildProcess | undefined;
-let output = '';
+let operator: OperatorProcess | undefined;
 let webhookPort = 0;
 
 // declared before the control plane's afterAll, so the operator stops while the API server still answers
 afterAll(async () => {
-  if (operator && operator.exitCode === null) {
-    const exited = new Promise((r) => operator!.once('exit', r));
-    operator.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
-    if (operator.exitCode === null) {
-      operator.kill('SIGKILL');
-      await exited;
-    }
-  }
+  await operator?.stop();
   // the operator's JSON log, for a failing run: CDK8S_OTEL_WEBHOOKS_LOG=1
-  if (process.env.CDK8S_OTEL_WEBHOOKS_LOG === '1') process.stdout.write(`operator output:\n${output}\n`);
-  operator?.stdout?.destroy();
-  operator?.stderr?.destroy();
+  if (process.env.CDK8S_OTEL_WEBHOOKS_LOG === '1') process.stdout.write(`operator output:\n${operator?.output()}\n`);
 }, 30_000);
 
 const cluster = useControlPlane({}, 'apiserver + etcd');
-const ROOT = path.resolve(__dirname, '../..');
 const NS = 'webhooks-it';
 /** Outside a cluster (no $POD_NAMESPACE) the certificate Secret goes to `default`. */
 const SECRET_NS = 'default';
 /** Short on purpose: renewed at two thirds (20 s), so the rotation test sees one within its time. */
 const CERT_VALIDITY = '30s';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The serial number of the certificate the webhook server presents to a new connection. */
 function servedSerial(): Promise<string> {
@@ -76,26 +51,16 @@ beforeAll(async () => {
   await installCrds(client);
   await ensureNamespace(client, NS);
   webhookPort = await freePort();
-  operator = spawn(process.execPath, [
-    path.join(ROOT, 'bin', 'cdk8s-otel'), 'operator',
-    '--kubeconfig', cluster.cp.kubeconfigPath,
-    '--webhook-host', '127.0.0.1', '--webhook-port', String(webhookPort), '--webhook-cert-validity', CERT_VALIDITY,
-    '--metrics-addr', '0', '--health-probe-addr', '0', '--watch-namespace', NS,
-  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  operator.stdout!.on('data', (d) => (output += d));
-  operator.stderr!.on('data', (d) => (output += d));
-  // registered by URL: the conversion points at us and the pod webhook exists
-  await client.waitFor('the operator to register its webhooks', async () => {
-    if (operator!.exitCode !== null) throw new Error(`the operator exited with ${operator!.exitCode}:\n${output}`);
-    const crd = await client.get<KubeObject & { spec: { conversion?: { webhook?: { clientConfig?: { url?: string } } } } }>(
-      'apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'opentelemetrycollectors.opentelemetry.io');
-    const hooks = await client.tryGet('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', 'opentelemetry-operator-mutating-webhook-configuration');
-    return crd.spec.conversion?.webhook?.clientConfig?.url === `https://127.0.0.1:${webhookPort}/convert` && hooks !== undefined;
-  }, 120_000, 500).catch((e: Error) => {
-    throw new Error(`${e.message}\noperator output:\n${output}`);
-  });
+  operator = await startOperator(cluster.cp.kubeconfigPath, [
+    '--webhook-host', '127.0.0.1', '--webhook-port', String(webhookPort), '--webhook-cert-validity', CERT_VALIDITY, '--watch-namespace', NS,
+  ]);
+  // ready means the webhooks serve; registered by URL: the conversion points at us and the pod webhook exists
+  const crd = await client.get<KubeObject & { spec: { conversion?: { webhook?: { clientConfig?: { url?: string } } } } }>(
+    'apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'opentelemetrycollectors.opentelemetry.io');
+  expect(crd.spec.conversion?.webhook?.clientConfig?.url).toBe(`https://127.0.0.1:${webhookPort}/convert`);
+  expect(await client.tryGet('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', 'opentelemetry-operator-mutating-webhook-configuration')).toBeDefined();
+  process.stdout.write(`[integration] operator with webhooks (certificate made, webhooks registered) ready in ${operator.readyMs} ms\n`);
 }, 180_000);
-
 
 test('the serving certificate and CA are kept in a Secret', async () => {
   const secret = await cluster.client.get<KubeObject & { type: string; data: Record<string, string> }>('v1', 'Secret', 'cdk8s-otel-operator-webhook-cert', SECRET_NS);
@@ -177,7 +142,7 @@ describe('pods through /mutate-v1-pod', () => {
 
 test('the serving certificate is renewed and reloaded without a restart; the API server keeps calling', async () => {
   const client = cluster.client;
-  const pid = operator!.pid;
+  const pid = operator!.child.pid;
   const before = await servedSerial();
   const secretBefore = (await client.get<KubeObject & { data: Record<string, string> }>('v1', 'Secret', 'cdk8s-otel-operator-webhook-cert', SECRET_NS)).data;
   const after = await client.waitFor('a renewed serving certificate', async () => {
@@ -185,8 +150,9 @@ test('the serving certificate is renewed and reloaded without a restart; the API
     return s !== before ? s : undefined;
   }, 45_000, 1000);
   expect(after).not.toBe(before);
-  expect(operator!.exitCode).toBeNull();
-  expect(operator!.pid).toBe(pid);
+  expect(operator!.child.exitCode).toBeNull();
+  expect(operator!.child.pid).toBe(pid);
+  expect(operator!.logs().filter((l) => l.msg === 'reloaded the webhook certificate').length).toBeGreaterThanOrEqual(1);
   const secretAfter = (await client.get<KubeObject & { data: Record<string, string> }>('v1', 'Secret', 'cdk8s-otel-operator-webhook-cert', SECRET_NS)).data;
   expect(secretAfter['tls.crt']).not.toBe(secretBefore['tls.crt']);
   // same CA: the caBundle the API server holds still trusts the new certificate
