@@ -13,3 +13,6 @@ export { convertReview, conversionReviewProblem } from './conversion-review';
 export type { ConversionReview, ConversionReviewResponse } from './conversion-review';
 export { podMutationWebhook, memoizedSidecarBuilder } from './pod-review';
 export type { PodWebhookOptions } from './pod-review';
+export { withPrivilegeEscalationCheck, autoRbacGrant } from './privilege-escalation';
+export type { AccessReviewer, AccessSubject } from './privilege-escalation';
+export type { AsyncAdmissionHandler } from './review';

@@ -30,6 +30,9 @@ export interface AdmissionReview {
 /** A handler of one webhook path: review in, review out. Throwing is a bug; handlers answer every input. */
 export type AdmissionHandler = (review: AdmissionReview) => AdmissionReviewResponse;
 
+/** A handler that asks the cluster (e.g. SubjectAccessReviews) before it answers. */
+export type AsyncAdmissionHandler = (review: AdmissionReview) => Promise<AdmissionReviewResponse>;
+
 const BASE = { apiVersion: 'admission.k8s.io/v1' as const, kind: 'AdmissionReview' as const };
 
 /**

@@ -6,9 +6,14 @@
  * injection (sidecar + Instrumentation) through /mutate-v1-pod, and a serving certificate renewed and reloaded
  * without a restart.
  */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tls from 'node:tls';
+import { parseAllDocuments } from 'yaml';
 import { installCrds } from './fixtures';
-import { ensureNamespace, KubeApiError, KubeObject, useControlPlane } from './harness/control-plane';
+import { UPSTREAM_E2E } from './fixtures';
+import { ensureNamespace, KubeApiError, KubeObject, requireBinary, useControlPlane } from './harness/control-plane';
 import { freePort, OperatorProcess, startOperator } from './operator-process';
 
 let operator: OperatorProcess | undefined;
@@ -93,6 +98,42 @@ test('the validating webhook rejects a collector with upstream\'s message', asyn
   expect(error).toBeInstanceOf(KubeApiError);
   expect((error as KubeApiError).message).toContain(
     'admission webhook "vopentelemetrycollectorcreateupdatebeta.kb.io" denied the request: the OpenTelemetry Collector mode is set to deployment, which does not support the target allocation deployment');
+});
+
+describe('upstream e2e-automatic-rbac/privilege-escalation-check (kubectl --as, --dry-run=server)', () => {
+  const dir = path.join(UPSTREAM_E2E, 'e2e-automatic-rbac/privilege-escalation-check');
+  /** kubectl as chainsaw runs it: its stderr and whether it failed. */
+  const kubectl = (args: string[], input: string) => new Promise<{ failed: boolean; stderr: string }>((resolve) => {
+    const child = execFile(requireBinary('kubectl'), ['--kubeconfig', cluster.cp.kubeconfigPath, ...args], (error, _stdout, stderr) => resolve({ failed: !!error, stderr }));
+    child.stdin!.end(input);
+  });
+
+  beforeAll(async () => {
+    // the upstream file with chainsaw's $namespace bindings filled in
+    const install = fs.readFileSync(path.join(dir, '01-install.yaml'), 'utf8').replace(/\(join\('-', \[\$namespace, '([a-z-]+)'\]\)\)/g, `${NS}-$1`);
+    for (const doc of parseAllDocuments(install)) {
+      const obj = doc.toJSON() as KubeObject | null;
+      if (!obj) continue;
+      const namespaced = obj.kind === 'Role' || obj.kind === 'RoleBinding';
+      await cluster.client.apply({ ...obj, metadata: { ...obj.metadata, ...(namespaced ? { namespace: NS } : {}) } });
+    }
+  });
+
+  const collectorYaml = () => fs.readFileSync(path.join(dir, '02-collector.yaml'), 'utf8');
+
+  test('limited-user is rejected: the config would grant permissions they do not hold', async () => {
+    const r = await kubectl(['apply', '--namespace', NS, '--dry-run=server', '--as=limited-user', '-f', '-'], collectorYaml());
+    expect(r.failed).toBe(true);
+    expect(r.stderr).toContain('is not allowed to create a collector whose config would grant permissions they do not hold');
+  });
+
+  test('permitted-user is accepted', async () => {
+    const r = await cluster.client.waitFor('RBAC propagation to permitted-user', async () => {
+      const result = await kubectl(['apply', '--namespace', NS, '--dry-run=server', '--as=permitted-user', '-f', '-'], collectorYaml());
+      return result.failed ? undefined : result;
+    }, 30_000, 1000).catch((e: Error) => ({ failed: true, stderr: e.message }));
+    expect(r).toEqual({ failed: false, stderr: '' });
+  });
 });
 
 describe('pods through /mutate-v1-pod', () => {

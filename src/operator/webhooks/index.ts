@@ -8,6 +8,7 @@ import type { CustomResourceWebhookOptions } from '../../webhook/cr-admission';
 import type { PodWebhookOptions } from '../../webhook/pod-review';
 import type { KubeApi } from '../kube/api';
 import type { Logger } from '../log';
+import { subjectAccessReviewer } from './access-review';
 import { CaInjectionOptions, injectCaBundle } from './ca-injection';
 import { certificateSerial, renewalTime } from './certificates';
 import { mutationLookupFromCache } from './lookup';
@@ -24,6 +25,7 @@ export { loadServingCertificates } from './serving-secret';
 export type { CertificateSource, ServingCertificates } from './serving-secret';
 export { injectCaBundle } from './ca-injection';
 export { mutationLookupFromCache } from './lookup';
+export { subjectAccessReviewer } from './access-review';
 
 export interface WebhookRuntimeOptions {
   readonly api: KubeApi;
@@ -48,6 +50,11 @@ export interface WebhookRuntimeOptions {
   readonly checkIntervalMs?: number;
   readonly pod?: PodWebhookOptions;
   readonly customResources?: CustomResourceWebhookOptions;
+  /**
+   * Deny a collector whose auto-RBAC ClusterRole would grant its service account permissions the requesting user
+   * does not hold (SubjectAccessReviews), as upstream. @default true
+   */
+  readonly privilegeEscalationCheck?: boolean;
   /** Metrics hook: path, HTTP status, seconds. */
   readonly onRequest?: (path: string, status: number, seconds: number) => void;
 }
@@ -67,7 +74,10 @@ export async function startWebhooks(options: WebhookRuntimeOptions): Promise<Run
   if (options.injection && certs.caCert) await injectCaBundle(options.api, certs.caCert, options.injection, log);
   const lookup = mutationLookupFromCache(options.cache);
   const server = new WebhookServer({
-    routes: webhookRoutes({ lookup: () => lookup, pod: options.pod, customResources: options.customResources }),
+    routes: webhookRoutes({
+      lookup: () => lookup, pod: options.pod, customResources: options.customResources,
+      accessReviewer: options.privilegeEscalationCheck ?? true ? subjectAccessReviewer(options.api) : undefined,
+    }),
     cert: certs.cert,
     key: certs.key,
     port: options.port,

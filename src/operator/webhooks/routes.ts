@@ -8,7 +8,8 @@ import {
   instrumentationValidatingWebhook, targetAllocatorDefaultingWebhook, targetAllocatorValidatingWebhook,
 } from '../../webhook/cr-admission';
 import { podMutationWebhook, PodWebhookOptions } from '../../webhook/pod-review';
-import type { AdmissionHandler } from '../../webhook/review';
+import { AccessReviewer, withPrivilegeEscalationCheck } from '../../webhook/privilege-escalation';
+import type { AdmissionHandler, AsyncAdmissionHandler } from '../../webhook/review';
 import type { WebhookRoute } from './server';
 
 export const CONVERT_PATH = '/convert';
@@ -52,6 +53,11 @@ export interface WebhookRouteOptions {
   readonly lookup: () => MutationLookup;
   readonly pod?: PodWebhookOptions;
   readonly customResources?: CustomResourceWebhookOptions;
+  /**
+   * Asks the cluster whether the user creating a collector holds the permissions auto-RBAC would grant it
+   * (upstream's privilege-escalation check). @default - no check
+   */
+  readonly accessReviewer?: AccessReviewer;
 }
 
 /**
@@ -59,10 +65,11 @@ export interface WebhookRouteOptions {
  * registered (same handlers: a v1alpha1 object is converted, checked and answered in its own version).
  */
 export function webhookRoutes(options: WebhookRouteOptions): Map<string, WebhookRoute> {
-  const admission = (handler: AdmissionHandler): WebhookRoute => ({ type: 'admission', handler });
+  const admission = (handler: AdmissionHandler | AsyncAdmissionHandler): WebhookRoute => ({ type: 'admission', handler });
   const cr = options.customResources ?? {};
   const collectorMutate = admission(collectorDefaultingWebhook(cr));
-  const collectorValidate = admission(collectorValidatingWebhook());
+  const collectorValidate = admission(options.accessReviewer
+    ? withPrivilegeEscalationCheck(collectorValidatingWebhook(), options.accessReviewer) : collectorValidatingWebhook());
   const taMutate = admission(targetAllocatorDefaultingWebhook());
   const taValidate = admission(targetAllocatorValidatingWebhook());
   return new Map<string, WebhookRoute>([

@@ -5,13 +5,13 @@
  */
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { admissionReviewProblem, AdmissionHandler, AdmissionReview } from '../../webhook/review';
+import { admissionReviewProblem, AdmissionHandler, AdmissionReview, AsyncAdmissionHandler } from '../../webhook/review';
 import { ConversionReview, conversionReviewProblem, convertReview } from '../../webhook/conversion-review';
 import type { Logger } from '../log';
 
 /** What serves one path. */
 export type WebhookRoute =
-  | { readonly type: 'admission'; readonly handler: AdmissionHandler }
+  | { readonly type: 'admission'; readonly handler: AdmissionHandler | AsyncAdmissionHandler }
   | { readonly type: 'conversion'; readonly handler?: (review: ConversionReview) => unknown };
 
 export interface WebhookServerOptions {
