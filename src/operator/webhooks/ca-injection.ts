@@ -22,6 +22,8 @@ export interface CaInjectionOptions {
 }
 
 const ADMISSION = 'admissionregistration.k8s.io/v1';
+/** cert-manager's cainjector fills the caBundle of objects carrying this annotation. */
+const CERT_MANAGER_INJECT = 'cert-manager.io/inject-ca-from';
 
 /** What an API server keeps of a webhook we register, to tell whether ours is current (it adds defaults we ignore). */
 function essentials(hook: { [key: string]: unknown }): unknown {
@@ -57,6 +59,12 @@ export async function injectCaBundle(api: KubeApi, caBundle: string, options: Ca
       log.warn({ [desired.kind]: ref.name }, `${desired.kind} ${ref.name} does not exist: the API server will not call these webhooks until the operator's install creates it`);
       continue;
     }
+    if (live.metadata.annotations?.[CERT_MANAGER_INJECT]) {
+      // patching would fight cert-manager's cainjector, which writes its own CA back
+      log.warn({ [desired.kind]: ref.name, [CERT_MANAGER_INJECT]: live.metadata.annotations[CERT_MANAGER_INJECT] },
+        `${desired.kind} ${ref.name} gets its caBundle from cert-manager: serve cert-manager's certificate (--webhook-cert-dir or --webhook-cert-secret), or remove the annotation to use the operator's own`);
+      continue;
+    }
     const ops = caBundlePatchOps(live, caBundle);
     if (ops.length > 0) {
       await api.patch(ref, ops, 'json', { fieldManager });
@@ -83,6 +91,10 @@ async function injectIntoCrd(api: KubeApi, caBundle: string, endpoint: WebhookEn
     await api.patch(ref, conversionPatch(endpoint, caBundle), 'merge', { fieldManager });
     log.info({ crd: crdName, url: wanted.webhook.clientConfig.url }, 'pointed the conversion webhook at us');
     return 1;
+  }
+  if (crd.metadata.annotations?.[CERT_MANAGER_INJECT]) {
+    log.warn({ crd: crdName }, `CustomResourceDefinition ${crdName} gets its conversion caBundle from cert-manager: not patched`);
+    return 0;
   }
   const ops = crdCaBundlePatchOps(crd as KubeObject, caBundle);
   if (ops.length === 0) return 0;

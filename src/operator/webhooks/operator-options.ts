@@ -4,7 +4,9 @@
  * Secret or mounted directory), the pod mutators' options (images, enabled languages, native sidecars on
  * Kubernetes ≥ 1.29 as upstream decides) and the request metrics.
  */
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import type { InstrumentationLanguage } from '../../apis';
 import type { ClusterLookup } from '../../conformance/simulator';
 import type { KubeApi } from '../kube/api';
@@ -40,6 +42,11 @@ export interface WebhookFlags {
 }
 
 export const DEFAULT_WEBHOOK_SECRET = 'cdk8s-otel-operator-webhook-cert';
+/**
+ * controller-runtime's certificate directory, where upstream's install mounts cert-manager's Secret: when it holds a
+ * certificate and no certificate flag is given, it is served (a drop-in replacement keeps upstream's manifests).
+ */
+export const CONTROLLER_RUNTIME_CERT_DIR = '/tmp/k8s-webhook-server/serving-certs';
 
 /** The metrics the manager exposes, by the shape the webhook server feeds. */
 export interface WebhookMetrics {
@@ -60,6 +67,8 @@ export async function hasNativeSidecars(api: KubeApi): Promise<boolean> {
 }
 
 export interface OperatorWebhookInput {
+  /** @default CONTROLLER_RUNTIME_CERT_DIR */
+  readonly defaultCertDir?: string;
   readonly api: KubeApi;
   readonly log: Logger;
   readonly cache: ClusterLookup;
@@ -78,7 +87,9 @@ export async function operatorWebhookOptions(input: OperatorWebhookInput): Promi
     : { service: { name: serviceName, namespace } };
   const validityMs = flags.certValidityMs ?? 365 * 24 * 3600_000;
   let certificates: CertificateSource;
-  if (flags.certDir) certificates = { type: 'directory', dir: flags.certDir };
+  const mounted = input.defaultCertDir ?? CONTROLLER_RUNTIME_CERT_DIR;
+  const certDir = flags.certDir ?? (!flags.certSecret && !flags.host && existsSync(join(mounted, 'tls.crt')) ? mounted : undefined);
+  if (certDir) certificates = { type: 'directory', dir: certDir };
   else if (flags.certSecret) certificates = { type: 'secret', namespace, secretName: flags.certSecret };
   else {
     const names = flags.host

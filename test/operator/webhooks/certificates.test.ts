@@ -137,6 +137,22 @@ describe('caBundle injection', () => {
     expect(await injectCaBundle(api.asApi(), ca, { endpoint: service }, silentLogger)).toBe(0);
   });
 
+  test('service mode leaves configurations and CRDs cert-manager\'s cainjector fills alone, with a warning', async () => {
+    const api = new FakeKubeApi();
+    const annotations = { 'cert-manager.io/inject-ca-from': 'opentelemetry-operator-system/opentelemetry-operator-serving-cert' };
+    for (const c of webhookConfigurations(service, 'old-ca')) api.put({ ...c, metadata: { ...c.metadata, annotations } });
+    api.put({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'opentelemetrycollectors.opentelemetry.io', annotations },
+      spec: { conversion: { strategy: 'Webhook', webhook: { clientConfig: { service: { name: 's', namespace: 'n', path: '/convert' } } } } },
+    });
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (_f: object, m: string) => warnings.push(m), child: () => log };
+    expect(await injectCaBundle(api.asApi(), (await issueWebhookCertificates(options)).caCert, { endpoint: service }, log)).toBe(0);
+    expect(api.writes).toEqual([]);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toContain('gets its caBundle from cert-manager: serve cert-manager\'s certificate (--webhook-cert-dir or --webhook-cert-secret)');
+  });
+
   test('URL mode registers every upstream webhook by URL and points the conversion at /convert, once', async () => {
     const api = new FakeKubeApi();
     api.put({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'opentelemetrycollectors.opentelemetry.io' }, spec: { conversion: { strategy: 'None' } } });

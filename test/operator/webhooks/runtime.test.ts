@@ -130,6 +130,17 @@ describe('operatorWebhookOptions', () => {
     expect(o.pod?.enabledLanguages).toEqual({ 'apache-httpd': true, go: false });
   });
 
+  test('cert-manager\'s Secret mounted where upstream\'s install puts it is served without a flag (drop-in)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'serving-certs-'));
+    const base = { api: new FakeKubeApi().asApi(), log: silentLogger, cache: emptyCache, podNamespace: 'otel', defaultCertDir: dir };
+    expect((await operatorWebhookOptions({ ...base, flags: { port: 9443 } })).certificates.type).toBe('self-signed');
+    writeFileSync(path.join(dir, 'tls.crt'), 'x');
+    const o = await operatorWebhookOptions({ ...base, flags: { port: 9443 } });
+    expect(o.certificates).toEqual({ type: 'directory', dir });
+    expect(o.injection).toBeUndefined();
+    expect((await operatorWebhookOptions({ ...base, flags: { port: 9443, certSecret: 's' } })).certificates.type).toBe('secret');
+  });
+
   test('--webhook-host: registered by URL, listening on that address, an IP SAN', async () => {
     const o = await operatorWebhookOptions({ api: new FakeKubeApi().asApi(), log: silentLogger, cache: emptyCache, flags: { port: 9555, host: '127.0.0.1' } });
     expect(o.injection).toEqual({ endpoint: { url: 'https://127.0.0.1:9555' } });
