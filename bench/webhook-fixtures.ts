@@ -10,7 +10,8 @@ const config = {
 
 export const BENCH_CLUSTER: KubeObject[] = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } },
-  { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'sidecar', namespace: 'bench' }, spec: { mode: 'sidecar', config } },
+  // uid and resourceVersion, as every object of the operator's informer caches has them
+  { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'sidecar', namespace: 'bench', uid: 'c-uid', resourceVersion: '42' }, spec: { mode: 'sidecar', config } },
   {
     apiVersion: 'opentelemetry.io/v1alpha1', kind: 'Instrumentation', metadata: { name: 'inst', namespace: 'bench' },
     spec: { exporter: { endpoint: 'http://localhost:4318' }, propagators: ['tracecontext', 'baggage'], sampler: { type: 'parentbased_traceidratio', argument: '0.25' } },

@@ -28,7 +28,10 @@ export function memoizedSidecarBuilder(base: SidecarBuilder = buildSidecarParts,
   const cache = new Map<string, SidecarParts>();
   return (collector, options) => {
     const m = collector.metadata ?? {};
-    const key = JSON.stringify([m.namespace, m.name, m.labels, m.annotations, (collector as { spec?: unknown }).spec, options.collectorImage]);
+    // an object from the API server is one version of one object: its uid and resourceVersion say it all
+    const key = m.uid && m.resourceVersion
+      ? `${m.uid}/${String(m.resourceVersion)}/${options.collectorImage ?? ''}`
+      : JSON.stringify([m.namespace, m.name, m.labels, m.annotations, (collector as { spec?: unknown }).spec, options.collectorImage]);
     let parts = cache.get(key);
     if (parts) {
       cache.delete(key);
@@ -37,7 +40,8 @@ export function memoizedSidecarBuilder(base: SidecarBuilder = buildSidecarParts,
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
     }
     cache.set(key, parts);
-    return structuredClone(parts);
+    // plain JSON: a JSON round trip copies it faster than structuredClone
+    return JSON.parse(JSON.stringify(parts)) as SidecarParts;
   };
 }
 

@@ -2,7 +2,7 @@ import { applyPatch, Operation } from 'fast-json-patch';
 import { KubeObject } from '../../src/common/kube';
 import { lookupFromObjects } from '../../src/instrumentation/lookup';
 import {
-  admissionReviewProblem, collectorDefaultingWebhook, collectorValidatingWebhook, conversionReviewProblem, convertReview,
+  admissionReviewProblem, collectorDefaultingWebhook, memoizedSidecarBuilder, collectorValidatingWebhook, conversionReviewProblem, convertReview,
   instrumentationAdmission, instrumentationDefaultingWebhook, instrumentationValidatingWebhook, podMutationWebhook,
   targetAllocatorDefaultingWebhook, targetAllocatorValidatingWebhook,
 } from '../../src/webhook';
@@ -234,6 +234,25 @@ describe('pod webhook (mpod.kb.io)', () => {
   test('a lookup that throws admits the pod unchanged', () => {
     const handler = podMutationWebhook(() => { throw new Error('cache not synced'); });
     expect(handler(review({ object: pod({}) })).response).toMatchObject({ allowed: true, status: { code: 500, message: 'cache not synced' } });
+  });
+
+  test('the sidecar parts are built once per collector version, and every pod gets its own copy', () => {
+    let built = 0;
+    const builder = memoizedSidecarBuilder((c) => {
+      built++;
+      return { container: { name: 'otc-container', env: [] }, volumes: [], initContainers: [], injectedLabel: { key: 'k', value: String((c as any).spec.mode) } } as never;
+    });
+    const v1 = { ...sidecarCollector, metadata: { ...sidecarCollector.metadata, uid: 'u1', resourceVersion: '7' } } as never;
+    const a = builder(v1, {});
+    (a.container as any).env.push({ name: 'X' });
+    expect((builder(v1, {}).container as any).env).toEqual([]);
+    expect(built).toBe(1);
+    builder({ ...sidecarCollector, metadata: { ...sidecarCollector.metadata, uid: 'u1', resourceVersion: '8' } } as never, {});
+    builder(sidecarCollector as never, {});
+    builder({ ...sidecarCollector, spec: { ...(sidecarCollector.spec as object), replicas: 2 } } as never, {});
+    expect(built).toBe(4);
+    builder(v1, { collectorImage: 'other:1' });
+    expect(built).toBe(5);
   });
 
   test('UPDATE is allowed untouched', () => {
