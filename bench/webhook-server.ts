@@ -10,7 +10,7 @@ import { BENCH_CLUSTER } from './webhook-fixtures';
 
 async function main(): Promise<void> {
   const certs = await issueWebhookCertificates({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-  const lookup = lookupFromObjects(BENCH_CLUSTER, 'bench');
+  const lookup = lookupFromObjects(BENCH_CLUSTER as never, 'bench');
   const server = new WebhookServer({
     routes: webhookRoutes({ lookup: () => lookup }),
     cert: certs.cert, key: certs.key, port: 0, listenHost: '127.0.0.1', log: silentLogger,

@@ -202,12 +202,12 @@ describe('pod webhook (mpod.kb.io)', () => {
     apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'side', namespace: 'ns1' },
     spec: { mode: 'sidecar', config },
   };
-  const pod = (annotations: object): KubeObject => ({
+  const pod = (annotations: Record<string, string>): KubeObject => ({
     apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations }, spec: { containers: [{ name: 'app', image: 'app:1' }] },
   });
 
   test('injects the sidecar collector the pod asks for, reading the cluster through the lookup', () => {
-    const handler = podMutationWebhook(() => lookupFromObjects([sidecarCollector], 'ns1'));
+    const handler = podMutationWebhook(() => lookupFromObjects([sidecarCollector as never], 'ns1'));
     const obj = pod({ 'sidecar.opentelemetry.io/inject': 'true' });
     const res = handler(review({ object: obj, namespace: 'ns1' })).response;
     expect(res.allowed).toBe(true);
@@ -256,7 +256,7 @@ describe('pod webhook (mpod.kb.io)', () => {
   });
 
   test('UPDATE is allowed untouched', () => {
-    const handler = podMutationWebhook(() => lookupFromObjects([sidecarCollector], 'ns1'));
+    const handler = podMutationWebhook(() => lookupFromObjects([sidecarCollector as never], 'ns1'));
     expect(handler(review({ operation: 'UPDATE', object: pod({ 'sidecar.opentelemetry.io/inject': 'true' }) })).response).toEqual({ uid: 'u-1', allowed: true });
   });
 });
