@@ -129,7 +129,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('--webhook-host <host>', 'webhook server address (127.0.0.1 when a local kube-apiserver calls it by URL)')
     .option('--webhook-cert-dir <dir>', 'serve cert-manager\'s certificate mounted here (tls.crt, tls.key) instead of our own')
     .option('--webhook-cert-secret <name>', 'serve cert-manager\'s certificate from this Secret instead of our own')
-    .option('--webhook-secret <name>', 'the Secret holding our own webhook CA and certificate', 'cdk8s-otel-operator-webhook-cert')
+    .option('--webhook-secret <name>', 'the Secret holding our own webhook CA and certificate (read only when cert-manager\'s)', 'opentelemetry-operator-controller-manager-service-cert')
     .option('--webhook-namespace <ns>', 'namespace of the webhook Secret and Service (default: $POD_NAMESPACE, the in-cluster one)')
     .option('--webhook-service <name>', 'the webhook Service', 'opentelemetry-operator-webhook-service')
     .option('--webhook-cert-validity <duration>', 'lifetime of our own serving certificate (renewed at two thirds)', '8760h')

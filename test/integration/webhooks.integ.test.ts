@@ -68,7 +68,7 @@ beforeAll(async () => {
 }, 180_000);
 
 test('the serving certificate and CA are kept in a Secret', async () => {
-  const secret = await cluster.client.get<KubeObject & { type: string; data: Record<string, string> }>('v1', 'Secret', 'cdk8s-otel-operator-webhook-cert', SECRET_NS);
+  const secret = await cluster.client.get<KubeObject & { type: string; data: Record<string, string> }>('v1', 'Secret', 'opentelemetry-operator-controller-manager-service-cert', SECRET_NS);
   expect(secret.type).toBe('kubernetes.io/tls');
   expect(Object.keys(secret.data).sort()).toEqual(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
 });
@@ -195,7 +195,7 @@ test('the serving certificate is renewed and reloaded without a restart; the API
   const client = cluster.client;
   const pid = operator!.child.pid;
   const before = await servedSerial();
-  const secretBefore = (await client.get<KubeObject & { data: Record<string, string> }>('v1', 'Secret', 'cdk8s-otel-operator-webhook-cert', SECRET_NS)).data;
+  const secretBefore = (await client.get<KubeObject & { data: Record<string, string> }>('v1', 'Secret', 'opentelemetry-operator-controller-manager-service-cert', SECRET_NS)).data;
   const after = await client.waitFor('a renewed serving certificate', async () => {
     const s = await servedSerial();
     return s !== before ? s : undefined;
@@ -204,7 +204,7 @@ test('the serving certificate is renewed and reloaded without a restart; the API
   expect(operator!.child.exitCode).toBeNull();
   expect(operator!.child.pid).toBe(pid);
   expect(operator!.logs().filter((l) => l.msg === 'reloaded the webhook certificate').length).toBeGreaterThanOrEqual(1);
-  const secretAfter = (await client.get<KubeObject & { data: Record<string, string> }>('v1', 'Secret', 'cdk8s-otel-operator-webhook-cert', SECRET_NS)).data;
+  const secretAfter = (await client.get<KubeObject & { data: Record<string, string> }>('v1', 'Secret', 'opentelemetry-operator-controller-manager-service-cert', SECRET_NS)).data;
   expect(secretAfter['tls.crt']).not.toBe(secretBefore['tls.crt']);
   // same CA: the caBundle the API server holds still trusts the new certificate
   expect(secretAfter['ca.crt']).toBe(secretBefore['ca.crt']);

@@ -4,10 +4,9 @@
  * Secret or mounted directory), the pod mutators' options (images, enabled languages, native sidecars on
  * Kubernetes ≥ 1.29 as upstream decides) and the request metrics.
  */
-import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
 import type { InstrumentationLanguage } from '../../apis';
+import { SERVING_CERT_SECRET } from '../../install/names';
 import type { ClusterLookup } from '../../conformance/simulator';
 import type { KubeApi } from '../kube/api';
 import type { Logger } from '../log';
@@ -25,7 +24,7 @@ export interface WebhookFlags {
   readonly certDir?: string;
   /** `--webhook-cert-secret`: cert-manager's Secret, read (never written) @default - none */
   readonly certSecret?: string;
-  /** `--webhook-secret`: the Secret holding our own CA and certificate @default 'cdk8s-otel-operator-webhook-cert' */
+  /** `--webhook-secret`: the Secret holding our own CA and certificate @default the install's SERVING_CERT_SECRET */
   readonly secretName?: string;
   /** `--webhook-namespace`: of the Secret and the Service @default - $POD_NAMESPACE, the in-cluster one, else upstream's (in-cluster) or `default` (with a host) */
   readonly namespace?: string;
@@ -41,12 +40,13 @@ export interface WebhookFlags {
   readonly networkPolicyGate?: boolean;
 }
 
-export const DEFAULT_WEBHOOK_SECRET = 'cdk8s-otel-operator-webhook-cert';
 /**
- * controller-runtime's certificate directory, where upstream's install mounts cert-manager's Secret: when it holds a
- * certificate and no certificate flag is given, it is served (a drop-in replacement keeps upstream's manifests).
+ * The install's serving-certificate Secret (`opentelemetry-operator-controller-manager-service-cert`, upstream's
+ * name): the operator makes and renews it, unless cert-manager's annotation says it is cert-manager's (then it is
+ * only read). The install mounts it at controller-runtime's folder, but the operator reads the Secret itself, so a
+ * renewal is served at once instead of after the kubelet's volume sync.
  */
-export const CONTROLLER_RUNTIME_CERT_DIR = '/tmp/k8s-webhook-server/serving-certs';
+export const DEFAULT_WEBHOOK_SECRET = SERVING_CERT_SECRET;
 
 /** The metrics the manager exposes, by the shape the webhook server feeds. */
 export interface WebhookMetrics {
@@ -67,8 +67,6 @@ export async function hasNativeSidecars(api: KubeApi): Promise<boolean> {
 }
 
 export interface OperatorWebhookInput {
-  /** @default CONTROLLER_RUNTIME_CERT_DIR */
-  readonly defaultCertDir?: string;
   readonly api: KubeApi;
   readonly log: Logger;
   readonly cache: ClusterLookup;
@@ -87,9 +85,7 @@ export async function operatorWebhookOptions(input: OperatorWebhookInput): Promi
     : { service: { name: serviceName, namespace } };
   const validityMs = flags.certValidityMs ?? 365 * 24 * 3600_000;
   let certificates: CertificateSource;
-  const mounted = input.defaultCertDir ?? CONTROLLER_RUNTIME_CERT_DIR;
-  const certDir = flags.certDir ?? (!flags.certSecret && !flags.host && existsSync(join(mounted, 'tls.crt')) ? mounted : undefined);
-  if (certDir) certificates = { type: 'directory', dir: certDir };
+  if (flags.certDir) certificates = { type: 'directory', dir: flags.certDir };
   else if (flags.certSecret) certificates = { type: 'secret', namespace, secretName: flags.certSecret };
   else {
     const names = flags.host

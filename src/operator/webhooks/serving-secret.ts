@@ -26,6 +26,8 @@ export type CertificateSource =
 export type ServingCertificates = Pick<WebhookCertificates, 'cert' | 'key' | 'caCert'>;
 
 const MAX_ATTEMPTS = 5;
+/** cert-manager writes this annotation on the Secrets of its Certificates. */
+const CERT_MANAGER_CERTIFICATE_NAME = 'cert-manager.io/certificate-name';
 
 function decode(secret: KubeObject | undefined, key: string): string | undefined {
   const v = (secret?.data as { [k: string]: string } | undefined)?.[key];
@@ -75,6 +77,10 @@ export async function loadServingCertificates(api: KubeApi, source: CertificateS
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const secret = await api.get(ref);
     const current = fromSecret(secret);
+    if (secret?.metadata.annotations?.[CERT_MANAGER_CERTIFICATE_NAME] && current.cert && current.key) {
+      // cert-manager's (install --cert-manager, or left by upstream's install): it renews it, we only serve it
+      return { cert: current.cert, key: current.key, caCert: current.caCert ?? '' };
+    }
     const problem = secret ? certificatesProblem(current, source.certificate, now()) : 'it does not exist';
     if (!problem) return current as WebhookCertificates;
     const issued = await issueWebhookCertificates({ ...source.certificate, now: now() },

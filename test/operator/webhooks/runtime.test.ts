@@ -100,7 +100,7 @@ describe('startWebhooks', () => {
     const api = new FakeKubeApi();
     api.missingNamespaces.add('nowhere');
     await expect(start(api, { namespace: 'nowhere' })).rejects.toThrow(
-      'cannot create Secret nowhere/cdk8s-otel-operator-webhook-cert for the webhook certificate: namespaces "nowhere" not found (create the namespace, or pick another with --webhook-namespace)');
+      'cannot create Secret nowhere/opentelemetry-operator-controller-manager-service-cert for the webhook certificate: namespaces "nowhere" not found (create the namespace, or pick another with --webhook-namespace)');
   });
 });
 
@@ -130,15 +130,22 @@ describe('operatorWebhookOptions', () => {
     expect(o.pod?.enabledLanguages).toEqual({ 'apache-httpd': true, go: false });
   });
 
-  test('cert-manager\'s Secret mounted where upstream\'s install puts it is served without a flag (drop-in)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'serving-certs-'));
-    const base = { api: new FakeKubeApi().asApi(), log: silentLogger, cache: emptyCache, podNamespace: 'otel', defaultCertDir: dir };
-    expect((await operatorWebhookOptions({ ...base, flags: { port: 9443 } })).certificates.type).toBe('self-signed');
-    writeFileSync(path.join(dir, 'tls.crt'), 'x');
-    const o = await operatorWebhookOptions({ ...base, flags: { port: 9443 } });
-    expect(o.certificates).toEqual({ type: 'directory', dir });
-    expect(o.injection).toBeUndefined();
-    expect((await operatorWebhookOptions({ ...base, flags: { port: 9443, certSecret: 's' } })).certificates.type).toBe('secret');
+  test('the install\'s Secret made by cert-manager (its annotation) is served as it is, never written (drop-in)', async () => {
+    const api = new FakeKubeApi();
+    const theirs = await issueWebhookCertificates({ dnsNames: ['opentelemetry-operator-webhook-service.otel.svc'] });
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    api.put({
+      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
+      metadata: { name: 'opentelemetry-operator-controller-manager-service-cert', namespace: 'otel', annotations: { 'cert-manager.io/certificate-name': 'opentelemetry-operator-serving-cert' } },
+      data: { 'tls.crt': b64(theirs.cert), 'tls.key': b64(theirs.key), 'ca.crt': b64(theirs.caCert) },
+    });
+    const o = await operatorWebhookOptions({ api: api.asApi(), log: silentLogger, cache: emptyCache, flags: { port: 0 }, podNamespace: 'otel' });
+    expect(o.certificates).toMatchObject({ type: 'self-signed', secretName: 'opentelemetry-operator-controller-manager-service-cert' });
+    const r = await startWebhooks({ ...o, listenHost: '127.0.0.1', injection: undefined });
+    running.push(r);
+    expect(r.serial()).toBe(certificateSerial(theirs.cert));
+    await r.refresh();
+    expect(api.writes).toEqual([]);
   });
 
   test('--webhook-host: registered by URL, listening on that address, an IP SAN', async () => {
