@@ -110,8 +110,17 @@ export async function startWebhooks(options: WebhookRuntimeOptions): Promise<Run
       // a certificate we cannot parse (cert-manager's, odd): the interval alone
     }
     timer = setTimeout(() => {
-      refresh().catch((e: Error) => log.error({ err: e.message }, 'could not refresh the webhook certificate; serving the current one'))
-        .finally(schedule);
+      // a request that never answers must not stop the renewals: the next round starts after at most a minute
+      let guard: NodeJS.Timeout | undefined;
+      const hung = new Promise<void>((_, reject) => {
+        guard = setTimeout(() => reject(new Error('no answer from the API server within 60 s')), 60_000);
+      });
+      Promise.race([refresh(), hung])
+        .catch((e: Error) => log.error({ err: e.message }, 'could not refresh the webhook certificate; serving the current one'))
+        .finally(() => {
+          clearTimeout(guard);
+          schedule();
+        });
     }, delay);
   };
   schedule();
