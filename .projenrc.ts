@@ -116,6 +116,11 @@ project.addTask('test:integration', {
   receiveArgs: true,
 });
 project.testTask.reset('jest --ci', { receiveArgs: true });
+project.addTask('e2e', {
+  description: 'Upstream\'s chainsaw suite, unchanged, against our operator on a dev cluster with kwok (npm run e2e -- --include GLOB)',
+  exec: 'ts-node --transpile-only src/e2e/main.ts',
+  receiveArgs: true,
+});
 
 project.addTask('image', {
   description: 'Build the operator image as an OCI archive, no Docker needed (scripts/build-image.sh)',

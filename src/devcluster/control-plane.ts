@@ -23,6 +23,8 @@ export interface ControlPlaneOptions {
   readonly withControllers?: boolean;
   /** Run kwok and create this many fake, Ready nodes (pods reach them through the scheduler, or spec.nodeName). @default 0 */
   readonly nodes?: number;
+  /** A kwok configuration file (e.g. Stage documents replacing kwok's default pod stages). @default kwok's built-in stages */
+  readonly kwokConfig?: string;
   /** Parent folder of the run's temp folder. @default os.tmpdir() */
   readonly baseDir?: string;
   /** Keep the temp folder (certificates, kubeconfig, logs) after stop. @default false */
@@ -310,6 +312,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           '--cidr=10.244.0.1/16',
           '--node-ip=10.255.0.1',
           '--node-lease-duration-seconds=40',
+          ...(options.kwokConfig ? [`--config=${options.kwokConfig}`] : []),
         ]);
         for (let i = 0; i < nodeCount; i++) {
           const node = kwokNode(`kwok-node-${i}`);
