@@ -1,0 +1,33 @@
+import { parseAllDocuments } from 'yaml';
+import { kwokPodStagesYaml } from '../../src/e2e/kwok-stages';
+
+describe('kwok pod stages', () => {
+  const docs = parseAllDocuments(kwokPodStagesYaml()).map((d) => {
+    expect(d.errors).toEqual([]);
+    return d.toJS();
+  });
+  const byName = Object.fromEntries(docs.map((d) => [d.metadata.name, d]));
+
+  test('ready, complete and delete stages for pods (node stages stay kwok\'s)', () => {
+    expect(docs.map((d) => [d.kind, d.metadata.name, d.spec.resourceRef.kind])).toEqual([
+      ['Stage', 'pod-ready', 'Pod'], ['Stage', 'pod-complete', 'Pod'], ['Stage', 'pod-delete', 'Pod']]);
+  });
+
+  test('a running pod\'s containers are started and ready (upstream\'s asserts read started: true)', () => {
+    const template: string = byName['pod-ready'].spec.next.statusTemplate;
+    const containers = template.slice(template.indexOf('containerStatuses:'), template.indexOf('initContainerStatuses:'));
+    expect(containers).toMatch(/ready: true\n\s+started: true\n\s+restartCount: 0/);
+    expect(template).toContain('phase: Running');
+    expect(template).toContain('reason: Completed');
+  });
+
+  test('every pod a Job owns (CronJob-made Jobs too) completes with exit code 0', () => {
+    const stage = byName['pod-complete'];
+    expect(stage.spec.selector.matchExpressions).toContainEqual({ key: '.metadata.ownerReferences.[].kind', operator: 'In', values: ['Job'] });
+    expect(stage.spec.next.statusTemplate).toMatch(/exitCode: 0[\s\S]*phase: Succeeded/);
+  });
+
+  test('deleted pods lose their finalizers and go', () => {
+    expect(byName['pod-delete'].spec.next).toEqual({ finalizers: { empty: true }, delete: true });
+  });
+});
