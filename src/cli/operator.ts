@@ -142,6 +142,7 @@ export function parseOperatorFlags(flags: OperatorFlags, env: NodeJS.ProcessEnv 
       healthAddr: addr(flags.healthProbeAddr, ':8081', '--health-probe-addr'),
       metricsAddr: addr(flags.metricsAddr, ':8443', '--metrics-addr'),
       leaderElection: flags.enableLeaderElection ? { namespace: leaderNamespace! } : undefined,
+      operatorNetworkPolicy: operatorNetworkPolicyFlags(gates, flags, env, webhookPort),
       syncPeriodMs: flags.syncPeriod ? parseDuration(flags.syncPeriod, '--sync-period') : undefined,
       concurrency,
     },
@@ -156,6 +157,21 @@ export function parseOperatorFlags(flags: OperatorFlags, env: NodeJS.ProcessEnv 
       collectorImage: flags.collectorImage ?? env.RELATED_IMAGE_COLLECTOR,
       networkPolicyGate: gates['operand.networkpolicy'] ?? true,
     },
+  };
+}
+
+/**
+ * Gate `operator.networkpolicy` (beta, on): the operator's own NetworkPolicy in its namespace ($POD_NAMESPACE or the
+ * in-cluster one; none known outside a cluster, so none made), letting in the webhook and metrics ports.
+ */
+function operatorNetworkPolicyFlags(gates: Record<string, boolean>, flags: OperatorFlags, env: NodeJS.ProcessEnv, webhookPort: number) {
+  const namespace = env.POD_NAMESPACE ?? inClusterNamespace();
+  if (!(gates['operator.networkpolicy'] ?? true) || !namespace) return undefined;
+  const metrics = /:(\d+)$/.exec(flags.metricsAddr ?? ':8443');
+  return {
+    namespace,
+    webhookPort: (flags.enableWebhooks ?? true) ? webhookPort : undefined,
+    metricsPort: metrics && Number(metrics[1]) > 0 ? Number(metrics[1]) : undefined,
   };
 }
 

@@ -13,6 +13,7 @@
  * cluster/operator that did not come up.
  */
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -127,14 +128,24 @@ async function installCluster(client: KubeClient, log: (l: string) => void): Pro
   log(`install objects applied (${install.length}); the operator's Deployment is Ready on a fake node`);
 }
 
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 /** `cdk8s-otel operator` as a managed process; resolves once its webhooks are registered by URL. */
 async function startOperator(cp: ControlPlane, client: KubeClient, log: (l: string) => void): Promise<ManagedProcess> {
-  const port = await freePort();
+  // upstream's ports when free (its operator NetworkPolicy lets in 9443 and 8443, operator-restart asserts them)
+  const port = await portIsFree(9443) ? 9443 : await freePort();
+  const metricsAddr = await portIsFree(8443) ? '127.0.0.1:8443' : `127.0.0.1:${await freePort()}`;
   const args = [
     path.join(ROOT, 'bin', 'cdk8s-otel'), 'operator',
     '--kubeconfig', cp.kubeconfigPath,
     '--webhook-host', '127.0.0.1', '--webhook-port', String(port),
-    '--metrics-addr', '0', '--health-probe-addr', '0',
+    '--metrics-addr', metricsAddr, '--health-probe-addr', '0',
     ...UPSTREAM_CI_OPERATOR_FLAGS,
   ];
   const operator = startProcess({

@@ -25,6 +25,7 @@ import { KubeApi, KubeObject } from './kube/api';
 import { LeaderElector } from './leader';
 import { Logger } from './log';
 import { OperatorMetrics } from './metrics';
+import { ensureOperatorNetworkPolicy, OperatorNetworkPolicyOptions } from './operator-network-policy';
 import { ObjectWriter } from './writer';
 
 export type { Stoppable };
@@ -59,6 +60,8 @@ export interface ManagerOptions {
   readonly processMetrics?: boolean;
   /** called when leadership is lost (the CLI exits) */
   readonly onLeadershipLost?: () => void;
+  /** the operator's own NetworkPolicy, made once leading (gate `operator.networkpolicy`) @default - none */
+  readonly operatorNetworkPolicy?: OperatorNetworkPolicyOptions;
 }
 
 export class Manager {
@@ -108,6 +111,10 @@ export class Manager {
     this.ready = true;
     this.timings.readyMs = Date.now() - t0;
     await this.lead();
+    if (this.options.operatorNetworkPolicy) {
+      await ensureOperatorNetworkPolicy(api, this.options.operatorNetworkPolicy, log)
+        .catch((e: Error) => log.error({ err: e.message }, 'operator NetworkPolicy not created'));
+    }
     await this.upgradeInstrumentations(ctx);
     for (const c of this.controllers) c.start();
     void Promise.all(this.controllers.map((c) => c.queue.whenIdle())).then(() => {
