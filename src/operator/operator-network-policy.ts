@@ -27,6 +27,7 @@ export interface OperatorNetworkPolicyOptions {
 /** The policy, owned by the Deployment `owner` (name and uid) when given. */
 export function operatorNetworkPolicy(opts: OperatorNetworkPolicyOptions, owner?: { name: string; uid: string }): KubeObject {
   const ports = [opts.webhookPort, opts.metricsPort].filter((p): p is number => !!p).map((port) => ({ protocol: 'TCP', port }));
+  // blockOwnerDeletion is outside common/kube's owner reference shape
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -41,7 +42,7 @@ export function operatorNetworkPolicy(opts: OperatorNetworkPolicyOptions, owner?
       egress: [{ ports: [{ protocol: 'TCP', port: API_SERVER_PORT }] }],
       policyTypes: ['Ingress', 'Egress'],
     },
-  };
+  } as KubeObject;
 }
 
 /**
