@@ -3,7 +3,7 @@
  *
  * Starts a dev cluster (etcd, kube-apiserver, controller manager, scheduler, kwok with our pod stages), installs our
  * CRDs, the objects an install makes (namespace opentelemetry-operator-system, the operator's Deployment, which
- * kwok "runs", its RBAC) and the Prometheus Operator and Gateway API CRDs, runs `cdk8s-otel operator` on the host
+ * kwok "runs", its RBAC) and the Prometheus Operator and Gateway API CRDs, provisions volumes for claims as kind does, runs `cdk8s-otel operator` on the host
  * with the flags upstream's CI passes (webhooks registered by URL on 127.0.0.1), then the Go-built chainsaw on the
  * reachable case folders of ../shared/upstream-e2e, read in place. Prints a row per case and the last line
  * `N passed, M failed, K skipped`; writes the report, JUnit XML and chainsaw's JSON to --report-dir. Every process
@@ -25,6 +25,7 @@ import { CONTROLLER_MANAGER } from '../install/names';
 import { discoverCases, E2eCase, selectCases, testDirs } from './cases';
 import { extraCrds } from './extra-crds';
 import { kwokPodStagesYaml } from './kwok-stages';
+import { provisionVolumes } from './volumes';
 import { caseRows, ChainsawJsonReport, formatReport, junitXml, parseKnownFailures, totals } from './report';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -247,13 +248,15 @@ export async function main(argv: string[]): Promise<number> {
       fs.writeFileSync(stages, kwokPodStagesYaml());
       cp = await startControlPlane({ withControllers: true, nodes: opts.nodes, kwokConfig: stages, keepDir: opts.keep, log, startTimeoutMs: 180_000 });
       const client = cp.client();
+      const volumes = provisionVolumes(client, log);
       try {
         await installCluster(client, log);
         operator = await startOperator(cp, client, log);
+        report = await runChainsaw(cp, toRun, opts.reportDir, log);
       } finally {
+        volumes.stop();
         client.close();
       }
-      report = await runChainsaw(cp, toRun, opts.reportDir, log);
     }
   } catch (e) {
     log(`could not run the suite: ${(e as Error).message}`);

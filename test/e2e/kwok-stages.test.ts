@@ -31,3 +31,23 @@ describe('kwok pod stages', () => {
     expect(byName['pod-delete'].spec.next).toEqual({ finalizers: { empty: true }, delete: true });
   });
 });
+
+describe('volumes for claims (kind\'s local-path provisioner stand-in)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { volumeFor } = require('../../src/e2e/volumes') as typeof import('../../src/e2e/volumes');
+
+  test('a PersistentVolume pre-bound to the claim, its size, modes and class', () => {
+    const pv = volumeFor({
+      apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'testvolume-smoke-0', namespace: 'chainsaw-x', uid: 'u1' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
+    expect(pv).toMatchObject({
+      kind: 'PersistentVolume',
+      metadata: { name: 'e2e-chainsaw-x-testvolume-smoke-0' },
+      spec: {
+        capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: '',
+        claimRef: { namespace: 'chainsaw-x', name: 'testvolume-smoke-0', uid: 'u1' },
+      },
+    });
+  });
+});
