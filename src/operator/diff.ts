@@ -136,3 +136,38 @@ function ownedButNotDesired(fields: Record<string, unknown>, desired: unknown, p
     }
   }
 }
+
+/** The label and annotation maps upstream merges instead of replacing: the object's and, for workloads, its pod template's. */
+const MERGED_MAPS: ReadonlyArray<readonly string[]> = [
+  ['metadata', 'labels'], ['metadata', 'annotations'],
+  ['spec', 'template', 'metadata', 'labels'], ['spec', 'template', 'metadata', 'annotations'],
+];
+
+/**
+ * Upstream updates an object's labels and annotations (and its pod template's) by merging the desired ones over the
+ * existing ones (mergo WithOverride), so a key removed from the custom resource stays on the objects it was copied
+ * to (upstream's label-change-collector and annotation-change-collector cases assert exactly that). Server-side apply
+ * would remove the keys we set before and set no more; so the keys of those maps that our manager owns on `live`
+ * and that `desired` no longer has are carried over with their live values. Keys other managers own stay anyway.
+ * Pure: returns a new desired object (or `desired` itself when nothing is carried over).
+ */
+export function keepOwnedMetadata(desired: KubeObject, live: KubeObject | undefined, fieldManager: string): KubeObject {
+  if (!live) return desired;
+  const owned = ownedFields(live, fieldManager);
+  if (!owned) return desired;
+  let out: KubeObject = desired;
+  for (const mapPath of MERGED_MAPS) {
+    const ownedMap = mapPath.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[`f:${key}`], owned) as Record<string, unknown> | undefined;
+    const liveMap = mapPath.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], live) as Record<string, string> | undefined;
+    const desiredParent = mapPath.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], desired) as Record<string, unknown> | undefined;
+    if (!ownedMap || !liveMap || !desiredParent) continue;
+    const desiredMap = (desiredParent[mapPath[mapPath.length - 1]] ?? {}) as Record<string, string>;
+    const kept = Object.keys(ownedMap).filter((f) => f.startsWith('f:')).map((f) => f.slice(2))
+      .filter((key) => !(key in desiredMap) && key in liveMap);
+    if (kept.length === 0) continue;
+    if (out === desired) out = JSON.parse(JSON.stringify(desired)) as KubeObject;
+    const parent = mapPath.slice(0, -1).reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, out as unknown as Record<string, unknown>);
+    parent[mapPath[mapPath.length - 1]] = { ...Object.fromEntries(kept.map((k) => [k, liveMap[k]])), ...desiredMap };
+  }
+  return out;
+}

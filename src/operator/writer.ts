@@ -5,7 +5,7 @@
  * selectors), and deletes with a uid precondition so we never delete an object someone re-created meanwhile.
  */
 import { describeObject } from '../common/kube';
-import { writeReasons } from './diff';
+import { keepOwnedMetadata, writeReasons } from './diff';
 import { KubeApi, KubeApiError, KubeObject, refOf } from './kube/api';
 import { Logger } from './log';
 
@@ -29,7 +29,9 @@ export class ObjectWriter {
   constructor(private readonly api: KubeApi, private readonly log: Logger, readonly fieldManager = FIELD_MANAGER) {}
 
   /** Makes `live` (undefined when absent) hold `desired`; returns what was done and the object as written. */
-  async ensure(desired: KubeObject, live: KubeObject | undefined): Promise<{ outcome: WriteOutcome; object: KubeObject }> {
+  async ensure(wanted: KubeObject, live: KubeObject | undefined): Promise<{ outcome: WriteOutcome; object: KubeObject }> {
+    // labels and annotations merge over the live ones as upstream's do (a key removed from the CR stays)
+    const desired = keepOwnedMetadata(wanted, live, this.fieldManager);
     const reasons = writeReasons(desired, live, this.fieldManager);
     if (reasons.length === 0) {
       this.stats.skipped++;
