@@ -11,8 +11,8 @@ import type { Logger } from '../log';
 import { subjectAccessReviewer } from './access-review';
 import { CaInjectionOptions, injectCaBundle } from './ca-injection';
 import { certificateSerial, renewalTime } from './certificates';
-import { mutationLookupFromCache } from './lookup';
-import { webhookRoutes } from './routes';
+import { fetchMissingOwners, mutationLookupFromCache, withOwners } from './lookup';
+import { POD_PATH, webhookRoutes } from './routes';
 import { WebhookServer } from './server';
 import { CertificateSource, loadServingCertificates, ServingCertificates } from './serving-secret';
 
@@ -72,12 +72,30 @@ export async function startWebhooks(options: WebhookRuntimeOptions): Promise<Run
   const log = options.log.child({ component: 'webhooks' });
   let certs: ServingCertificates = await loadServingCertificates(options.api, options.certificates, log);
   if (options.injection && certs.caCert) await injectCaBundle(options.api, certs.caCert, options.injection, log);
-  const lookup = mutationLookupFromCache(options.cache);
+  const cached = mutationLookupFromCache(options.cache);
+  // the pod handler runs synchronously right after its owners are fetched: `lookup` cannot change under it
+  let lookup = cached;
+  const routes = webhookRoutes({
+    lookup: () => lookup, pod: options.pod, customResources: options.customResources,
+    accessReviewer: options.privilegeEscalationCheck ?? true ? subjectAccessReviewer(options.api) : undefined,
+  });
+  const pod = routes.get(POD_PATH);
+  if (pod?.type === 'admission') {
+    routes.set(POD_PATH, {
+      type: 'admission',
+      handler: async (review) => {
+        const fetched = await fetchMissingOwners(options.api, options.cache, review.request?.namespace ?? '', (review.request?.object ?? {}) as Parameters<typeof fetchMissingOwners>[3]);
+        lookup = withOwners(cached, fetched);
+        try {
+          return await pod.handler(review);
+        } finally {
+          lookup = cached;
+        }
+      },
+    });
+  }
   const server = new WebhookServer({
-    routes: webhookRoutes({
-      lookup: () => lookup, pod: options.pod, customResources: options.customResources,
-      accessReviewer: options.privilegeEscalationCheck ?? true ? subjectAccessReviewer(options.api) : undefined,
-    }),
+    routes,
     cert: certs.cert,
     key: certs.key,
     port: options.port,
