@@ -134,7 +134,14 @@ export function targetAllocatorDefaultingWebhook(): AdmissionHandler {
   return handle('TargetAllocator', (request, obj) => {
     if (request.operation === 'DELETE') return allow(request);
     const defaulted = defaultTargetAllocator(obj as unknown as TargetAllocator);
-    return patchTo(request, request.object as object, { ...defaulted, metadata: { ...request.object!.metadata, ...pick(defaulted.metadata, 'labels') } });
+    // Without a spec, none is added: the API server would then apply the CRD's defaults inside it (filterStrategy,
+    // collectorNotReadyGracePeriod), which upstream never gets, since its TargetAllocator webhooks are registered for
+    // v1beta1, a version the CRD does not serve (targetallocator-label asserts filter_strategy "" and no grace period).
+    // The operator defaults a spec-less allocator the same way when it renders it.
+    const spec = (obj as { spec?: unknown }).spec;
+    const patched = spec === undefined || spec === null ? { ...(request.object as object), metadata: { ...request.object!.metadata, labels: defaulted.metadata?.labels } }
+      : { ...defaulted, metadata: { ...request.object!.metadata, ...pick(defaulted.metadata, 'labels') } };
+    return patchTo(request, request.object as object, patched);
   });
 }
 

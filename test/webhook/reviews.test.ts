@@ -153,6 +153,13 @@ describe('TargetAllocator webhooks', () => {
     expect(out.spec).toMatchObject({ replicas: 1, allocationStrategy: 'consistent-hashing', podDisruptionBudget: { maxUnavailable: 1 } });
   });
 
+  test('defaulting without a spec adds none (the API server would default inside it; upstream\'s webhook never runs)', () => {
+    const obj: KubeObject = { apiVersion: 'opentelemetry.io/v1alpha1', kind: 'TargetAllocator', metadata: { name: 't', namespace: 'ns1' } };
+    const out = patched(obj, targetAllocatorDefaultingWebhook()(review({ object: obj })).response);
+    expect(out.spec).toBeUndefined();
+    expect(out.metadata.labels).toEqual({});
+  });
+
   test('validation: bad ports with upstream\'s message', () => {
     const res = targetAllocatorValidatingWebhook()(review({ object: ta({ ports: [{ name: 'Bad_Name', port: 80 }] }) })).response;
     expect(res.allowed).toBe(false);
