@@ -107,6 +107,10 @@ async function installCluster(client: KubeClient, log: (l: string) => void): Pro
       }, 60_000);
     }
   };
+  // upstream's kind configuration labels its node ingress-ready=true; targetallocator-features pins its pod there
+  for (const node of (await client.list('v1', 'Node')).items) {
+    await client.mergePatch({ apiVersion: 'v1', kind: 'Node', metadata: { name: node.metadata.name, labels: { 'ingress-ready': 'true' } } });
+  }
   const ours = allCrds({ labels: { 'app.kubernetes.io/name': 'opentelemetry-operator' } }) as KubeObject[];
   const theirs = extraCrds(log);
   for (const crd of [...ours, ...theirs]) await client.apply(crd, { fieldManager: FIELD_MANAGER });
