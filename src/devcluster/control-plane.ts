@@ -23,6 +23,12 @@ export interface ControlPlaneOptions {
   readonly withControllers?: boolean;
   /** Run kwok and create this many fake, Ready nodes (pods reach them through the scheduler, or spec.nodeName). @default 0 */
   readonly nodes?: number;
+  /**
+   * Keep the ServiceAccount admission plugin on, as in a real cluster: pods get the `default` ServiceAccount and its
+   * token volume mounted (needs withControllers, whose service account controller makes `default` in each namespace).
+   * @default false
+   */
+  readonly serviceAccountAdmission?: boolean;
   /** A kwok configuration file (e.g. Stage documents replacing kwok's default pod stages). @default kwok's built-in stages */
   readonly kwokConfig?: string;
   /** Parent folder of the run's temp folder. @default os.tmpdir() */
@@ -253,7 +259,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       // room for thousands of Services (a /24 is full after ~126 collectors with their two ClusterIP Services each)
       '--service-cluster-ip-range=10.0.0.0/16',
       '--authorization-mode=RBAC',
-      '--disable-admission-plugins=ServiceAccount',
+      ...(options.serviceAccountAdmission ? [] : ['--disable-admission-plugins=ServiceAccount']),
       '--allow-privileged=true',
       '--enable-priority-and-fairness=false',
       '--profiling=false',

@@ -250,7 +250,7 @@ export async function main(argv: string[]): Promise<number> {
     if (toRun.length > 0) {
       const stages = path.join(work, 'kwok-stages.yaml');
       fs.writeFileSync(stages, kwokPodStagesYaml());
-      cp = await startControlPlane({ withControllers: true, nodes: opts.nodes, kwokConfig: stages, keepDir: opts.keep, log, startTimeoutMs: 180_000 });
+      cp = await startControlPlane({ withControllers: true, serviceAccountAdmission: true, nodes: opts.nodes, kwokConfig: stages, keepDir: opts.keep, log, startTimeoutMs: 180_000 });
       const client = cp.client();
       const volumes = provisionVolumes(client, log);
       try {
