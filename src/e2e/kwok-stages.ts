@@ -1,13 +1,15 @@
 /**
  * kwok pod stages for upstream's K cases: kwok's own "fast" stages (pods Running and Ready at once, Job pods
  * Succeeded, deleted pods gone) plus what upstream's asserts read from a kubelet that kwok leaves out:
- * `started: true`, `containerID`/`imageID` on running containers, and Succeeded for every pod a Job owns (CronJob-made
- * Jobs included, they own their pods the same way). A rollout makes new pods, which go through the same stages,
+ * `started: true`, `containerID`/`imageID` on running containers, containerStatuses sorted by name (the kubelet
+ * sorts them; instrumentation-multi-multicontainer asserts that order), and Succeeded for every pod a Job owns
+ * (CronJob-made Jobs included, they own their pods the same way). A rollout makes new pods, which go through the same stages,
  * so `restartCount` stays 0 as with a real kubelet. Node stages stay kwok's defaults. Pure: YAML text.
  */
 
 /** The status of a pod that runs: each container started and ready, init containers completed (or running when native sidecars). */
 const READY_STATUS = `{{ $now := Now }}
+{{ $names := list }}{{ range .spec.containers }}{{ $names = append $names .name }}{{ end }}
 conditions:
 - lastTransitionTime: {{ $now | Quote }}
   status: "True"
@@ -30,7 +32,7 @@ conditions:
   type: {{ .conditionType | Quote }}
 {{ end }}
 containerStatuses:
-{{ range .spec.containers }}
+{{ range $name := sortAlpha $names }}{{ range $.spec.containers }}{{ if eq .name $name }}
 - image: {{ .image | Quote }}
   imageID: {{ printf "kwok://%s" .image | Quote }}
   containerID: {{ printf "kwok://%s" .name | Quote }}
@@ -41,7 +43,7 @@ containerStatuses:
   state:
     running:
       startedAt: {{ $now | Quote }}
-{{ end }}
+{{ end }}{{ end }}{{ end }}
 initContainerStatuses:
 {{ range .spec.initContainers }}
 - image: {{ .image | Quote }}
@@ -73,6 +75,7 @@ startTime: {{ $now | Quote }}
 
 /** A Job's pod after its containers exited 0. */
 const COMPLETE_STATUS = `{{ $now := Now }}
+{{ $names := list }}{{ range .spec.containers }}{{ $names = append $names .name }}{{ end }}
 conditions:
 - lastTransitionTime: {{ $now | Quote }}
   status: "False"
@@ -83,7 +86,7 @@ conditions:
   type: ContainersReady
   reason: PodCompleted
 containerStatuses:
-{{ range .spec.containers }}
+{{ range $name := sortAlpha $names }}{{ range $.spec.containers }}{{ if eq .name $name }}
 - image: {{ .image | Quote }}
   imageID: {{ printf "kwok://%s" .image | Quote }}
   containerID: {{ printf "kwok://%s" .name | Quote }}
@@ -97,7 +100,7 @@ containerStatuses:
       finishedAt: {{ $now | Quote }}
       reason: Completed
       startedAt: {{ $now | Quote }}
-{{ end }}
+{{ end }}{{ end }}{{ end }}
 phase: Succeeded
 `;
 

@@ -18,6 +18,8 @@ describe('kwok pod stages', () => {
     const containers = template.slice(template.indexOf('containerStatuses:'), template.indexOf('initContainerStatuses:'));
     expect(containers).toMatch(/ready: true\n\s+started: true\n\s+restartCount: 0/);
     expect(template).toContain('phase: Running');
+    // the kubelet sorts containerStatuses by name; init container statuses keep the spec's order
+    expect(containers).toContain('{{ range $name := sortAlpha $names }}{{ range $.spec.containers }}{{ if eq .name $name }}');
     expect(template).toContain('reason: Completed');
   });
 
