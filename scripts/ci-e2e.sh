@@ -26,7 +26,7 @@ for pid in $(pgrep -f -- '--data-dir=/dev/shm/cdk8s-otel-etcd-|/cdk8s-otel-cp-|/
 done
 if [ -n "$leftovers" ]; then
   echo "e2e: processes left behind by the run:" >&2
-  ps -o pid,pgid,args -p ${leftovers// /,} >&2 || true
+  ps -o pid,pgid,args -p "$(echo $leftovers | tr " " ",")" >&2 || true
   [ "$rc" -ne 0 ] || rc=1
 fi
 if [ "$rc" -ne 0 ]; then echo "e2e: FAILED (exit $rc) after $((SECONDS - start)) s; report in .cache/e2e/" >&2; exit "$rc"; fi

@@ -49,7 +49,7 @@ for pid in $(pgrep -f -- '--data-dir=/dev/shm/cdk8s-otel-etcd-|/cdk8s-otel-cp-|/
 done
 if [ -n "$leftovers" ]; then
   echo "integration: control-plane processes left behind by the tests:" >&2
-  ps -o pid,pgid,args -p ${leftovers// /,} >&2 || true
+  ps -o pid,pgid,args -p "$(echo $leftovers | tr " " ",")" >&2 || true
   kill -KILL $leftovers 2>/dev/null || true
   [ "$rc" -ne 0 ] || rc=1
 fi
