@@ -1,6 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import { InvalidInputError } from '../common/errors';
 import { formatDuration, parseDuration } from './duration';
+import { KubernetesSDConfig, parseKubernetesSDConfigs } from './kubernetes/sd-config';
+import { LabelSelector, parseLabelSelector } from './label-selector';
 import { isValidLabelNameIn, Labels, NAME_VALIDATION_SCHEMES, NameValidationScheme } from './labels';
 import { parseRelabelRules, RelabelRule, servedRelabelRule } from './relabel';
 import { DEFAULT_STRATEGY, FALLBACK_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies';
@@ -9,12 +11,17 @@ import { TargetGroup } from './target';
 
 /**
  * The target allocator's config file (upstream `targetallocator.yaml`, spec §4), parsed and validated. Keys are
- * upstream's; one is ours: `collectors`, a static list of collectors (names, optionally `node_name`), used until
- * collectors are discovered from pods.
+ * upstream's; one is ours: `collectors`, a static list of collectors (names, optionally `node_name`), used instead
+ * of discovering the collector pods (so the allocator can run without a cluster).
  */
 export interface AllocatorConfig {
   readonly collectorNamespace?: string;
-  readonly collectorSelector?: unknown;
+  /** the collector pods' selector (upstream: absent or null selects every pod of the namespace) */
+  readonly collectorSelector: LabelSelector;
+  /** `kube_config_file_path`: the kubeconfig to use outside a cluster */
+  readonly kubeConfigFilePath?: string;
+  /** `prometheus_cr.enabled` (the CRs are not watched yet: the allocator warns) */
+  readonly prometheusCrEnabled: boolean;
   readonly listenAddr: string;
   readonly allocationStrategy: string;
   readonly allocationFallbackStrategy: string;
@@ -46,7 +53,8 @@ export interface ScrapeJob {
   readonly seedLabels: ReadonlyArray<readonly [string, string]>;
   readonly staticGroups: readonly TargetGroup[];
   readonly fileSD: readonly FileSDConfig[];
-  /** discovery mechanisms this process cannot run (e.g. kubernetes_sd_configs): served, but yield no targets */
+  readonly kubernetesSD: readonly KubernetesSDConfig[];
+  /** discovery mechanisms this process cannot run (e.g. consul_sd_configs): served, but yield no targets */
   readonly unsupportedSD: readonly string[];
 }
 
@@ -93,7 +101,7 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
   if (filter !== 'relabel-config' && filter !== '') bad('filter_strategy', `unknown filter strategy ${JSON.stringify(filter)}`, 'use relabel-config, or "" to disable filtering');
 
   const prometheusCR = root.prometheus_cr === undefined || root.prometheus_cr === null ? {} : asObject(root.prometheus_cr, 'prometheus_cr', bad);
-  if (prometheusCR.enabled === true) bad('prometheus_cr.enabled', 'Prometheus CR discovery is not supported by this allocator yet', 'list the jobs under config.scrape_configs, or set enabled: false');
+  const prometheusCrEnabled = optBool(prometheusCR, 'enabled', 'prometheus_cr.', bad) ?? false;
 
   const httpsRaw = root.https === undefined || root.https === null ? {} : asObject(root.https, 'https', bad);
   const https: HttpsConfig = {
@@ -115,26 +123,25 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
 
   const collectors = parseCollectors(root.collectors, bad);
   const namespace = env.OTELCOL_NAMESPACE || optString(root, 'collector_namespace', bad);
-  // Until pod discovery exists, a config without `collectors` (such as the ConfigMap the operator writes, which
-  // selects pods by label) cannot run: one message says all that is needed, so the user fixes it in one go.
-  if (collectors.length === 0) {
-    const example = examplePodNames(root.collector_selector);
-    bad('collectors', 'no collectors are listed, and discovering collector pods from Kubernetes (collector_selector, collector_namespace) is not supported by this allocator yet',
-      `list the collector pods, e.g. "collectors: [${example.join(', ')}]", or "collectors: [{name: <pod>, node_name: <node>}]" for the per-node strategy; collector_namespace is then not needed`);
+  if (!namespace && collectors.length === 0) {
+    bad('collector_namespace', 'required when collectors are discovered from pods', 'set collector_namespace (or OTELCOL_NAMESPACE), or list collectors under `collectors`');
   }
+  const collectorSelector = parseLabelSelector(root.collector_selector, file, 'collector_selector');
 
   const promConfig = root.config === undefined || root.config === null ? {} : asObject(root.config, 'config', bad);
   const global = promConfig.global === undefined || promConfig.global === null ? {} : asObject(promConfig.global, 'config.global', bad);
   const globalInterval = durationField(global, 'scrape_interval', 'config.global.', bad) ?? DEFAULT_SCRAPE_INTERVAL_MS;
   const globalTimeoutSet = durationField(global, 'scrape_timeout', 'config.global.', bad);
   const globalScheme = nameValidationField(global, 'config.global.', bad) ?? 'utf8';
-  const scrapeConfigs = parseScrapeConfigs(promConfig.scrape_configs, { interval: globalInterval, timeout: globalTimeoutSet, scheme: globalScheme }, bad, file);
-  if (scrapeConfigs.length === 0) bad('config.scrape_configs', 'at least one scrape config is required', 'add a job under config.scrape_configs');
+  const scrapeConfigs = parseScrapeConfigs(promConfig.scrape_configs, { interval: globalInterval, timeout: globalTimeoutSet, scheme: globalScheme }, bad, file, namespace);
+  if (scrapeConfigs.length === 0 && !prometheusCrEnabled) bad('config.scrape_configs', 'at least one scrape config is required', 'add a job under config.scrape_configs, or set prometheus_cr.enabled: true');
 
   const insecureEnv = env.ALLOW_INSECURE_AUTH_SECRETS;
   return {
     collectorNamespace: namespace,
-    collectorSelector: root.collector_selector,
+    collectorSelector,
+    kubeConfigFilePath: optString(root, 'kube_config_file_path', bad),
+    prometheusCrEnabled,
     listenAddr: optString(root, 'listen_addr', bad) ?? ':8080',
     allocationStrategy: strategy,
     allocationFallbackStrategy: fallback,
@@ -177,18 +184,6 @@ function durationField(o: Obj, key: string, prefix: string, bad: Bad): number | 
   return ms;
 }
 
-/**
- * Pod names to suggest for `collectors`: the first StatefulSet pods of the collector that `collector_selector`
- * selects (its `app.kubernetes.io/instance` label is `<namespace>.<name>`), else placeholders.
- */
-function examplePodNames(selector: unknown): string[] {
-  const labels = (selector as { matchlabels?: unknown; matchLabels?: unknown } | null | undefined);
-  const match = (labels?.matchlabels ?? labels?.matchLabels) as Record<string, unknown> | undefined;
-  const instance = match?.['app.kubernetes.io/instance'];
-  const name = typeof instance === 'string' && instance.includes('.') ? instance.slice(instance.indexOf('.') + 1) : '';
-  return name ? [`${name}-collector-0`, `${name}-collector-1`] : ['collector-0', 'collector-1'];
-}
-
 function parseCollectors(raw: unknown, bad: Bad): Collector[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) return bad('collectors', 'must be a list', 'write collectors: [{name: collector-0}]');
@@ -207,6 +202,7 @@ function parseCollectors(raw: unknown, bad: Bad): Collector[] {
 }
 
 const SD_SUFFIX = '_sd_configs';
+const SUPPORTED_SD = new Set(['file_sd_configs', 'kubernetes_sd_configs']);
 
 /** `metric_name_validation_scheme`, which also decides which label names relabel rules accept. */
 function nameValidationField(o: Obj, prefix: string, bad: Bad): NameValidationScheme | undefined {
@@ -224,7 +220,7 @@ interface GlobalScrapeDefaults {
   readonly scheme: NameValidationScheme;
 }
 
-function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad, file: string): ScrapeJob[] {
+function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad, file: string, ownNamespace: string | undefined): ScrapeJob[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) return bad('config.scrape_configs', 'must be a list', 'write each job as a list item');
   const names = new Set<string>();
@@ -263,7 +259,8 @@ function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad
 
     const staticGroups = parseStaticConfigs(sc.static_configs, `${path}.static_configs`, bad);
     const fileSD = parseFileSD(sc.file_sd_configs, `${path}.file_sd_configs`, bad);
-    const unsupportedSD = Object.keys(sc).filter((k) => k.endsWith(SD_SUFFIX) && k !== 'file_sd_configs' && sc[k] !== null);
+    const kubernetesSD = parseKubernetesSDConfigs(sc.kubernetes_sd_configs, file, `${path}.kubernetes_sd_configs`, ownNamespace);
+    const unsupportedSD = Object.keys(sc).filter((k) => k.endsWith(SD_SUFFIX) && !SUPPORTED_SD.has(k) && sc[k] !== null);
 
     const served: Obj = {
       job_name: jobName,
@@ -282,7 +279,7 @@ function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad
     // rules are served as Prometheus marshals them (defaults written out, action lower-cased)
     if (Array.isArray(sc.relabel_configs)) served.relabel_configs = relabelRules.map(servedRelabelRule);
     if (Array.isArray(sc.metric_relabel_configs)) served.metric_relabel_configs = metricRules.map(servedRelabelRule);
-    return { jobName: jobName!, served, relabelRules, seedLabels, staticGroups, fileSD, unsupportedSD };
+    return { jobName: jobName!, served, relabelRules, seedLabels, staticGroups, fileSD, kubernetesSD, unsupportedSD };
   });
 }
 

@@ -143,7 +143,7 @@ describe('HTTP API details', () => {
 
 describe('issue 14 #12: Go map order in the JSON bodies', () => {
   const job = (jobName: string): ScrapeJob => ({
-    jobName, served: { job_name: jobName, scrape_interval: '30s' }, relabelRules: [], seedLabels: [], staticGroups: [], fileSD: [], unsupportedSD: [],
+    jobName, served: { job_name: jobName, scrape_interval: '30s' }, relabelRules: [], seedLabels: [], staticGroups: [], fileSD: [], kubernetesSD: [], unsupportedSD: [],
   });
   test('/scrape_configs and /jobs list jobs sorted as strings, not in config order (integer-like names too)', async () => {
     const names = ['zeta', 'alpha', '9', '10'];

@@ -269,21 +269,21 @@ spec:
         metrics: { receivers: [prometheus], exporters: [debug] }
 `;
 
-  test('fails once, with a message that says all that is needed; following it, the config loads', async () => {
+  test('loads as written in the pod (OTELCOL_NAMESPACE set): the collectors are discovered from their pods by its selector', async () => {
     const r = await run(['render', '-f', '-', '-o', 'json'], withAllocator);
     const cm = JSON.parse(r.out).items.find((o: any) => o.kind === 'ConfigMap' && o.metadata.name === 'stateful-targetallocator');
     const text: string = cm.data['targetallocator.yaml'];
+    const config = parseAllocatorConfig(text, 'targetallocator.yaml', { OTELCOL_NAMESPACE: 'default' });
+    expect(config.collectors).toEqual([]);
+    expect(config.collectorNamespace).toBe('default');
+    expect(config.collectorSelector.matchLabels['app.kubernetes.io/component']).toBe('opentelemetry-collector');
+    // outside a pod, without the namespace, one message says what is missing
     let message = '';
     try {
       parseAllocatorConfig(text, 'targetallocator.yaml', {});
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toContain('targetallocator.yaml: collectors: no collectors are listed');
-    expect(message).toContain('collectors: [stateful-collector-0, stateful-collector-1]');
-    expect(message).toContain('collector_namespace is then not needed');
-    // doing what the message says is enough: no second failure (no OTELCOL_NAMESPACE in the environment)
-    const config = parseAllocatorConfig(`${text}\ncollectors: [stateful-collector-0, stateful-collector-1]\n`, 'targetallocator.yaml', {});
-    expect(config.collectors.map((c) => c.name)).toEqual(['stateful-collector-0', 'stateful-collector-1']);
+    expect(message).toContain('targetallocator.yaml: collector_namespace: required when collectors are discovered from pods');
   });
 });
