@@ -1,9 +1,12 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { KubeApi } from '../operator/kube/api';
 import { Allocator } from './allocator';
+import { CollectorWatcher } from './collector-pods';
 import { AllocatorConfig, ScrapeJob } from './config';
 import { FileDiscovery } from './file-sd';
 import { Hasher } from './hasher';
+import { InformerPool, KubernetesDiscovery } from './kubernetes/discovery';
 import { AllocatorMetrics } from './metrics';
 import { createStrategy } from './strategies';
 import { Collector } from './strategies/strategy';
@@ -21,10 +24,18 @@ export interface ServiceOptions {
   readonly metrics: AllocatorMetrics;
   /** how long discovery updates are batched before targets are re-processed (upstream: 5s) */
   readonly debounceMs?: number;
+  /**
+   * the API server, for `kubernetes_sd_configs` and for discovering the collector pods (when the config lists no
+   * `collectors`); without it such a config cannot start
+   */
+  readonly kube?: KubeApi;
+  /** how long collector pod changes are batched (upstream: 5s) @default 5000 */
+  readonly collectorDebounceMs?: number;
 }
 
 /**
- * The running allocator: discovery (static configs and file SD) → filter and ids → allocation engine. Discovery
+ * The running allocator: discovery (static configs, file SD, Kubernetes SD over shared informers) → filter and
+ * ids → allocation engine, with the collectors listed in the config or discovered from their pods. Discovery
  * updates are batched for `debounceMs`, as upstream batches them. Each batch hands every job's groups over again,
  * but only groups that changed are relabelled and only targets that changed reach the strategy.
  */
@@ -33,6 +44,9 @@ export class AllocatorService {
   private readonly builder: TargetBuilder;
   private readonly groups = new Map<string, Map<string, TargetGroup[]>>();
   private readonly discoveries: FileDiscovery[] = [];
+  private readonly kubernetes = new Map<string, KubernetesDiscovery[]>();
+  private pool?: InformerPool;
+  private collectorWatcher?: CollectorWatcher;
   private timer: NodeJS.Timeout | undefined;
   private isReady = false;
   private stopped = false;
@@ -74,19 +88,59 @@ export class AllocatorService {
         }, (err) => this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: ${err.message}`));
         this.discoveries.push(discovery);
       }
+      if (job.kubernetesSD.length > 0) {
+        const kube = this.requireKube(`job ${JSON.stringify(job.jobName)} has kubernetes_sd_configs`);
+        this.pool ??= new InformerPool(kube);
+        const pool = this.pool;
+        this.kubernetes.set(job.jobName, job.kubernetesSD.map((sd) => {
+          for (const key of sd.ignored) this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: kubernetes_sd_configs ${key} is ignored; the allocator watches its own cluster with its own credentials`);
+          return new KubernetesDiscovery(sd, pool, () => {
+            this.opts.metrics.events.inc({ source: 'kubernetes_sd' });
+            this.schedule();
+          });
+        }));
+      }
+    }
+    if (this.config.prometheusCrEnabled) {
+      this.opts.log.warn('prometheus_cr.enabled: ServiceMonitors, PodMonitors, Probes and ScrapeConfigs are not watched by this allocator yet; only config.scrape_configs are served');
+    }
+    if (this.config.collectors.length > 0) {
+      this.setCollectors(this.config.collectors);
+    } else {
+      const kube = this.requireKube('the config lists no collectors, so they are discovered from their pods');
+      this.collectorWatcher = new CollectorWatcher(kube, {
+        namespace: this.config.collectorNamespace!,
+        selector: this.config.collectorSelector,
+        graceMs: this.config.collectorNotReadyGracePeriodMs,
+        debounceMs: this.opts.collectorDebounceMs,
+        onChange: (collectors) => {
+          this.opts.log.info(`collectors: ${collectors.length ? collectors.map((c) => c.name).join(', ') : '(none)'}`);
+          this.setCollectors(collectors);
+        },
+      });
     }
     this.isReady = true;
-    this.setCollectors(this.config.collectors);
-    await Promise.all(this.discoveries.map((d) => d.start()));
+    await Promise.all([
+      ...this.discoveries.map((d) => d.start()),
+      this.pool?.start(),
+      this.collectorWatcher?.start(),
+    ]);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.process();
   }
 
-  stop(): void {
+  /** Stops discovery; resolves once the watches have ended. */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const d of this.discoveries) d.stop();
     if (this.timer) clearTimeout(this.timer);
+    await Promise.all([this.pool?.stop(), this.collectorWatcher?.stop()]);
+  }
+
+  private requireKube(why: string): KubeApi {
+    if (!this.opts.kube) throw new Error(`${why}, which needs the Kubernetes API: run in a pod with a service account, or give a kubeconfig (--kubeconfig or kube_config_file_path)`);
+    return this.opts.kube;
   }
 
   setCollectors(collectors: readonly Collector[]): void {
@@ -105,6 +159,7 @@ export class AllocatorService {
     for (const job of this.config.scrapeConfigs) {
       const jobStart = performance.now();
       const groups = Array.from(this.groups.get(job.jobName)?.values() ?? []).flat();
+      for (const k of this.kubernetes.get(job.jobName) ?? []) for (const g of k.groups()) groups.push(g);
       const built = this.builder.build(job, groups, filter);
       this.opts.metrics.targets.set({ job_name: job.jobName }, groups.reduce((n, g) => n + g.targets.length, 0));
       this.opts.metrics.processTargetGroupsDuration.observe({ job_name: job.jobName }, (performance.now() - jobStart) / 1000);

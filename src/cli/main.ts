@@ -56,12 +56,13 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     });
 
   program.command('target-allocator')
-    .description('run the target allocator with static_configs and file_sd_configs discovery (no cluster needed)')
-    .requiredOption('-c, --config <file>', 'config file in the format of upstream\'s targetallocator.yaml')
+    .description('run the target allocator: static, file and Kubernetes discovery; collectors listed or discovered from their pods')
+    .option('-c, --config <file>', 'config file in the format of upstream\'s targetallocator.yaml (upstream\'s path by default)', '/conf/targetallocator.yaml')
     .option('--listen <addr>', 'listen address, overrides listen_addr (e.g. 127.0.0.1:8080)')
+    .option('--kubeconfig <file>', 'kubeconfig outside a cluster, overrides kube_config_file_path (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (opts) => {
-      exitCode = await runTargetAllocator({ config: opts.config, listen: opts.listen }, { stdout: writableOf(io.stdout), stderr: writableOf(io.stderr) });
+      exitCode = await runTargetAllocator({ config: opts.config, listen: opts.listen, kubeconfig: opts.kubeconfig }, { stdout: writableOf(io.stdout), stderr: writableOf(io.stderr) });
     });
 
   program.command('install')

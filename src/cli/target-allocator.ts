@@ -4,6 +4,7 @@ import { Listener, listenHttp, listenMtls, parseListenAddr } from '../allocator/
 import { AllocatorMetrics } from '../allocator/metrics';
 import { createApiHandler } from '../allocator/server';
 import { AllocatorService, configDirOf } from '../allocator/service';
+import type { KubeApi } from '../operator/kube/api';
 import { EXIT_INVALID_INPUT, EXIT_OK, oneLine, readTextFile, reportError } from './io';
 
 export interface TargetAllocatorOptions {
@@ -11,6 +12,8 @@ export interface TargetAllocatorOptions {
   readonly config: string;
   /** overrides `listen_addr`, e.g. `127.0.0.1:8080` or `:0` */
   readonly listen?: string;
+  /** kubeconfig outside a cluster (upstream's `--kubeconfig-path`); overrides `kube_config_file_path` */
+  readonly kubeconfig?: string;
 }
 
 export interface TargetAllocatorIO {
@@ -24,12 +27,15 @@ export interface TargetAllocatorIO {
   readonly onListening?: (addresses: { http: string; https?: string }) => void;
   /** batching delay of discovery updates in ms (default 1000) */
   readonly debounceMs?: number;
+  /** batching delay of collector pod changes in ms (default 5000, upstream's) */
+  readonly collectorDebounceMs?: number;
 }
 
 /**
- * `cdk8s-otel target-allocator --config FILE`: runs the target allocator with static and file discovery until
- * SIGINT/SIGTERM (or `io.signal`). Returns the exit code as {@link EXIT_CODES_HELP}: 0 after a clean stop, 1 for
- * an invalid config or a listener that cannot bind, 2 for a config file that does not exist or cannot be read.
+ * `cdk8s-otel target-allocator --config FILE`: runs the target allocator until SIGINT/SIGTERM (or `io.signal`):
+ * static, file and Kubernetes discovery, collectors listed or discovered from their pods. Returns the exit code
+ * as {@link EXIT_CODES_HELP}: 0 after a clean stop, 1 for an invalid config, no cluster to talk to or a listener
+ * that cannot bind, 2 for a config file that does not exist or cannot be read.
  */
 export async function runTargetAllocator(opts: TargetAllocatorOptions, io: TargetAllocatorIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const log = {
@@ -48,9 +54,23 @@ export async function runTargetAllocator(opts: TargetAllocatorOptions, io: Targe
     return reportError('target-allocator', err, stderr);
   }
 
+  let kube: (KubeApi & { close(): void }) | undefined;
+  if (config.collectors.length === 0 || config.prometheusCrEnabled || config.scrapeConfigs.some((j) => j.kubernetesSD.length > 0)) {
+    try {
+      kube = connectKube(opts.kubeconfig ?? config.kubeConfigFilePath);
+    } catch (err) {
+      const file = opts.kubeconfig ?? config.kubeConfigFilePath;
+      const message = (err as NodeJS.ErrnoException).code && file ? `cannot read kubeconfig ${file}: ${(err as Error).message}` : (err as Error).message;
+      io.stderr.write(`target-allocator: ${message} (the config needs the Kubernetes API: collector discovery, kubernetes_sd_configs or prometheus_cr)\n`);
+      return EXIT_INVALID_INPUT;
+    }
+  }
+
   const hasher = await loadHasher();
   const metrics = new AllocatorMetrics(true);
-  const service = new AllocatorService(config, hasher, { configDir: configDirOf(opts.config), log, metrics, debounceMs: io.debounceMs });
+  const service = new AllocatorService(config, hasher, {
+    configDir: configDirOf(opts.config), log, metrics, debounceMs: io.debounceMs, collectorDebounceMs: io.collectorDebounceMs, kube,
+  });
   const listeners: Listener[] = [];
   let stopping: (() => void) | undefined;
   const stopped = new Promise<void>((resolve) => {
@@ -71,7 +91,7 @@ export async function runTargetAllocator(opts: TargetAllocatorOptions, io: Targe
       secureAddress = secure.address;
     }
     log.info(`target allocator serving on http://${plain.address}${secureAddress ? ` and https://${secureAddress} (mTLS)` : ''}; ` +
-      `strategy ${config.allocationStrategy}, ${config.scrapeConfigs.length} jobs, ${config.collectors.length} collectors, ` +
+      `strategy ${config.allocationStrategy}, ${config.scrapeConfigs.length} jobs, ${service.allocator.collectors.length} collectors, ` +
       `${service.allocator.targets.length} targets`);
     io.onListening?.({ http: plain.address, https: secureAddress });
     if (io.signal?.aborted) stopping?.();
@@ -85,7 +105,20 @@ export async function runTargetAllocator(opts: TargetAllocatorOptions, io: Targe
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     io.signal?.removeEventListener('abort', onSignal);
-    service.stop();
+    await service.stop();
+    kube?.close();
     await Promise.all(listeners.map((l) => l.close()));
   }
+}
+
+/**
+ * The API server client, loaded only here: @kubernetes/client-node is ESM-only and jest cannot load it, so tests
+ * run this command as a subprocess. Upstream reads `kube_config_file_path` (default ~/.kube/config) and falls back
+ * to the pod's service account; client-node's defaults do the same ($KUBECONFIG, ~/.kube/config, in-cluster).
+ */
+function connectKube(kubeconfig: string | undefined): KubeApi & { close(): void } {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { ClientNodeKubeApi, loadKubeConfig } = require('../operator/kube/client-node') as typeof import('../operator/kube/client-node');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return new ClientNodeKubeApi(loadKubeConfig(kubeconfig), 'cdk8s-otel-target-allocator');
 }

@@ -85,7 +85,7 @@ config:
       expect(text).toContain('opentelemetry_allocator_targets{job_name="app"} 4');
       expect(service.allocator.targets).toHaveLength(2);
     } finally {
-      service.stop();
+      await service.stop();
     }
   });
 });

@@ -179,8 +179,8 @@ config:
       'allow_insecure_auth_secrets: must be true or false, got "yes" (write true or false)'],
     ['bad regex in relabel_configs', 'collectors: [a]\nconfig: {scrape_configs: [{job_name: x, relabel_configs: [{source_labels: [a], regex: "a(?=b)", action: keep}]}]}\n',
       'config.scrape_configs[0].relabel_configs[0].regex: invalid regular expression "a(?=b)": '],
-    ['missing collectors', 'collector_namespace: obs\nconfig: {scrape_configs: [{job_name: x}]}\n',
-      'collectors: no collectors are listed, and discovering collector pods from Kubernetes (collector_selector, collector_namespace) is not supported by this allocator yet (list the collector pods, e.g. '],
+    ['no collectors nor namespace', 'config: {scrape_configs: [{job_name: x}]}\n',
+      'collector_namespace: required when collectors are discovered from pods (set collector_namespace (or OTELCOL_NAMESPACE), or list collectors under `collectors`)'],
   ];
   test.each(badConfigs)('bad config (%s): exit 1 with the file, the key path and the fix', async (name, text, message) => {
     const file = path.join(dir, `bad-${name.replace(/ /g, '-')}.yaml`);

@@ -1,0 +1,142 @@
+/**
+ * `kubernetes_sd_configs` at run time: informers (list + watch) over one {@link InformerPool}, so jobs that
+ * watch the same kind in the same namespaces with the same selectors share one watch, and the pure label
+ * builders of this folder turn the cached objects into target groups, as Prometheus's discovery does.
+ */
+import { Informer } from '../../operator/informer';
+import { KubeApi, KubeObject } from '../../operator/kube/api';
+import { Logger, silentLogger } from '../../operator/log';
+import { TargetGroup } from '../target';
+import { endpointsGroup } from './endpoints';
+import { endpointSliceGroup } from './endpointslice';
+import { ingressGroup } from './ingress';
+import { DiscoveredGroup } from './meta';
+import { nodeGroup } from './node';
+import { EndpointSlice, Endpoints, Ingress, Node, ObjectLookup, Pod, Service } from './objects';
+import { podGroup } from './pod';
+import { KubernetesRole, KubernetesSDConfig } from './sd-config';
+import { serviceGroup } from './service';
+
+interface Kind {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+}
+
+const KINDS: Record<KubernetesRole, Kind> = {
+  pod: { apiVersion: 'v1', kind: 'Pod', namespaced: true },
+  service: { apiVersion: 'v1', kind: 'Service', namespaced: true },
+  endpoints: { apiVersion: 'v1', kind: 'Endpoints', namespaced: true },
+  endpointslice: { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespaced: true },
+  node: { apiVersion: 'v1', kind: 'Node', namespaced: false },
+  ingress: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespaced: true },
+};
+
+/** Informers shared by every job of the allocator: one per (kind, namespaces, label selector, field selector). */
+export class InformerPool {
+  private readonly informers = new Map<string, Informer>();
+  private readonly started = new Set<Informer>();
+
+  constructor(private readonly api: KubeApi, private readonly log: Logger = silentLogger) {}
+
+  informer(kind: Kind, namespaces: readonly string[], labelSelector?: string, fieldSelector?: string): Informer {
+    const ns = kind.namespaced ? [...namespaces].sort() : [];
+    const key = [kind.apiVersion, kind.kind, ns.join(','), labelSelector ?? '', fieldSelector ?? ''].join('|');
+    let informer = this.informers.get(key);
+    if (!informer) {
+      informer = new Informer(this.api, {
+        apiVersion: kind.apiVersion, kind: kind.kind, namespaces: ns.length > 0 ? ns : undefined, labelSelector, fieldSelector, log: this.log,
+      });
+      this.informers.set(key, informer);
+    }
+    return informer;
+  }
+
+  /** How many distinct watches (informers) the jobs need. */
+  get size(): number {
+    return this.informers.size;
+  }
+
+  /** Starts the informers not started yet; resolves once each has listed its objects. */
+  async start(): Promise<void> {
+    const fresh = [...this.informers.values()].filter((i) => !this.started.has(i));
+    for (const i of fresh) this.started.add(i);
+    await Promise.all(fresh.map((i) => i.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.started].map((i) => i.stop()));
+  }
+}
+
+/**
+ * One `kubernetes_sd_configs` entry: the informers its role needs (endpoints and endpointslice also read the
+ * Services and Pods they point at) and the target groups of their objects. `onChange` is called after every
+ * event; {@link groups} then builds the groups, reusing the group of an object that did not change, so the
+ * allocator's builder recognises it and does not relabel it again.
+ */
+export class KubernetesDiscovery {
+  private readonly main: Informer;
+  private readonly services?: Informer;
+  private readonly pods?: Informer;
+  private readonly cache = new Map<string, { version: string; group: TargetGroup }>();
+  /** bumped on every Service or Pod event, so endpoints groups that may read them are rebuilt */
+  private lookupGeneration = 0;
+
+  constructor(readonly config: KubernetesSDConfig, pool: InformerPool, onChange: () => void) {
+    const selector = (role: KubernetesRole) => config.selectors.find((s) => s.role === role);
+    const informerFor = (role: KubernetesRole) => pool.informer(KINDS[role], config.namespaces, selector(role)?.label, selector(role)?.field);
+    this.main = informerFor(config.role);
+    this.main.on(() => onChange());
+    if (config.role === 'endpoints' || config.role === 'endpointslice') {
+      this.services = informerFor('service');
+      this.pods = informerFor('pod');
+      for (const i of [this.services, this.pods]) {
+        i.on(() => {
+          this.lookupGeneration++;
+          onChange();
+        });
+      }
+    }
+  }
+
+  /** The target groups of every object watched now, sorted by source. */
+  groups(): TargetGroup[] {
+    const lookup: ObjectLookup = {
+      pod: (ns, name) => this.pods?.get(ns, name) as Pod | undefined,
+      service: (ns, name) => this.services?.get(ns, name) as Service | undefined,
+    };
+    const out: TargetGroup[] = [];
+    const seen = new Set<string>();
+    const objects = this.main.list();
+    for (const obj of objects) {
+      const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+      seen.add(key);
+      let version = String(obj.metadata.resourceVersion ?? '');
+      if (this.services) version += `#${this.lookupGeneration}`;
+      const known = this.cache.get(key);
+      if (known && known.version === version) {
+        out.push(known.group);
+        continue;
+      }
+      const built = this.build(obj, lookup);
+      if (!built) continue;
+      const group: TargetGroup = { source: built.source, labels: built.labels, targets: built.targets };
+      this.cache.set(key, { version, group });
+      out.push(group);
+    }
+    for (const key of this.cache.keys()) if (!seen.has(key)) this.cache.delete(key);
+    return out.sort((a, b) => ((a.source ?? '') < (b.source ?? '') ? -1 : 1));
+  }
+
+  private build(obj: KubeObject, lookup: ObjectLookup): DiscoveredGroup | undefined {
+    switch (this.config.role) {
+      case 'pod': return podGroup(obj as Pod);
+      case 'service': return serviceGroup(obj as Service);
+      case 'endpoints': return endpointsGroup(obj as Endpoints, lookup);
+      case 'endpointslice': return endpointSliceGroup(obj as EndpointSlice, lookup);
+      case 'node': return nodeGroup(obj as Node);
+      case 'ingress': return ingressGroup(obj as Ingress);
+    }
+  }
+}
