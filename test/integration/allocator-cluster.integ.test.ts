@@ -1,0 +1,291 @@
+/**
+ * The target allocator in a cluster (issue 12 items 1, 2, 7, 8): `cdk8s-otel target-allocator` runs as a real
+ * process (client-node cannot load in jest) against the test control plane, with the targetallocator.yaml the
+ * TargetAllocator construct writes into its ConfigMap, verbatim. Collector pods on a kwok node are discovered
+ * by the construct's collector_selector; targets come from Pods and Endpoints through kubernetes_sd_configs;
+ * two replicas must give the same answers; and, when the test collector is built, a real OpenTelemetry
+ * Collector polls one replica with its collector_id and scrapes what it was given. kwok pod IPs are never
+ * dialled: the jobs' relabel rules point `__address__` at a metrics server of this test on 127.0.0.1.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Chart, Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { OtelTargetAllocator } from '../../src/constructs';
+import { KubeObject } from '../../src/common/kube';
+import { ensureNamespace, useControlPlane } from './harness/control-plane';
+import { buildOperator, freePort, httpGet } from './operator-process';
+import {
+  attrs, close, Collector, MetricsServer, OTELCOL, readExported, startCollector, startMetricsServer, stopCollector, tail, waitFor,
+} from './otelcol-harness';
+import { storedCollector } from '../targetallocator/helpers';
+
+const OBS = 'obs-ta';
+const SHOP = 'shop-ta';
+// enough that consistent hashing on kwok's consecutive pod IPs gives both collectors some (6 did not)
+const APP_PODS = 16;
+
+/**
+ * The allocator's RBAC in upstream's e2e suite (step-templates/target-allocator-rbac.yaml), plus read access to
+ * Services and Endpoints, which the endpoints role of kubernetes_sd_configs reads in Prometheus too.
+ */
+const UPSTREAM_TA_RULES = [
+  { apiGroups: [''], resources: ['pods', 'namespaces', 'nodes'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch'] },
+  { nonResourceURLs: ['/metrics', '/apis', '/apis/*', '/api', '/api/*'], verbs: ['get'] },
+  { apiGroups: [''], resources: ['services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+];
+
+const tc = useControlPlane({ nodes: 1 }, 'allocator control plane');
+
+interface AllocatorProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+async function startAllocatorProcess(configFile: string, kubeconfig: string): Promise<AllocatorProcess> {
+  const build = buildOperator();
+  const port = await freePort();
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [path.join(build, 'operator.js'), 'target-allocator', '--config', configFile,
+    '--listen', `127.0.0.1:${port}`, '--kubeconfig', kubeconfig], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OTELCOL_NAMESPACE: OBS },
+  });
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    process.off('exit', reap);
+    resolve(code);
+  }));
+  const deadline = Date.now() + 60_000;
+  while ((await httpGet(port, '/readyz')).status !== 200) {
+    if (child.exitCode !== null) throw new Error(`target allocator exited with ${child.exitCode}:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`target allocator not ready after 60 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  process.stdout.write(`[integration] target allocator process ready in ${Date.now() - t0} ms\n`);
+  return {
+    child, port, output: () => out,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Polls the async `probe` until it gives a value (waitFor of the harness takes synchronous probes). */
+async function waitForAsync<T>(what: string, probe: () => Promise<T | undefined>, diagnostics: () => string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${diagnostics()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The debug view of a job: collector → the targets' `__address__`es, sorted. */
+async function assignment(port: number, job: string): Promise<Record<string, string[]>> {
+  const res = await httpGet(port, `/jobs/${encodeURIComponent(job)}/targets`);
+  if (res.status !== 200) return {};
+  const body = JSON.parse(res.body) as Record<string, { targets: Array<{ targets: string[] }> }>;
+  return Object.fromEntries(Object.entries(body).map(([c, v]) => [c, v.targets.map((t) => t.targets[0]).sort()]));
+}
+
+function appPod(name: string, node: string): KubeObject {
+  return {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: SHOP, labels: { app: 'web' } },
+    spec: { nodeName: node, containers: [{ name: 'app', image: 'web:1', ports: [{ name: 'metrics', containerPort: 9090 }, { name: 'http', containerPort: 8080 }] }] },
+  } as KubeObject;
+}
+
+describe('target allocator in a cluster, from the ConfigMap the construct writes', () => {
+  let dir: string;
+  let metrics: MetricsServer;
+  let replicas: AllocatorProcess[] = [];
+  let collector: Collector | undefined;
+  let selectorLabels: Record<string, string>;
+  let node: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-otel-ta-cluster-'));
+    metrics = await startMetricsServer();
+    node = tc.cp.nodeNames[0];
+    const local = `127.0.0.1:${metrics.port}`;
+    // the collector's receiver config, as a user writes it; the construct moves it into the allocator's file
+    const toLocal = [
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+      { target_label: '__address__', replacement: local },
+    ];
+    const receiverConfig = {
+      global: { scrape_interval: '1s', scrape_timeout: '1s' },
+      scrape_configs: [
+        {
+          job_name: 'pods', kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [SHOP] } }],
+          relabel_configs: [{ source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'metrics', action: 'keep' }, ...toLocal],
+        },
+        {
+          job_name: 'web-endpoints', kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: [SHOP] } }],
+          relabel_configs: [{ source_labels: ['__meta_kubernetes_service_name'], regex: 'web', action: 'keep' }, ...toLocal],
+        },
+      ],
+    };
+    const chart = new Chart(Testing.app(), 'c');
+    const cr = storedCollector({
+      apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'agg', namespace: OBS },
+      spec: {
+        mode: 'statefulset', targetAllocator: { enabled: true, collectorNotReadyGracePeriod: '2s' },
+        config: { receivers: { prometheus: { config: receiverConfig } }, exporters: { debug: {} }, service: { pipelines: { metrics: { receivers: ['prometheus'], exporters: ['debug'] } } } },
+      },
+    });
+    const cm = OtelTargetAllocator.forCollector(chart, 'ta', cr).toJson().find((m) => m.kind === 'ConfigMap') as any;
+    const configFile = path.join(dir, 'targetallocator.yaml');
+    fs.writeFileSync(configFile, cm.data['targetallocator.yaml']);
+    selectorLabels = parse(cm.data['targetallocator.yaml']).collector_selector.matchlabels;
+
+    const client = tc.client;
+    await ensureNamespace(client, OBS);
+    await ensureNamespace(client, SHOP);
+    for (let i = 0; i < 2; i++) {
+      await client.create({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: `agg-collector-${i}`, namespace: OBS, labels: selectorLabels },
+        spec: { nodeName: node, containers: [{ name: 'otc-container', image: 'otelcol:test' }] },
+      } as KubeObject);
+    }
+    // a pod of the same namespace that the selector does not pick
+    await client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'not-a-collector', namespace: OBS, labels: { app: 'x' } }, spec: { nodeName: node, containers: [{ name: 'c', image: 'x' }] } } as KubeObject);
+    for (let i = 0; i < APP_PODS; i++) await client.create(appPod(`web-${i}`, node));
+    await client.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: SHOP }, spec: { selector: { app: 'web' }, ports: [{ name: 'metrics', port: 9090 }] } } as KubeObject);
+    // no endpoints controller runs: the Endpoints are written as it would write them, pointing at the pods
+    await client.create({
+      apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: SHOP },
+      subsets: [{ addresses: [0, 1, 2].map((i) => ({ ip: `10.0.1.${50 + i}`, nodeName: node, targetRef: { kind: 'Pod', name: `web-${i}`, namespace: SHOP } })), ports: [{ name: 'metrics', port: 9090, protocol: 'TCP' }] }],
+    } as KubeObject);
+
+    // replica 0 runs as the cluster admin, replica 1 as a ServiceAccount with only upstream's allocator RBAC
+    replicas = [await startAllocatorProcess(configFile, tc.cp.kubeconfigPath), await startAllocatorProcess(configFile, await serviceAccountKubeconfig(dir))];
+  }, 180_000);
+
+  afterAll(async () => {
+    await stopCollector(collector);
+    for (const r of replicas) await r.stop();
+    await close(metrics?.server);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  /** A kubeconfig authenticating as ServiceAccount `ta` of OBS, bound to {@link UPSTREAM_TA_RULES} only. */
+  async function serviceAccountKubeconfig(where: string): Promise<string> {
+    const client = tc.client;
+    await client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ta', namespace: OBS } } as KubeObject);
+    await client.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `targetallocator-${OBS}` }, rules: UPSTREAM_TA_RULES } as unknown as KubeObject);
+    await client.create({
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `targetallocator-${OBS}` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `targetallocator-${OBS}` },
+      subjects: [{ kind: 'ServiceAccount', name: 'ta', namespace: OBS }],
+    } as unknown as KubeObject);
+    const tr = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${OBS}/serviceaccounts/ta/token`, {
+      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
+    });
+    const file = path.join(where, 'ta.kubeconfig');
+    fs.writeFileSync(file, [
+      'apiVersion: v1', 'kind: Config',
+      `clusters: [{name: t, cluster: {server: "${tc.cp.server}", certificate-authority: "${tc.cp.certs.caCert}"}}]`,
+      `users: [{name: ta, user: {token: "${tr.status.token}"}}]`,
+      'contexts: [{name: t, context: {cluster: t, user: ta}}]', 'current-context: t', '',
+    ].join('\n'), { mode: 0o600 });
+    return file;
+  }
+
+  const diag = () => replicas.map((r, i) => `replica ${i}:\n${r.output().slice(-2000)}`).join('\n');
+
+  test('collector pods picked by the construct\'s collector_selector get the pod targets, split between them', async () => {
+    const converged = (port: number) => waitForAsync('both collectors and every app pod', async () => {
+      const now = await assignment(port, 'pods');
+      const names = Object.keys(now).sort();
+      const total = Object.values(now).reduce((n, t) => n + t.length, 0);
+      return names.join() === 'agg-collector-0,agg-collector-1' && total === APP_PODS ? now : undefined;
+    }, diag, 60_000);
+    const a = await converged(replicas[0].port);
+    expect(await converged(replicas[1].port)).toEqual(a);
+    expect(Object.fromEntries(Object.entries(a).map(([c, t]) => [c, t.length > 0]))).toEqual({ 'agg-collector-0': true, 'agg-collector-1': true });
+    // discovered (pre-relabel) addresses: the kwok pod IPs (--cidr 10.244.0.1/16) with the metrics port; the
+    // collector relabels them to 127.0.0.1
+    expect(Object.values(a).flat().filter((addr) => !/^10\.244\.\d+\.\d+:9090$/.test(addr))).toEqual([]);
+  }, 90_000);
+
+  test('a collector\'s list carries Prometheus\'s __meta_kubernetes_* labels', async () => {
+    const res = await httpGet(replicas[0].port, '/jobs/web-endpoints/targets?collector_id=agg-collector-0');
+    const res1 = await httpGet(replicas[0].port, '/jobs/web-endpoints/targets?collector_id=agg-collector-1');
+    const groups = [...JSON.parse(res.body), ...JSON.parse(res1.body)] as Array<{ targets: string[]; labels: Record<string, string> }>;
+    // the three ready addresses, and each pod's other container port (http 8080) as a target of its own at the
+    // pod's IP, as Prometheus adds the ports an endpoint does not cover
+    expect(groups.filter((g) => g.targets[0].endsWith(':9090')).map((g) => g.targets[0]).sort()).toEqual(['10.0.1.50:9090', '10.0.1.51:9090', '10.0.1.52:9090']);
+    const http8080 = groups.filter((g) => g.targets[0].endsWith(':8080'));
+    expect(http8080.map((g) => g.labels.__meta_kubernetes_pod_name).sort()).toEqual(['web-0', 'web-1', 'web-2']);
+    expect(http8080.every((g) => g.labels.__meta_kubernetes_pod_container_port_name === 'http' && g.labels.__meta_kubernetes_endpoint_ready === undefined)).toBe(true);
+    const g = groups.find((x) => x.targets[0] === '10.0.1.50:9090')!;
+    expect(g.labels).toMatchObject({
+      __address__: '10.0.1.50:9090', __meta_kubernetes_namespace: SHOP, __meta_kubernetes_service_name: 'web', __meta_kubernetes_endpoints_name: 'web',
+      __meta_kubernetes_endpoint_ready: 'true', __meta_kubernetes_endpoint_port_name: 'metrics', __meta_kubernetes_endpoint_address_target_kind: 'Pod',
+      __meta_kubernetes_endpoint_address_target_name: 'web-0', __meta_kubernetes_pod_name: 'web-0', __meta_kubernetes_pod_label_app: 'web',
+      __meta_kubernetes_pod_container_name: 'app', __meta_kubernetes_pod_container_port_number: '9090', __meta_kubernetes_pod_node_name: node,
+    });
+  });
+
+  test('two replicas (one with only upstream\'s RBAC) give byte-identical answers for every job and collector', async () => {
+    for (const job of ['pods', 'web-endpoints']) {
+      for (const c of ['agg-collector-0', 'agg-collector-1', 'unknown']) {
+        const p = `/jobs/${job}/targets?collector_id=${c}`;
+        const [a, b] = await Promise.all(replicas.map((r) => httpGet(r.port, p)));
+        expect(a.status).toBe(200);
+        expect(b.body).toBe(a.body);
+      }
+    }
+    const [sa, sb] = await Promise.all(replicas.map((r) => httpGet(r.port, '/scrape_configs')));
+    expect(sb.body).toBe(sa.body);
+    expect(Object.keys(JSON.parse(sa.body)).sort()).toEqual(['pods', 'web-endpoints']);
+  });
+
+  test('a real collector polls with its collector_id and scrapes the targets assigned to it on 127.0.0.1', async () => {
+    if (!fs.existsSync(OTELCOL)) {
+      throw new Error(`the test collector is not built (${OTELCOL}); build it with bash scripts/build-otelcol.sh`);
+    }
+    const mine = JSON.parse((await httpGet(replicas[0].port, '/jobs/pods/targets?collector_id=agg-collector-0')).body) as Array<{ labels: Record<string, string> }>;
+    const minePods = mine.map((g) => g.labels.__meta_kubernetes_pod_name).sort();
+    expect(minePods.length).toBeGreaterThan(0);
+    expect(minePods.length).toBeLessThan(APP_PODS);
+    const before = metrics.scrapes;
+    collector = startCollector(dir, { name: 'agg-collector-0', collectorId: 'agg-collector-0', endpoint: `http://127.0.0.1:${replicas[0].port}` });
+    const c = collector;
+    const scrapedPods = () => [...new Set(readExported(c.exportFile)
+      .filter((m) => m.name === 'cdk8s_otel_test_temperature' && m.resource['service.name'] === 'pods')
+      .flatMap((m) => m.points.map((p) => String(attrs(p.attributes).pod ?? ''))))].sort();
+    await waitFor('metrics scraped for every pod assigned to agg-collector-0', () => scrapedPods().length >= minePods.length || undefined,
+      () => `collector log:\n${tail(c.logFile)}\n${diag()}`, 60_000);
+    expect(metrics.scrapes).toBeGreaterThan(before);
+    // exactly the pods assigned to this collector: the other collector's are not scraped here
+    expect(scrapedPods()).toEqual(minePods);
+  }, 90_000);
+
+  test('a collector pod leaving hands its targets to the one left; a new app pod is picked up', async () => {
+    const t0 = Date.now();
+    await tc.client.delete('v1', 'Pod', 'agg-collector-1', OBS);
+    await tc.client.create(appPod('web-new', node));
+    for (const r of replicas) {
+      const now = await waitForAsync('all targets on agg-collector-0', async () => {
+        const a = await assignment(r.port, 'pods');
+        return Object.keys(a).join() === 'agg-collector-0' && a['agg-collector-0'].length === APP_PODS + 1 ? a : undefined;
+      }, diag, 60_000);
+      expect(now['agg-collector-0']).toHaveLength(APP_PODS + 1);
+    }
+    // upstream batches collector changes for 5 s; so do we
+    process.stdout.write(`[integration] collector pod deleted -> targets reallocated on both replicas in ${Date.now() - t0} ms\n`);
+  }, 150_000);
+});
