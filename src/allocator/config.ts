@@ -3,6 +3,7 @@ import { InvalidInputError } from '../common/errors';
 import { formatDuration, parseDuration } from './duration';
 import { KubernetesSDConfig, parseKubernetesSDConfigs } from './kubernetes/sd-config';
 import { LabelSelector, parseLabelSelector } from './label-selector';
+import { MonitorSelection, NamespaceFilter } from './prometheus-cr/select';
 import { isValidLabelNameIn, Labels, NAME_VALIDATION_SCHEMES, NameValidationScheme } from './labels';
 import { parseRelabelRules, RelabelRule, servedRelabelRule } from './relabel';
 import { DEFAULT_STRATEGY, FALLBACK_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies';
@@ -20,8 +21,9 @@ export interface AllocatorConfig {
   readonly collectorSelector: LabelSelector;
   /** `kube_config_file_path`: the kubeconfig to use outside a cluster */
   readonly kubeConfigFilePath?: string;
-  /** `prometheus_cr.enabled` (the CRs are not watched yet: the allocator warns) */
+  /** `prometheus_cr.enabled` */
   readonly prometheusCrEnabled: boolean;
+  readonly prometheusCr: PrometheusCrConfig;
   readonly listenAddr: string;
   readonly allocationStrategy: string;
   readonly allocationFallbackStrategy: string;
@@ -34,6 +36,18 @@ export interface AllocatorConfig {
   /** `config.global` as written, for reference */
   readonly global: Readonly<Record<string, unknown>>;
   readonly scrapeConfigs: readonly ScrapeJob[];
+}
+
+/** `prometheus_cr`: which ServiceMonitors and PodMonitors become jobs. */
+export interface PrometheusCrConfig {
+  readonly enabled: boolean;
+  /** the default scrape interval of the generated jobs (upstream: 30s) */
+  readonly scrapeIntervalMs: number;
+  readonly serviceMonitors: MonitorSelection;
+  readonly podMonitors: MonitorSelection;
+  readonly namespaces: NamespaceFilter;
+  /** keys set that this allocator does not act on yet (probe and scrape_config selectors, …) */
+  readonly unsupported: readonly string[];
 }
 
 export interface HttpsConfig {
@@ -102,6 +116,7 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
 
   const prometheusCR = root.prometheus_cr === undefined || root.prometheus_cr === null ? {} : asObject(root.prometheus_cr, 'prometheus_cr', bad);
   const prometheusCrEnabled = optBool(prometheusCR, 'enabled', 'prometheus_cr.', bad) ?? false;
+  const prometheusCr = parsePrometheusCr(prometheusCR, prometheusCrEnabled, file, bad);
 
   const httpsRaw = root.https === undefined || root.https === null ? {} : asObject(root.https, 'https', bad);
   const https: HttpsConfig = {
@@ -142,6 +157,7 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
     collectorSelector,
     kubeConfigFilePath: optString(root, 'kube_config_file_path', bad),
     prometheusCrEnabled,
+    prometheusCr,
     listenAddr: optString(root, 'listen_addr', bad) ?? ':8080',
     allocationStrategy: strategy,
     allocationFallbackStrategy: fallback,
@@ -156,6 +172,52 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
 }
 
 type Bad = (path: string, problem: string, fix: string) => never;
+
+const CR_SUPPORTED = new Set(['enabled', 'scrape_interval', 'evaluation_interval', 'allow_namespaces', 'deny_namespaces',
+  'service_monitor_selector', 'service_monitor_namespace_selector', 'pod_monitor_selector', 'pod_monitor_namespace_selector']);
+
+function parsePrometheusCr(o: Obj, enabled: boolean, file: string, bad: Bad): PrometheusCrConfig {
+  const selector = (key: string) => (o[key] === undefined || o[key] === null ? null : parseLabelSelector(o[key], file, `prometheus_cr.${key}`));
+  const names = (key: string): string[] => {
+    const v = o[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v) || v.some((n) => typeof n !== 'string')) return bad(`prometheus_cr.${key}`, 'must be a list of namespace names', `write ${key}: [ns]`);
+    return v as string[];
+  };
+  const allow = names('allow_namespaces');
+  const deny = names('deny_namespaces');
+  if (allow.length > 0 && deny.length > 0) bad('prometheus_cr.deny_namespaces', 'cannot be set together with allow_namespaces', 'keep one of the two');
+  const interval = durationField(o, 'scrape_interval', 'prometheus_cr.', bad) ?? 30_000;
+  const unsupported = Object.keys(o).filter((k) => !CR_SUPPORTED.has(k) && o[k] !== null && o[k] !== undefined && o[k] !== false);
+  return {
+    enabled,
+    scrapeIntervalMs: interval,
+    serviceMonitors: { selector: selector('service_monitor_selector'), namespaceSelector: selector('service_monitor_namespace_selector') },
+    podMonitors: { selector: selector('pod_monitor_selector'), namespaceSelector: selector('pod_monitor_namespace_selector') },
+    namespaces: { allow, deny },
+    unsupported,
+  };
+}
+
+/**
+ * Scrape configs generated at run time (from Prometheus CRs) as jobs, with `intervalMs` as their default scrape
+ * interval. Each config is parsed on its own: one that fails is reported to `onError` and left out.
+ */
+export function parseGeneratedScrapeConfigs(configs: readonly unknown[], intervalMs: number, scheme: NameValidationScheme, source: string,
+  onError: (jobName: string, err: Error) => void): ScrapeJob[] {
+  const bad: Bad = (path, problem, fix) => {
+    throw new InvalidInputError(source, path, problem, fix);
+  };
+  const out: ScrapeJob[] = [];
+  for (const sc of configs) {
+    try {
+      out.push(...parseScrapeConfigs([sc], { interval: intervalMs, timeout: undefined, scheme }, bad, source, undefined));
+    } catch (err) {
+      onError(String((sc as Obj)?.job_name ?? ''), err as Error);
+    }
+  }
+  return out;
+}
 
 function asObject(v: unknown, path: string, bad: Bad): Obj {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(path, 'must be a mapping', 'write key: value pairs');

@@ -52,6 +52,7 @@ function collectorIdOf(query: string): string | null {
 export function createApiHandler(state: ApiState, redactSecrets: boolean): (req: IncomingMessage, res: ServerResponse) => void {
   const bodies = bodiesOf(state.allocator);
   let scrapeCache: string | undefined;
+  let scrapeCacheJobs: readonly ScrapeJob[] | undefined;
   // one bound histogram child per route: observing through labels would hash them on every request
   const durations = new Map<string, { observe(seconds: number): void }>();
   const observe = (route: string, seconds: number) => {
@@ -106,6 +107,9 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
           send(res, 200, scrapeConfigsHtml(scrapeConfigsBody(state.jobs, redactSecrets)), 'text/html; charset=utf-8');
           return;
         }
+        // jobs generated from Prometheus CRs replace the array when they change
+        if (scrapeCacheJobs !== state.jobs) scrapeCache = undefined;
+        scrapeCacheJobs = state.jobs;
         scrapeCache ??= `${scrapeConfigsJson(state.jobs, redactSecrets)}\n`;
         send(res, 200, scrapeCache);
         return;

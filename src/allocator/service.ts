@@ -3,11 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { KubeApi } from '../operator/kube/api';
 import { Allocator } from './allocator';
 import { CollectorWatcher } from './collector-pods';
-import { AllocatorConfig, ScrapeJob } from './config';
+import { AllocatorConfig, parseGeneratedScrapeConfigs, ScrapeJob } from './config';
 import { FileDiscovery } from './file-sd';
 import { Hasher } from './hasher';
 import { InformerPool, KubernetesDiscovery } from './kubernetes/discovery';
 import { AllocatorMetrics } from './metrics';
+import { PrometheusCrWatcher } from './prometheus-cr/watcher';
 import { createStrategy } from './strategies';
 import { Collector } from './strategies/strategy';
 import { TargetBuilder, TargetGroup, TargetItem } from './target';
@@ -47,6 +48,10 @@ export class AllocatorService {
   private readonly kubernetes = new Map<string, KubernetesDiscovery[]>();
   private pool?: InformerPool;
   private collectorWatcher?: CollectorWatcher;
+  private crWatcher?: PrometheusCrWatcher;
+  /** jobs generated from ServiceMonitors and PodMonitors */
+  private crJobs: ScrapeJob[] = [];
+  private allJobs: readonly ScrapeJob[];
   private timer: NodeJS.Timeout | undefined;
   private isReady = false;
   private stopped = false;
@@ -57,14 +62,16 @@ export class AllocatorService {
       opts.metrics.timeToAllocate.observe({ method, strategy: strategy.name }, seconds);
     }, () => performance.now());
     this.builder = new TargetBuilder(hasher);
+    this.allJobs = config.scrapeConfigs;
   }
 
   get metrics(): AllocatorMetrics {
     return this.opts.metrics;
   }
 
+  /** the config file's jobs, then the jobs generated from Prometheus CRs; a new array whenever they change */
   get jobs(): readonly ScrapeJob[] {
-    return this.config.scrapeConfigs;
+    return this.allJobs;
   }
 
   /** true once the scrape configs are ready to serve (upstream: after the first `/scrape_configs` build) */
@@ -88,21 +95,20 @@ export class AllocatorService {
         }, (err) => this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: ${err.message}`));
         this.discoveries.push(discovery);
       }
-      if (job.kubernetesSD.length > 0) {
-        const kube = this.requireKube(`job ${JSON.stringify(job.jobName)} has kubernetes_sd_configs`);
-        this.pool ??= new InformerPool(kube);
-        const pool = this.pool;
-        this.kubernetes.set(job.jobName, job.kubernetesSD.map((sd) => {
-          for (const key of sd.ignored) this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: kubernetes_sd_configs ${key} is ignored; the allocator watches its own cluster with its own credentials`);
-          return new KubernetesDiscovery(sd, pool, () => {
-            this.opts.metrics.events.inc({ source: 'kubernetes_sd' });
-            this.schedule();
-          });
-        }));
-      }
+      this.watchKubernetes(job);
     }
     if (this.config.prometheusCrEnabled) {
-      this.opts.log.warn('prometheus_cr.enabled: ServiceMonitors, PodMonitors, Probes and ScrapeConfigs are not watched by this allocator yet; only config.scrape_configs are served');
+      const cr = this.config.prometheusCr;
+      for (const key of cr.unsupported) this.opts.log.warn(`prometheus_cr.${key} is not supported by this allocator yet and is ignored`);
+      const kube = this.requireKube('prometheus_cr.enabled is true');
+      this.crWatcher = new PrometheusCrWatcher(kube, cr, {
+        warn: (m) => this.opts.log.warn(m),
+        debounceMs: this.opts.collectorDebounceMs,
+        onChange: (configs) => {
+          this.setCrJobs(configs);
+          void this.pool?.start().then(() => this.schedule(), (err: Error) => this.opts.log.warn(`kubernetes discovery: ${err.message}`));
+        },
+      });
     }
     if (this.config.collectors.length > 0) {
       this.setCollectors(this.config.collectors);
@@ -120,6 +126,7 @@ export class AllocatorService {
       });
     }
     this.isReady = true;
+    await this.crWatcher?.start();
     await Promise.all([
       ...this.discoveries.map((d) => d.start()),
       this.pool?.start(),
@@ -135,7 +142,59 @@ export class AllocatorService {
     this.stopped = true;
     for (const d of this.discoveries) d.stop();
     if (this.timer) clearTimeout(this.timer);
-    await Promise.all([this.pool?.stop(), this.collectorWatcher?.stop()]);
+    await Promise.all([this.pool?.stop(), this.collectorWatcher?.stop(), this.crWatcher?.stop()]);
+  }
+
+  /** Sets up the informers of a job's kubernetes_sd_configs (they start with the pool's next start()). */
+  private watchKubernetes(job: ScrapeJob): void {
+    if (job.kubernetesSD.length === 0) return;
+    const kube = this.requireKube(`job ${JSON.stringify(job.jobName)} has kubernetes_sd_configs`);
+    this.pool ??= new InformerPool(kube);
+    const pool = this.pool;
+    this.kubernetes.set(job.jobName, job.kubernetesSD.map((sd) => {
+      for (const key of sd.ignored) this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: kubernetes_sd_configs ${key} is ignored; the allocator watches its own cluster with its own credentials`);
+      return new KubernetesDiscovery(sd, pool, () => {
+        this.opts.metrics.events.inc({ source: 'kubernetes_sd' });
+        this.schedule();
+      });
+    }));
+  }
+
+  /**
+   * Replaces the jobs generated from Prometheus CRs. A job whose config did not change keeps its object (so its
+   * targets are not relabelled again); a name the config file already uses stays the file's.
+   */
+  private setCrJobs(configs: ReadonlyArray<Record<string, unknown>>): void {
+    this.opts.metrics.events.inc({ source: 'prometheus_cr' });
+    const fileNames = new Set(this.config.scrapeConfigs.map((j) => j.jobName));
+    const parsed = parseGeneratedScrapeConfigs(configs, this.config.prometheusCr.scrapeIntervalMs, 'utf8', 'prometheus_cr',
+      (name, err) => this.opts.log.warn(`prometheus_cr: job ${JSON.stringify(name)} left out: ${err.message}`));
+    const old = new Map(this.crJobs.map((j) => [j.jobName, j]));
+    const next: ScrapeJob[] = [];
+    for (const job of parsed) {
+      if (fileNames.has(job.jobName)) {
+        this.opts.log.warn(`prometheus_cr: job ${JSON.stringify(job.jobName)} is also in the config file; the file's is kept`);
+        continue;
+      }
+      const before = old.get(job.jobName);
+      if (before && JSON.stringify(before.served) === JSON.stringify(job.served)) {
+        next.push(before);
+        old.delete(job.jobName);
+        continue;
+      }
+      this.kubernetes.delete(job.jobName);
+      this.groups.set(job.jobName, new Map([['static', job.staticGroups.slice()]]));
+      this.watchKubernetes(job);
+      next.push(job);
+    }
+    for (const name of old.keys()) {
+      if (next.some((j) => j.jobName === name)) continue;
+      this.kubernetes.delete(name);
+      this.groups.delete(name);
+    }
+    this.crJobs = next;
+    this.allJobs = [...this.config.scrapeConfigs, ...next];
+    this.opts.log.info(`prometheus_cr: ${next.length} jobs (${next.map((j) => j.jobName).join(', ') || 'none'})`);
   }
 
   private requireKube(why: string): KubeApi {
@@ -156,7 +215,7 @@ export class AllocatorService {
     const start = performance.now();
     const items: TargetItem[] = [];
     const filter = this.config.filterStrategy === 'relabel-config';
-    for (const job of this.config.scrapeConfigs) {
+    for (const job of this.allJobs) {
       const jobStart = performance.now();
       const groups = Array.from(this.groups.get(job.jobName)?.values() ?? []).flat();
       for (const k of this.kubernetes.get(job.jobName) ?? []) for (const g of k.groups()) groups.push(g);

@@ -1,0 +1,260 @@
+/**
+ * Scrape configs from ServiceMonitors and PodMonitors (monitoring.coreos.com/v1) as the Prometheus Operator's
+ * ConfigGenerator writes them (pkg/prometheus/promcfg.go) for the synthetic Prometheus upstream's allocator
+ * builds: the endpointslice role for ServiceMonitors, credentials and TLS material inlined from Secrets (and
+ * ConfigMaps for CAs and certificates), one job per endpoint named `serviceMonitor/<ns>/<name>/<i>` or
+ * `podMonitor/<ns>/<name>/<i>`, and the operator's relabel rules (job name kept in `__tmp_prometheus_job_name`,
+ * label selectors as keep/drop rules, port filters, namespace/service/pod/container/endpoint labels, the
+ * `$(SHARD)` rules the allocator's filter neutralises). Pure: Secrets come through {@link ObjectStore}.
+ */
+import { sanitizeLabelName } from '../kubernetes/meta';
+
+type Json = Record<string, any>;
+
+/** A key of a Secret or ConfigMap in the monitor's namespace. */
+export interface KeyRef {
+  readonly name?: string;
+  readonly key?: string;
+}
+
+/** Reads Secret keys (decoded) of a namespace; undefined when the Secret or the key is absent. */
+export interface ObjectStore {
+  secretKey(namespace: string, ref: KeyRef): string | undefined;
+}
+
+/** Why a monitor was left out (as the operator's resource selector rejects it), for a warning. */
+export class MonitorRejected extends Error {}
+
+const SHARD_HASH = '__tmp_hash';
+const DISABLE_SHARDING = '__tmp_disable_sharding';
+
+function initRelabelings(): Json[] {
+  return [{ source_labels: ['job'], target_label: '__tmp_prometheus_job_name' }];
+}
+
+/** matchLabels (sorted) and matchExpressions of a label selector as keep/drop rules on `<prefix>label_*`. */
+function selectorRelabelings(selector: Json | undefined, prefix: string): Json[] {
+  const out: Json[] = [];
+  const labels: Record<string, string> = selector?.matchLabels ?? {};
+  for (const k of Object.keys(labels).sort()) {
+    out.push({ action: 'keep', source_labels: [`${prefix}label_${sanitizeLabelName(k)}`, `${prefix}labelpresent_${sanitizeLabelName(k)}`], regex: `(${labels[k]});true` });
+  }
+  for (const exp of (selector?.matchExpressions ?? []) as Json[]) {
+    const key = sanitizeLabelName(String(exp.key ?? ''));
+    const values = ((exp.values ?? []) as string[]).join('|');
+    switch (exp.operator) {
+      case 'In': out.push({ action: 'keep', source_labels: [`${prefix}label_${key}`, `${prefix}labelpresent_${key}`], regex: `(${values});true` }); break;
+      case 'NotIn': out.push({ action: 'drop', source_labels: [`${prefix}label_${key}`, `${prefix}labelpresent_${key}`], regex: `(${values});true` }); break;
+      case 'Exists': out.push({ action: 'keep', source_labels: [`${prefix}labelpresent_${key}`], regex: 'true' }); break;
+      case 'DoesNotExist': out.push({ action: 'drop', source_labels: [`${prefix}labelpresent_${key}`], regex: 'true' }); break;
+    }
+  }
+  return out;
+}
+
+/** The monitor's `relabelings`/`metricRelabelings` as Prometheus rules (set fields only, action lower-cased). */
+function relabelConfigs(rules: Json[] | undefined): Json[] {
+  return (rules ?? []).map((c) => {
+    const r: Json = {};
+    if (Array.isArray(c.sourceLabels) && c.sourceLabels.length > 0) r.source_labels = c.sourceLabels;
+    if (c.separator !== undefined && c.separator !== null) r.separator = c.separator;
+    if (c.targetLabel) r.target_label = c.targetLabel;
+    if (c.regex) r.regex = c.regex;
+    if (c.modulus) r.modulus = c.modulus;
+    if (c.replacement !== undefined && c.replacement !== null) r.replacement = c.replacement;
+    if (c.action) r.action = String(c.action).toLowerCase();
+    return r;
+  });
+}
+
+function shardingRelabelings(): Json[] {
+  return [
+    { source_labels: ['__address__', SHARD_HASH], target_label: SHARD_HASH, regex: '(.+);', replacement: '$1', action: 'replace' },
+    { source_labels: [SHARD_HASH], target_label: SHARD_HASH, modulus: 1, action: 'hashmod' },
+    { source_labels: [SHARD_HASH, DISABLE_SHARDING], regex: '$(SHARD);|.+;.+', action: 'keep' },
+  ];
+}
+
+/** `kubernetes_sd_configs` of a monitor: its namespace unless the selector says `any` or lists names. */
+function k8sSDConfig(namespaceSelector: Json | undefined, namespace: string, role: string): Json {
+  const sd: Json = { role };
+  if (!namespaceSelector?.any) {
+    const names: string[] = Array.isArray(namespaceSelector?.matchNames) && namespaceSelector!.matchNames.length > 0 ? namespaceSelector!.matchNames : [namespace];
+    sd.namespaces = { names };
+  }
+  return sd;
+}
+
+function need(value: string | undefined, what: string, namespace: string, ref: KeyRef): string {
+  if (value === undefined) throw new MonitorRejected(`${what}: key ${JSON.stringify(ref.key ?? '')} of ${namespace}/${ref.name ?? ''} not found`);
+  return value;
+}
+
+/** A SecretOrConfigMap (`{secret: ref}` or `{configMap: ref}`). */
+function secretOrConfigMap(store: ObjectStore, namespace: string, v: Json | undefined, what: string): string | undefined {
+  if (v?.secret?.name) return need(store.secretKey(namespace, v.secret), what, namespace, v.secret);
+  if (v?.configMap?.name) throw new MonitorRejected(`${what}: a ConfigMap reference is not supported by this allocator yet; put the value in a Secret`);
+  return undefined;
+}
+
+/** TLS, bearer token, basic auth, authorization, OAuth2 and HTTP flags of an endpoint, inlined. */
+function addHttpConfig(cfg: Json, ep: Json, namespace: string, store: ObjectStore): void {
+  if (ep.followRedirects !== undefined && ep.followRedirects !== null) cfg.follow_redirects = ep.followRedirects;
+  if (ep.enableHttp2 !== undefined && ep.enableHttp2 !== null) cfg.enable_http2 = ep.enableHttp2;
+  if (ep.proxyUrl) cfg.proxy_url = ep.proxyUrl;
+  if (ep.noProxy) cfg.no_proxy = ep.noProxy;
+  if (ep.oauth2) {
+    const o = ep.oauth2;
+    const oauth: Json = {
+      client_id: secretOrConfigMap(store, namespace, o.clientId, 'oauth2.clientId') ?? '',
+      client_secret: need(store.secretKey(namespace, o.clientSecret ?? {}), 'oauth2.clientSecret', namespace, o.clientSecret ?? {}),
+      token_url: o.tokenUrl,
+    };
+    if (Array.isArray(o.scopes) && o.scopes.length > 0) oauth.scopes = o.scopes;
+    if (o.endpointParams) oauth.endpoint_params = o.endpointParams;
+    cfg.oauth2 = oauth;
+  }
+  const tls = ep.tlsConfig;
+  if (tls && Object.keys(tls).length > 0) {
+    const t: Json = { insecure_skip_verify: !!tls.insecureSkipVerify };
+    if (tls.caFile) t.ca_file = tls.caFile;
+    const ca = secretOrConfigMap(store, namespace, tls.ca, 'tlsConfig.ca');
+    if (ca !== undefined) t.ca = ca;
+    if (tls.certFile) t.cert_file = tls.certFile;
+    const cert = secretOrConfigMap(store, namespace, tls.cert, 'tlsConfig.cert');
+    if (cert !== undefined) t.cert = cert;
+    if (tls.keyFile) t.key_file = tls.keyFile;
+    if (tls.keySecret?.name) t.key = need(store.secretKey(namespace, tls.keySecret), 'tlsConfig.keySecret', namespace, tls.keySecret);
+    if (tls.serverName) t.server_name = tls.serverName;
+    if (tls.minVersion) t.min_version = tls.minVersion;
+    if (tls.maxVersion) t.max_version = tls.maxVersion;
+    cfg.tls_config = t;
+  }
+  if (ep.bearerTokenFile) cfg.bearer_token_file = ep.bearerTokenFile;
+  if (ep.bearerTokenSecret?.name) cfg.bearer_token = need(store.secretKey(namespace, ep.bearerTokenSecret), 'bearerTokenSecret', namespace, ep.bearerTokenSecret);
+  if (ep.basicAuth) {
+    const b = ep.basicAuth;
+    cfg.basic_auth = {
+      username: need(store.secretKey(namespace, b.username ?? {}), 'basicAuth.username', namespace, b.username ?? {}),
+      password: need(store.secretKey(namespace, b.password ?? {}), 'basicAuth.password', namespace, b.password ?? {}),
+    };
+  }
+  if (ep.authorization) {
+    const a = ep.authorization;
+    const auth: Json = { type: a.type ? String(a.type) : 'Bearer' };
+    if (a.credentials?.name) auth.credentials = need(store.secretKey(namespace, a.credentials), 'authorization.credentials', namespace, a.credentials);
+    cfg.authorization = auth;
+  }
+}
+
+function addEndpointBasics(cfg: Json, ep: Json): void {
+  if (ep.interval) cfg.scrape_interval = ep.interval;
+  if (ep.scrapeTimeout) cfg.scrape_timeout = ep.scrapeTimeout;
+  if (ep.path) cfg.metrics_path = ep.path;
+  if (ep.params) cfg.params = ep.params;
+  if (ep.scheme) cfg.scheme = String(ep.scheme).toLowerCase();
+}
+
+function addLimits(cfg: Json, spec: Json): void {
+  const limits: Array<[string, string]> = [['sampleLimit', 'sample_limit'], ['targetLimit', 'target_limit'], ['labelLimit', 'label_limit'],
+    ['labelNameLengthLimit', 'label_name_length_limit'], ['labelValueLengthLimit', 'label_value_length_limit'], ['keepDroppedTargets', 'keep_dropped_targets']];
+  for (const [from, to] of limits) if (spec[from]) cfg[to] = spec[from];
+  if (Array.isArray(spec.scrapeProtocols) && spec.scrapeProtocols.length > 0) cfg.scrape_protocols = spec.scrapeProtocols;
+  if (spec.fallbackScrapeProtocol) cfg.fallback_scrape_protocol = spec.fallbackScrapeProtocol;
+  if (spec.bodySizeLimit) cfg.body_size_limit = spec.bodySizeLimit;
+}
+
+function honor(cfg: Json, ep: Json): void {
+  cfg.honor_labels = !!ep.honorLabels;
+  if (ep.honorTimestamps !== undefined && ep.honorTimestamps !== null) cfg.honor_timestamps = ep.honorTimestamps;
+  if (ep.trackTimestampsStaleness !== undefined && ep.trackTimestampsStaleness !== null) cfg.track_timestamps_staleness = ep.trackTimestampsStaleness;
+}
+
+/** One scrape config per `spec.endpoints[i]` of a ServiceMonitor (endpointslice role, as upstream's allocator). */
+export function serviceMonitorScrapeConfigs(sm: Json, store: ObjectStore): Json[] {
+  const ns: string = sm.metadata?.namespace ?? '';
+  const name: string = sm.metadata?.name ?? '';
+  const spec: Json = sm.spec ?? {};
+  const role = 'endpointslice';
+  return ((spec.endpoints ?? []) as Json[]).map((ep, i) => {
+    if (spec.selectorMechanism === 'RoleSelector') throw new MonitorRejected('spec.selectorMechanism RoleSelector is not supported by this allocator; use RelabelConfig (the default)');
+    const cfg: Json = { job_name: `serviceMonitor/${ns}/${name}/${i}` };
+    honor(cfg, ep);
+    cfg.kubernetes_sd_configs = [k8sSDConfig(spec.namespaceSelector, ns, role)];
+    addEndpointBasics(cfg, ep);
+    addHttpConfig(cfg, ep, ns, store);
+    const r = initRelabelings();
+    if ((spec.selectorMechanism ?? 'RelabelConfig') === 'RelabelConfig') r.push(...selectorRelabelings(spec.selector, '__meta_kubernetes_service_'));
+    const targetPort = ep.targetPort === undefined || ep.targetPort === null ? '' : String(ep.targetPort);
+    if (ep.port) r.push({ action: 'keep', source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: ep.port });
+    else if (typeof ep.targetPort === 'string' && ep.targetPort !== '') r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: ep.targetPort });
+    else if (typeof ep.targetPort === 'number' && ep.targetPort !== 0) r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(ep.targetPort) });
+    const kindName = ['__meta_kubernetes_endpointslice_address_target_kind', '__meta_kubernetes_endpointslice_address_target_name'];
+    r.push(
+      { source_labels: kindName, separator: ';', regex: 'Node;(.*)', replacement: '${1}', target_label: 'node' },
+      { source_labels: kindName, separator: ';', regex: 'Pod;(.*)', replacement: '${1}', target_label: 'pod' },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+      { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+      { source_labels: ['__meta_kubernetes_pod_container_name'], target_label: 'container' },
+    );
+    if (ep.filterRunning ?? true) r.push({ action: 'drop', source_labels: ['__meta_kubernetes_pod_phase'], regex: '(Failed|Succeeded)' });
+    for (const l of (spec.targetLabels ?? []) as string[]) {
+      r.push({ source_labels: [`__meta_kubernetes_service_label_${sanitizeLabelName(l)}`], target_label: sanitizeLabelName(l), regex: '(.+)', replacement: '${1}' });
+    }
+    for (const l of (spec.podTargetLabels ?? []) as string[]) {
+      r.push({ source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(l)}`], target_label: sanitizeLabelName(l), regex: '(.+)', replacement: '${1}' });
+    }
+    r.push({ source_labels: ['__meta_kubernetes_service_name'], target_label: 'job', replacement: '${1}' });
+    if (spec.jobLabel) r.push({ source_labels: [`__meta_kubernetes_service_label_${sanitizeLabelName(spec.jobLabel)}`], target_label: 'job', regex: '(.+)', replacement: '${1}' });
+    if (ep.port) r.push({ target_label: 'endpoint', replacement: ep.port });
+    else if (targetPort !== '') r.push({ target_label: 'endpoint', replacement: targetPort });
+    r.push(...relabelConfigs(ep.relabelings), ...shardingRelabelings());
+    cfg.relabel_configs = r;
+    addLimits(cfg, spec);
+    const metric = relabelConfigs(ep.metricRelabelings);
+    if (metric.length > 0) cfg.metric_relabel_configs = metric;
+    return cfg;
+  });
+}
+
+/** One scrape config per `spec.podMetricsEndpoints[i]` of a PodMonitor (pod role). */
+export function podMonitorScrapeConfigs(pm: Json, store: ObjectStore): Json[] {
+  const ns: string = pm.metadata?.namespace ?? '';
+  const name: string = pm.metadata?.name ?? '';
+  const spec: Json = pm.spec ?? {};
+  return ((spec.podMetricsEndpoints ?? []) as Json[]).map((ep, i) => {
+    if (spec.selectorMechanism === 'RoleSelector') throw new MonitorRejected('spec.selectorMechanism RoleSelector is not supported by this allocator; use RelabelConfig (the default)');
+    const cfg: Json = { job_name: `podMonitor/${ns}/${name}/${i}` };
+    honor(cfg, ep);
+    cfg.kubernetes_sd_configs = [k8sSDConfig(spec.namespaceSelector, ns, 'pod')];
+    addEndpointBasics(cfg, ep);
+    addHttpConfig(cfg, ep, ns, store);
+    const r = initRelabelings();
+    if (ep.filterRunning ?? true) r.push({ action: 'drop', source_labels: ['__meta_kubernetes_pod_phase'], regex: '(Failed|Succeeded)' });
+    if ((spec.selectorMechanism ?? 'RelabelConfig') === 'RelabelConfig') r.push(...selectorRelabelings(spec.selector, '__meta_kubernetes_pod_'));
+    const targetPort = ep.targetPort === undefined || ep.targetPort === null ? '' : String(ep.targetPort);
+    if (ep.port) r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: ep.port });
+    else if (ep.portNumber) r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(ep.portNumber) });
+    else if (typeof ep.targetPort === 'string' && ep.targetPort !== '') r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: ep.targetPort });
+    else if (typeof ep.targetPort === 'number' && ep.targetPort !== 0) r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(ep.targetPort) });
+    r.push(
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+      { source_labels: ['__meta_kubernetes_pod_container_name'], target_label: 'container' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+    );
+    for (const l of (spec.podTargetLabels ?? []) as string[]) {
+      r.push({ source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(l)}`], target_label: sanitizeLabelName(l), regex: '(.+)', replacement: '${1}' });
+    }
+    r.push({ target_label: 'job', replacement: `${ns}/${name}` });
+    if (spec.jobLabel) r.push({ source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(spec.jobLabel)}`], target_label: 'job', regex: '(.+)', replacement: '${1}' });
+    if (ep.port) r.push({ target_label: 'endpoint', replacement: ep.port });
+    else if (targetPort !== '') r.push({ target_label: 'endpoint', replacement: targetPort });
+    r.push(...relabelConfigs(ep.relabelings), ...shardingRelabelings());
+    cfg.relabel_configs = r;
+    addLimits(cfg, spec);
+    const metric = relabelConfigs(ep.metricRelabelings);
+    if (metric.length > 0) cfg.metric_relabel_configs = metric;
+    return cfg;
+  });
+}
