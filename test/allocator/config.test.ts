@@ -72,6 +72,8 @@ describe('targetallocator.yaml', () => {
     ['https without files', `${base}\nhttps: {enabled: true}\n`, 'https.ca_file_path: required when https.enabled is true'],
     ['no collectors and no namespace', base.replace(/^collectors:.*$/m, ''), 'collector_namespace: required when collectors are discovered from pods'],
     ['bad collector selector', `${base}\ncollector_selector: {matchExpressions: [{key: a, operator: Has}]}\n`, 'collector_selector.matchExpressions[0].operator: unknown operator "Has"'],
+    ['allow and deny namespaces', `${base}\nprometheus_cr: {enabled: true, allow_namespaces: [a], deny_namespaces: [b]}\n`, 'prometheus_cr.deny_namespaces: cannot be set together with allow_namespaces'],
+    ['bad CR selector', `${base}\nprometheus_cr: {enabled: true, service_monitor_selector: {matchLabels: [a]}}\n`, 'prometheus_cr.service_monitor_selector.matchLabels: must be a mapping'],
     ['bad kubernetes SD role', base.replace('    static_configs:', '    kubernetes_sd_configs: [{role: pods}]\n    static_configs:'),
       'config.scrape_configs[0].kubernetes_sd_configs[0].role: unknown Kubernetes SD role "pods" (use one of pod, service, endpoints, endpointslice, node, ingress)'],
     ['selector of another role', base.replace('    static_configs:', '    kubernetes_sd_configs: [{role: pod, selectors: [{role: node, label: a=b}]}]\n    static_configs:'),
