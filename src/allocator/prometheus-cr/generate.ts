@@ -170,22 +170,44 @@ function honor(cfg: Json, ep: Json): void {
   if (ep.trackTimestampsStaleness !== undefined && ep.trackTimestampsStaleness !== null) cfg.track_timestamps_staleness = ep.trackTimestampsStaleness;
 }
 
+/** The head of a monitor endpoint's job: name, honor flags, the SD config, endpoint basics and HTTP client. */
+function startJob(jobName: string, ep: Json, spec: Json, ns: string, role: string, store: ObjectStore): Json {
+  if (spec.selectorMechanism === 'RoleSelector') throw new MonitorRejected('spec.selectorMechanism RoleSelector is not supported by this allocator; use RelabelConfig (the default)');
+  const cfg: Json = { job_name: jobName };
+  honor(cfg, ep);
+  cfg.kubernetes_sd_configs = [k8sSDConfig(spec.namespaceSelector, ns, role)];
+  addEndpointBasics(cfg, ep);
+  addHttpConfig(cfg, ep, ns, store);
+  return cfg;
+}
+
+/** `targetLabels`/`podTargetLabels`: the object's label copied onto the target when set. */
+function copiedLabels(labels: string[] | undefined, prefix: string): Json[] {
+  return (labels ?? []).map((l) => ({ source_labels: [`${prefix}${sanitizeLabelName(l)}`], target_label: sanitizeLabelName(l), regex: '(.+)', replacement: '${1}' }));
+}
+
+/** The tail of a job: the endpoint label, the monitor's relabelings, sharding, limits and metric relabelings. */
+function finishJob(cfg: Json, r: Json[], ep: Json, spec: Json): Json {
+  const targetPort = ep.targetPort === undefined || ep.targetPort === null ? '' : String(ep.targetPort);
+  if (ep.port) r.push({ target_label: 'endpoint', replacement: ep.port });
+  else if (targetPort !== '') r.push({ target_label: 'endpoint', replacement: targetPort });
+  r.push(...relabelConfigs(ep.relabelings), ...shardingRelabelings());
+  cfg.relabel_configs = r;
+  addLimits(cfg, spec);
+  const metric = relabelConfigs(ep.metricRelabelings);
+  if (metric.length > 0) cfg.metric_relabel_configs = metric;
+  return cfg;
+}
+
 /** One scrape config per `spec.endpoints[i]` of a ServiceMonitor (endpointslice role, as upstream's allocator). */
 export function serviceMonitorScrapeConfigs(sm: Json, store: ObjectStore): Json[] {
   const ns: string = sm.metadata?.namespace ?? '';
   const name: string = sm.metadata?.name ?? '';
   const spec: Json = sm.spec ?? {};
-  const role = 'endpointslice';
   return ((spec.endpoints ?? []) as Json[]).map((ep, i) => {
-    if (spec.selectorMechanism === 'RoleSelector') throw new MonitorRejected('spec.selectorMechanism RoleSelector is not supported by this allocator; use RelabelConfig (the default)');
-    const cfg: Json = { job_name: `serviceMonitor/${ns}/${name}/${i}` };
-    honor(cfg, ep);
-    cfg.kubernetes_sd_configs = [k8sSDConfig(spec.namespaceSelector, ns, role)];
-    addEndpointBasics(cfg, ep);
-    addHttpConfig(cfg, ep, ns, store);
+    const cfg = startJob(`serviceMonitor/${ns}/${name}/${i}`, ep, spec, ns, 'endpointslice', store);
     const r = initRelabelings();
     if ((spec.selectorMechanism ?? 'RelabelConfig') === 'RelabelConfig') r.push(...selectorRelabelings(spec.selector, '__meta_kubernetes_service_'));
-    const targetPort = ep.targetPort === undefined || ep.targetPort === null ? '' : String(ep.targetPort);
     if (ep.port) r.push({ action: 'keep', source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: ep.port });
     else if (typeof ep.targetPort === 'string' && ep.targetPort !== '') r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: ep.targetPort });
     else if (typeof ep.targetPort === 'number' && ep.targetPort !== 0) r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(ep.targetPort) });
@@ -199,22 +221,10 @@ export function serviceMonitorScrapeConfigs(sm: Json, store: ObjectStore): Json[
       { source_labels: ['__meta_kubernetes_pod_container_name'], target_label: 'container' },
     );
     if (ep.filterRunning ?? true) r.push({ action: 'drop', source_labels: ['__meta_kubernetes_pod_phase'], regex: '(Failed|Succeeded)' });
-    for (const l of (spec.targetLabels ?? []) as string[]) {
-      r.push({ source_labels: [`__meta_kubernetes_service_label_${sanitizeLabelName(l)}`], target_label: sanitizeLabelName(l), regex: '(.+)', replacement: '${1}' });
-    }
-    for (const l of (spec.podTargetLabels ?? []) as string[]) {
-      r.push({ source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(l)}`], target_label: sanitizeLabelName(l), regex: '(.+)', replacement: '${1}' });
-    }
+    r.push(...copiedLabels(spec.targetLabels, '__meta_kubernetes_service_label_'), ...copiedLabels(spec.podTargetLabels, '__meta_kubernetes_pod_label_'));
     r.push({ source_labels: ['__meta_kubernetes_service_name'], target_label: 'job', replacement: '${1}' });
     if (spec.jobLabel) r.push({ source_labels: [`__meta_kubernetes_service_label_${sanitizeLabelName(spec.jobLabel)}`], target_label: 'job', regex: '(.+)', replacement: '${1}' });
-    if (ep.port) r.push({ target_label: 'endpoint', replacement: ep.port });
-    else if (targetPort !== '') r.push({ target_label: 'endpoint', replacement: targetPort });
-    r.push(...relabelConfigs(ep.relabelings), ...shardingRelabelings());
-    cfg.relabel_configs = r;
-    addLimits(cfg, spec);
-    const metric = relabelConfigs(ep.metricRelabelings);
-    if (metric.length > 0) cfg.metric_relabel_configs = metric;
-    return cfg;
+    return finishJob(cfg, r, ep, spec);
   });
 }
 
@@ -224,16 +234,10 @@ export function podMonitorScrapeConfigs(pm: Json, store: ObjectStore): Json[] {
   const name: string = pm.metadata?.name ?? '';
   const spec: Json = pm.spec ?? {};
   return ((spec.podMetricsEndpoints ?? []) as Json[]).map((ep, i) => {
-    if (spec.selectorMechanism === 'RoleSelector') throw new MonitorRejected('spec.selectorMechanism RoleSelector is not supported by this allocator; use RelabelConfig (the default)');
-    const cfg: Json = { job_name: `podMonitor/${ns}/${name}/${i}` };
-    honor(cfg, ep);
-    cfg.kubernetes_sd_configs = [k8sSDConfig(spec.namespaceSelector, ns, 'pod')];
-    addEndpointBasics(cfg, ep);
-    addHttpConfig(cfg, ep, ns, store);
+    const cfg = startJob(`podMonitor/${ns}/${name}/${i}`, ep, spec, ns, 'pod', store);
     const r = initRelabelings();
     if (ep.filterRunning ?? true) r.push({ action: 'drop', source_labels: ['__meta_kubernetes_pod_phase'], regex: '(Failed|Succeeded)' });
     if ((spec.selectorMechanism ?? 'RelabelConfig') === 'RelabelConfig') r.push(...selectorRelabelings(spec.selector, '__meta_kubernetes_pod_'));
-    const targetPort = ep.targetPort === undefined || ep.targetPort === null ? '' : String(ep.targetPort);
     if (ep.port) r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: ep.port });
     else if (ep.portNumber) r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(ep.portNumber) });
     else if (typeof ep.targetPort === 'string' && ep.targetPort !== '') r.push({ action: 'keep', source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: ep.targetPort });
@@ -243,18 +247,9 @@ export function podMonitorScrapeConfigs(pm: Json, store: ObjectStore): Json[] {
       { source_labels: ['__meta_kubernetes_pod_container_name'], target_label: 'container' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
     );
-    for (const l of (spec.podTargetLabels ?? []) as string[]) {
-      r.push({ source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(l)}`], target_label: sanitizeLabelName(l), regex: '(.+)', replacement: '${1}' });
-    }
+    r.push(...copiedLabels(spec.podTargetLabels, '__meta_kubernetes_pod_label_'));
     r.push({ target_label: 'job', replacement: `${ns}/${name}` });
     if (spec.jobLabel) r.push({ source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(spec.jobLabel)}`], target_label: 'job', regex: '(.+)', replacement: '${1}' });
-    if (ep.port) r.push({ target_label: 'endpoint', replacement: ep.port });
-    else if (targetPort !== '') r.push({ target_label: 'endpoint', replacement: targetPort });
-    r.push(...relabelConfigs(ep.relabelings), ...shardingRelabelings());
-    cfg.relabel_configs = r;
-    addLimits(cfg, spec);
-    const metric = relabelConfigs(ep.metricRelabelings);
-    if (metric.length > 0) cfg.metric_relabel_configs = metric;
-    return cfg;
+    return finishJob(cfg, r, ep, spec);
   });
 }
