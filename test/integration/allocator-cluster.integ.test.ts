@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { OtelTargetAllocator } from '../../src/constructs';
 import { KubeObject } from '../../src/common/kube';
 import { ensureNamespace, useControlPlane } from './harness/control-plane';
+import { installPrometheusOperatorCrds } from './prometheus-operator-crds';
 import { buildOperator, freePort, httpGet } from './operator-process';
 import {
   attrs, close, Collector, MetricsServer, OTELCOL, readExported, startCollector, startMetricsServer, stopCollector, tail, waitFor,
@@ -27,16 +28,17 @@ const SHOP = 'shop-ta';
 // enough that consistent hashing on kwok's consecutive pod IPs gives both collectors some (6 did not)
 const APP_PODS = 16;
 
-/**
- * The allocator's RBAC in upstream's e2e suite (step-templates/target-allocator-rbac.yaml), plus read access to
- * Services and Endpoints, which the endpoints role of kubernetes_sd_configs reads in Prometheus too.
- */
+/** The allocator's RBAC in upstream's e2e suite, verbatim (step-templates/target-allocator-rbac-comprehensive.yaml). */
+const READ = ['get', 'watch', 'list'];
 const UPSTREAM_TA_RULES = [
-  { apiGroups: [''], resources: ['pods', 'namespaces', 'nodes'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['pods', 'nodes', 'nodes/metrics', 'services', 'endpoints', 'configmaps', 'secrets', 'namespaces'], verbs: READ },
+  { apiGroups: ['apps'], resources: ['statefulsets', 'services', 'endpoints'], verbs: READ },
+  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: READ },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'podmonitors', 'scrapeconfigs', 'probes'], verbs: READ },
   { nonResourceURLs: ['/metrics', '/apis', '/apis/*', '/api', '/api/*'], verbs: ['get'] },
-  { apiGroups: [''], resources: ['services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
 ];
+const SM_JOB = `serviceMonitor/${'shop-ta'}/web/0`;
 
 const tc = useControlPlane({ nodes: 1 }, 'allocator control plane');
 
@@ -93,6 +95,7 @@ async function waitForAsync<T>(what: string, probe: () => Promise<T | undefined>
 
 /** The debug view of a job: collector → the targets' `__address__`es, sorted. */
 async function assignment(port: number, job: string): Promise<Record<string, string[]>> {
+  // the job name QueryEscape'd, as the collector asks for it (serviceMonitor/ns/name/0 → serviceMonitor%2Fns%2F…)
   const res = await httpGet(port, `/jobs/${encodeURIComponent(job)}/targets`);
   if (res.status !== 200) return {};
   const body = JSON.parse(res.body) as Record<string, { targets: Array<{ targets: string[] }> }>;
@@ -141,7 +144,8 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
     const cr = storedCollector({
       apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'agg', namespace: OBS },
       spec: {
-        mode: 'statefulset', targetAllocator: { enabled: true, collectorNotReadyGracePeriod: '2s' },
+        mode: 'statefulset',
+        targetAllocator: { enabled: true, collectorNotReadyGracePeriod: '2s', prometheusCR: { enabled: true, scrapeInterval: '1s', serviceMonitorSelector: { matchLabels: { team: 'shop' } } } },
         config: { receivers: { prometheus: { config: receiverConfig } }, exporters: { debug: {} }, service: { pipelines: { metrics: { receivers: ['prometheus'], exporters: ['debug'] } } } },
       },
     });
@@ -151,6 +155,7 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
     selectorLabels = parse(cm.data['targetallocator.yaml']).collector_selector.matchlabels;
 
     const client = tc.client;
+    await installPrometheusOperatorCrds(client, ['servicemonitors', 'podmonitors']);
     await ensureNamespace(client, OBS);
     await ensureNamespace(client, SHOP);
     for (let i = 0; i < 2; i++) {
@@ -169,6 +174,17 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
       subsets: [{ addresses: [0, 1, 2].map((i) => ({ ip: `10.0.1.${50 + i}`, nodeName: node, targetRef: { kind: 'Pod', name: `web-${i}`, namespace: SHOP } })), ports: [{ name: 'metrics', port: 9090, protocol: 'TCP' }] }],
     } as KubeObject);
 
+    // no EndpointSlice controller either: the slice the ServiceMonitor's endpointslice role reads
+    await client.create({
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-x1', namespace: SHOP, labels: { 'kubernetes.io/service-name': 'web' } },
+      addressType: 'IPv4', ports: [{ name: 'metrics', port: 9090, protocol: 'TCP' }],
+      endpoints: [0, 1, 2, 3].map((i) => ({ addresses: [`10.0.2.${10 + i}`], conditions: { ready: true }, nodeName: node, targetRef: { kind: 'Pod', name: `web-${i}`, namespace: SHOP } })),
+    } as unknown as KubeObject);
+    await client.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: SHOP, labels: { app: 'web' } }, spec: { selector: { app: 'web' }, ports: [{ name: 'metrics', port: 9090 }] } } as KubeObject);
+    await client.create({
+      apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'web', namespace: SHOP, labels: { team: 'shop' } },
+      spec: { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'metrics', relabelings: [{ targetLabel: '__address__', replacement: local }] }] },
+    } as unknown as KubeObject);
     // replica 0 runs as the cluster admin, replica 1 as a ServiceAccount with only upstream's allocator RBAC
     replicas = [await startAllocatorProcess(configFile, tc.cp.kubeconfigPath), await startAllocatorProcess(configFile, await serviceAccountKubeconfig(dir))];
   }, 180_000);
@@ -239,10 +255,33 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
     });
   });
 
+  test('a ServiceMonitor becomes serviceMonitor/<ns>/<name>/0 with the Prometheus Operator\'s relabel rules and EndpointSlice targets', async () => {
+    const configs = JSON.parse((await waitForAsync('the ServiceMonitor job', async () => {
+      const r = await httpGet(replicas[0].port, '/scrape_configs');
+      return r.status === 200 && r.body.includes(SM_JOB) ? r : undefined;
+    }, diag, 60_000)).body);
+    const job = configs[SM_JOB];
+    expect(job.kubernetes_sd_configs).toEqual([expect.objectContaining({ role: 'endpointslice', namespaces: expect.objectContaining({ names: [SHOP] }) })]);
+    expect(job.scrape_interval).toBe('1s');
+    expect(job.relabel_configs[1]).toMatchObject({ action: 'keep', source_labels: ['__meta_kubernetes_service_label_app', '__meta_kubernetes_service_labelpresent_app'], regex: '(web);true' });
+    const a = await waitForAsync('the EndpointSlice targets', async () => {
+      const now = await assignment(replicas[0].port, SM_JOB);
+      return Object.values(now).flat().length === 4 ? now : undefined;
+    }, diag, 60_000);
+    expect(Object.values(a).flat().sort()).toEqual(['10.0.2.10:9090', '10.0.2.11:9090', '10.0.2.12:9090', '10.0.2.13:9090']);
+    const res = await httpGet(replicas[0].port, `/jobs/${encodeURIComponent(SM_JOB)}/targets?collector_id=${Object.keys(a).find((c) => a[c].length > 0)}`);
+    const g = (JSON.parse(res.body) as Array<{ labels: Record<string, string> }>)[0];
+    expect(g.labels).toMatchObject({ __meta_kubernetes_endpointslice_name: 'web-x1', __meta_kubernetes_service_name: 'web', __meta_kubernetes_endpointslice_port_name: 'metrics' });
+  }, 90_000);
+
   test('two replicas (one with only upstream\'s RBAC) give byte-identical answers for every job and collector', async () => {
-    for (const job of ['pods', 'web-endpoints']) {
+    await waitForAsync('the ServiceMonitor job on both replicas', async () => {
+      const all = await Promise.all(replicas.map((r) => assignment(r.port, SM_JOB)));
+      return all.every((a) => Object.values(a).flat().length === 4) ? all : undefined;
+    }, diag, 60_000);
+    for (const job of ['pods', 'web-endpoints', SM_JOB]) {
       for (const c of ['agg-collector-0', 'agg-collector-1', 'unknown']) {
-        const p = `/jobs/${job}/targets?collector_id=${c}`;
+        const p = `/jobs/${encodeURIComponent(job)}/targets?collector_id=${c}`;
         const [a, b] = await Promise.all(replicas.map((r) => httpGet(r.port, p)));
         expect(a.status).toBe(200);
         expect(b.body).toBe(a.body);
@@ -250,7 +289,7 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
     }
     const [sa, sb] = await Promise.all(replicas.map((r) => httpGet(r.port, '/scrape_configs')));
     expect(sb.body).toBe(sa.body);
-    expect(Object.keys(JSON.parse(sa.body)).sort()).toEqual(['pods', 'web-endpoints']);
+    expect(Object.keys(JSON.parse(sa.body)).sort()).toEqual(['pods', SM_JOB, 'web-endpoints']);
   });
 
   test('a real collector polls with its collector_id and scrapes the targets assigned to it on 127.0.0.1', async () => {
