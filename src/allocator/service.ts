@@ -182,19 +182,24 @@ export class AllocatorService {
         old.delete(job.jobName);
         continue;
       }
-      this.kubernetes.delete(job.jobName);
+      this.dropKubernetes(job.jobName);
       this.groups.set(job.jobName, new Map([['static', job.staticGroups.slice()]]));
       this.watchKubernetes(job);
       next.push(job);
     }
     for (const name of old.keys()) {
       if (next.some((j) => j.jobName === name)) continue;
-      this.kubernetes.delete(name);
+      this.dropKubernetes(name);
       this.groups.delete(name);
     }
     this.crJobs = next;
     this.allJobs = [...this.config.scrapeConfigs, ...next];
     this.opts.log.info(`prometheus_cr: ${next.length} jobs (${next.map((j) => j.jobName).join(', ') || 'none'})`);
+  }
+
+  private dropKubernetes(jobName: string): void {
+    for (const d of this.kubernetes.get(jobName) ?? []) d.close();
+    this.kubernetes.delete(jobName);
   }
 
   private requireKube(why: string): KubeApi {

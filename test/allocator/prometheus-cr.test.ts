@@ -5,7 +5,9 @@ import { AllocatorMetrics } from '../../src/allocator/metrics';
 import { MonitorRejected, ObjectStore, podMonitorScrapeConfigs, serviceMonitorScrapeConfigs } from '../../src/allocator/prometheus-cr/generate';
 import { selectMonitors } from '../../src/allocator/prometheus-cr/select';
 import { scrapeConfigsBody } from '../../src/allocator/scrape-configs';
+import { createApiHandler } from '../../src/allocator/server';
 import { AllocatorService } from '../../src/allocator/service';
+import * as http from 'node:http';
 import { KubeObject } from '../../src/operator/kube/api';
 import { FakeKubeApi } from '../operator/fake-api';
 
@@ -177,9 +179,16 @@ prometheus_cr:
       configDir: '.', log: { info: (x) => logs.push(x), warn: (x) => logs.push(x) }, metrics: new AllocatorMetrics(), kube: api, debounceMs: 5, collectorDebounceMs: 5,
     });
     await service.start();
+    const server = http.createServer(createApiHandler(service, true));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const scrapeJobs = async () => {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/scrape_configs`);
+      return Object.keys(await res.json() as object);
+    };
     try {
       await flush();
       expect(service.jobs.map((j) => j.jobName)).toEqual(['serviceMonitor/apps/web/0']);
+      expect(await scrapeJobs()).toEqual(['serviceMonitor/apps/web/0']);
       const job = service.jobs[0];
       expect(job.served.scrape_interval).toBe('20s');
       const targets = service.allocator.targetsFor('serviceMonitor/apps/web/0', 'c-0');
@@ -192,6 +201,8 @@ prometheus_cr:
       await flush();
       expect(service.jobs.map((j) => j.jobName)).toEqual(['serviceMonitor/apps/web/0', 'serviceMonitor/apps/web/1']);
       expect(service.jobs[0]).toBe(job);
+      // /scrape_configs follows the new job set (its cached body is dropped)
+      expect(await scrapeJobs()).toEqual(['serviceMonitor/apps/web/0', 'serviceMonitor/apps/web/1']);
       expect({ logs, targets: service.allocator.targetsFor('serviceMonitor/apps/web/1', 'c-0').map((t) => t.targetURL).sort() }).toEqual({ logs, targets: ['10.1.0.1:1', '10.1.0.2:1'] });
 
       // the namespace stops matching: the jobs and their targets go
@@ -199,7 +210,9 @@ prometheus_cr:
       await flush();
       expect(service.jobs).toEqual([]);
       expect(service.allocator.targets).toHaveLength(0);
+      expect(await scrapeJobs()).toEqual([]);
     } finally {
+      server.close();
       await service.stop();
     }
   });

@@ -82,22 +82,34 @@ export class KubernetesDiscovery {
   private readonly cache = new Map<string, { version: string; group: TargetGroup }>();
   /** bumped on every Service or Pod event, so endpoints groups that may read them are rebuilt */
   private lookupGeneration = 0;
+  private closed = false;
 
   constructor(readonly config: KubernetesSDConfig, pool: InformerPool, onChange: () => void) {
     const selector = (role: KubernetesRole) => config.selectors.find((s) => s.role === role);
     const informerFor = (role: KubernetesRole) => pool.informer(KINDS[role], config.namespaces, selector(role)?.label, selector(role)?.field);
     this.main = informerFor(config.role);
-    this.main.on(() => onChange());
+    this.main.on(() => {
+      if (!this.closed) onChange();
+    });
     if (config.role === 'endpoints' || config.role === 'endpointslice') {
       this.services = informerFor('service');
       this.pods = informerFor('pod');
       for (const i of [this.services, this.pods]) {
         i.on(() => {
           this.lookupGeneration++;
-          onChange();
+          if (!this.closed) onChange();
         });
       }
     }
+  }
+
+  /**
+   * Stops reporting changes (its job is gone); the shared informers keep running for the jobs that still use
+   * them (the pool does not count users).
+   */
+  close(): void {
+    this.closed = true;
+    this.cache.clear();
   }
 
   /** The target groups of every object watched now, sorted by source. */
