@@ -38,13 +38,14 @@ export interface AllocatorConfig {
   readonly scrapeConfigs: readonly ScrapeJob[];
 }
 
-/** `prometheus_cr`: which ServiceMonitors and PodMonitors become jobs. */
+/** `prometheus_cr`: which ServiceMonitors, PodMonitors and Probes become jobs. */
 export interface PrometheusCrConfig {
   readonly enabled: boolean;
   /** the default scrape interval of the generated jobs (upstream: 30s) */
   readonly scrapeIntervalMs: number;
   readonly serviceMonitors: MonitorSelection;
   readonly podMonitors: MonitorSelection;
+  readonly probes: MonitorSelection;
   readonly namespaces: NamespaceFilter;
   /** keys set that this allocator does not act on yet (probe and scrape_config selectors, …) */
   readonly unsupported: readonly string[];
@@ -174,7 +175,8 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
 type Bad = (path: string, problem: string, fix: string) => never;
 
 const CR_SUPPORTED = new Set(['enabled', 'scrape_interval', 'evaluation_interval', 'allow_namespaces', 'deny_namespaces',
-  'service_monitor_selector', 'service_monitor_namespace_selector', 'pod_monitor_selector', 'pod_monitor_namespace_selector']);
+  'service_monitor_selector', 'service_monitor_namespace_selector', 'pod_monitor_selector', 'pod_monitor_namespace_selector',
+  'probe_selector', 'probe_namespace_selector']);
 
 function parsePrometheusCr(o: Obj, enabled: boolean, file: string, bad: Bad): PrometheusCrConfig {
   const selector = (key: string) => (o[key] === undefined || o[key] === null ? null : parseLabelSelector(o[key], file, `prometheus_cr.${key}`));
@@ -194,6 +196,7 @@ function parsePrometheusCr(o: Obj, enabled: boolean, file: string, bad: Bad): Pr
     scrapeIntervalMs: interval,
     serviceMonitors: { selector: selector('service_monitor_selector'), namespaceSelector: selector('service_monitor_namespace_selector') },
     podMonitors: { selector: selector('pod_monitor_selector'), namespaceSelector: selector('pod_monitor_namespace_selector') },
+    probes: { selector: selector('probe_selector'), namespaceSelector: selector('probe_namespace_selector') },
     namespaces: { allow, deny },
     unsupported,
   };

@@ -2,7 +2,7 @@ import { parseAllocatorConfig } from '../../src/allocator/config';
 import { Hasher, loadHasher } from '../../src/allocator/hasher';
 import { parseLabelSelector } from '../../src/allocator/label-selector';
 import { AllocatorMetrics } from '../../src/allocator/metrics';
-import { MonitorRejected, ObjectStore, podMonitorScrapeConfigs, serviceMonitorScrapeConfigs } from '../../src/allocator/prometheus-cr/generate';
+import { MonitorRejected, ObjectStore, podMonitorScrapeConfigs, probeScrapeConfigs, serviceMonitorScrapeConfigs } from '../../src/allocator/prometheus-cr/generate';
 import { selectMonitors } from '../../src/allocator/prometheus-cr/select';
 import { scrapeConfigsBody } from '../../src/allocator/scrape-configs';
 import { createApiHandler } from '../../src/allocator/server';
@@ -123,6 +123,49 @@ describe('PodMonitor → scrape configs', () => {
   });
 });
 
+describe('Probe → scrape config', () => {
+  const sharding = (label: string) => [{ ...SHARDING[0], source_labels: [label, '__tmp_hash'] }, SHARDING[1], SHARDING[2]];
+
+  test('static targets go to the prober as __param_target; namespace label added; module as a param', () => {
+    const [cfg] = probeScrapeConfigs({
+      metadata: { name: 'sites', namespace: 'mon' },
+      spec: { jobName: 'blackbox', module: 'http_2xx', interval: '30s', prober: { url: 'blackbox:9115' },
+        targets: { staticConfig: { static: ['https://a.example', 'https://b.example'], labels: { env: 'prod' } } } },
+    }, store);
+    expect(cfg).toEqual({
+      job_name: 'probe/mon/sites', honor_timestamps: true, metrics_path: '/probe', scrape_interval: '30s', params: { module: ['http_2xx'] },
+      static_configs: [{ targets: ['https://a.example', 'https://b.example'], labels: { env: 'prod', namespace: 'mon' } }],
+      relabel_configs: [
+        { source_labels: ['job'], target_label: '__tmp_prometheus_job_name' },
+        { target_label: 'job', replacement: 'blackbox' },
+        { source_labels: ['__address__'], target_label: '__param_target' },
+        { source_labels: ['__param_target'], target_label: 'instance' },
+        { target_label: '__address__', replacement: 'blackbox:9115' },
+        ...sharding('__param_target'),
+      ],
+    });
+  });
+
+  test('ingress targets: selector rules, the ingress role, the URL built from scheme, host and path', () => {
+    const [cfg] = probeScrapeConfigs({
+      metadata: { name: 'ing', namespace: 'mon' },
+      spec: { prober: { url: 'bb:9115', path: '/p' }, targets: { ingress: { selector: { matchLabels: { probe: 'yes' } }, namespaceSelector: { any: true } } } },
+    }, store);
+    expect(cfg.kubernetes_sd_configs).toEqual([{ role: 'ingress' }]);
+    expect(cfg.metrics_path).toBe('/p');
+    expect(cfg.relabel_configs.slice(1, 4)).toEqual([
+      { action: 'keep', source_labels: ['__meta_kubernetes_ingress_label_probe', '__meta_kubernetes_ingress_labelpresent_probe'], regex: '(yes);true' },
+      { source_labels: ['__meta_kubernetes_ingress_scheme', '__address__', '__meta_kubernetes_ingress_path'], separator: ';', regex: '(.+);(.+);(.+)', target_label: '__param_target', replacement: '${1}://${2}${3}', action: 'replace' },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+    ]);
+  });
+
+  test('a probe without a prober URL or targets is left out', () => {
+    expect(() => probeScrapeConfigs({ metadata: { name: 'x', namespace: 'm' }, spec: { targets: { staticConfig: { static: ['a'] } } } }, store)).toThrow('spec.prober.url is required');
+    expect(() => probeScrapeConfigs({ metadata: { name: 'x', namespace: 'm' }, spec: { prober: { url: 'b' } } }, store)).toThrow('no static targets');
+  });
+});
+
 describe('monitor selection', () => {
   const m = (ns: string, name: string, labels: Record<string, string> = {}) => ({ metadata: { namespace: ns, name, labels } });
   const monitors = [m('b', 'x', { team: 'a' }), m('a', 'y', { team: 'a' }), m('a', 'z', { team: 'b' }), m('c', 'w', { team: 'a' })];
@@ -150,6 +193,26 @@ describe('prometheus_cr in the running allocator', () => {
     hasher = await loadHasher();
   });
   const flush = () => new Promise((r) => setTimeout(r, 150));
+
+  test('a selected Probe with static targets becomes a job whose targets are the probed URLs', async () => {
+    const api = new FakeKubeApi();
+    api.served = async (_v, kind) => ({ name: `${kind.toLowerCase()}s`, namespaced: kind !== 'Namespace' });
+    api.seed({ apiVersion: 'monitoring.coreos.com/v1', kind: 'Probe', metadata: { name: 'sites', namespace: 'mon' },
+      spec: { module: 'http_2xx', prober: { url: 'bb:9115' }, targets: { staticConfig: { static: ['https://a.example', 'https://b.example'] } } } } as any);
+    const config = parseAllocatorConfig('collectors: [c-0]\nprometheus_cr: {enabled: true, probe_selector: {}}\n', 'ta.yaml');
+    const service = new AllocatorService(config, hasher, {
+      configDir: '.', log: { info: () => {}, warn: () => {} }, metrics: new AllocatorMetrics(), kube: api, debounceMs: 5, collectorDebounceMs: 5,
+    });
+    await service.start();
+    try {
+      expect(service.jobs.map((j) => j.jobName)).toEqual(['probe/mon/sites']);
+      const targets = service.allocator.targetsFor('probe/mon/sites', 'c-0');
+      expect(targets.map((t) => t.targetURL).sort()).toEqual(['https://a.example', 'https://b.example']);
+      expect(targets[0].ownLabels.__address__).toMatch(/^https:\/\/[ab]\.example$/);
+    } finally {
+      await service.stop();
+    }
+  });
 
   test('selected ServiceMonitors become jobs with targets from EndpointSlices; changes and deletions reload them', async () => {
     const api = new FakeKubeApi();

@@ -1,5 +1,5 @@
 /**
- * Scrape configs from ServiceMonitors and PodMonitors (monitoring.coreos.com/v1) as the Prometheus Operator's
+ * Scrape configs from ServiceMonitors, PodMonitors and Probes (monitoring.coreos.com/v1) as the Prometheus Operator's
  * ConfigGenerator writes them (pkg/prometheus/promcfg.go) for the synthetic Prometheus upstream's allocator
  * builds: the endpointslice role for ServiceMonitors, credentials and TLS material inlined from Secrets (and
  * ConfigMaps for CAs and certificates), one job per endpoint named `serviceMonitor/<ns>/<name>/<i>` or
@@ -67,9 +67,10 @@ function relabelConfigs(rules: Json[] | undefined): Json[] {
   });
 }
 
-function shardingRelabelings(): Json[] {
+/** The operator's `$(SHARD)` rules on `label` (`__address__`, or `__param_target` for probes). */
+function shardingRelabelings(label = '__address__'): Json[] {
   return [
-    { source_labels: ['__address__', SHARD_HASH], target_label: SHARD_HASH, regex: '(.+);', replacement: '$1', action: 'replace' },
+    { source_labels: [label, SHARD_HASH], target_label: SHARD_HASH, regex: '(.+);', replacement: '$1', action: 'replace' },
     { source_labels: [SHARD_HASH], target_label: SHARD_HASH, modulus: 1, action: 'hashmod' },
     { source_labels: [SHARD_HASH, DISABLE_SHARDING], regex: '$(SHARD);|.+;.+', action: 'keep' },
   ];
@@ -252,4 +253,57 @@ export function podMonitorScrapeConfigs(pm: Json, store: ObjectStore): Json[] {
     if (spec.jobLabel) r.push({ source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(spec.jobLabel)}`], target_label: 'job', regex: '(.+)', replacement: '${1}' });
     return finishJob(cfg, r, ep, spec);
   });
+}
+
+/**
+ * The scrape config of a Probe (a blackbox-style prober scraped once per target): static targets (which win
+ * over ingress ones, as the operator documents) or the ingresses its selector picks, each target handed to the
+ * prober as `__param_target`, the prober's URL as `__address__`, sharded on `__param_target`.
+ */
+export function probeScrapeConfigs(probe: Json, store: ObjectStore): Json[] {
+  const ns: string = probe.metadata?.namespace ?? '';
+  const name: string = probe.metadata?.name ?? '';
+  const spec: Json = probe.spec ?? {};
+  const prober: Json = spec.prober ?? {};
+  const statics: Json | undefined = spec.targets?.staticConfig;
+  const ingress: Json | undefined = spec.targets?.ingress;
+  if (!prober.url) throw new MonitorRejected('spec.prober.url is required');
+  if (!(Array.isArray(statics?.static) && statics!.static.length > 0) && !ingress) throw new MonitorRejected('spec.targets: no static targets and no ingress selector');
+  const cfg: Json = { job_name: `probe/${ns}/${name}`, honor_timestamps: true, metrics_path: prober.path || '/probe' };
+  if (spec.interval) cfg.scrape_interval = spec.interval;
+  if (spec.scrapeTimeout) cfg.scrape_timeout = spec.scrapeTimeout;
+  if (prober.scheme) cfg.scheme = String(prober.scheme).toLowerCase();
+  const params: Json = {};
+  if (spec.module) params.module = [spec.module];
+  for (const p of (spec.params ?? []) as Json[]) if (!(spec.module && p.name === 'module')) params[p.name] = p.values ?? [];
+  if (Object.keys(params).length > 0) cfg.params = params;
+  addLimits(cfg, spec);
+  const r = initRelabelings();
+  if (spec.jobName) r.push({ target_label: 'job', replacement: spec.jobName });
+  if (prober.proxyUrl) cfg.proxy_url = prober.proxyUrl;
+  const toProber = [
+    { source_labels: ['__param_target'], target_label: 'instance' },
+    { target_label: '__address__', replacement: prober.url },
+  ];
+  if (Array.isArray(statics?.static) && statics!.static.length > 0) {
+    cfg.static_configs = [{ targets: statics!.static, labels: { ...(statics!.labels ?? {}), namespace: statics!.labels?.namespace ?? ns } }];
+    r.push({ source_labels: ['__address__'], target_label: '__param_target' }, ...toProber, ...relabelConfigs(statics!.relabelingConfigs));
+  } else {
+    r.push(...selectorRelabelings(ingress!.selector, '__meta_kubernetes_ingress_'));
+    cfg.kubernetes_sd_configs = [k8sSDConfig(ingress!.namespaceSelector, ns, 'ingress')];
+    r.push(
+      { source_labels: ['__meta_kubernetes_ingress_scheme', '__address__', '__meta_kubernetes_ingress_path'], separator: ';', regex: '(.+);(.+);(.+)', target_label: '__param_target', replacement: '${1}://${2}${3}', action: 'replace' },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+      { source_labels: ['__meta_kubernetes_ingress_name'], target_label: 'ingress' },
+      { source_labels: ['__address__'], separator: ';', regex: '(.*)', target_label: '__tmp_ingress_address', replacement: '$1', action: 'replace' },
+      ...toProber,
+      ...relabelConfigs(ingress!.relabelingConfigs),
+    );
+  }
+  r.push(...shardingRelabelings('__param_target'));
+  cfg.relabel_configs = r;
+  addHttpConfig(cfg, { tlsConfig: spec.tlsConfig, bearerTokenSecret: spec.bearerTokenSecret, basicAuth: spec.basicAuth, oauth2: spec.oauth2, authorization: spec.authorization }, ns, store);
+  const metric = relabelConfigs(spec.metricRelabelings);
+  if (metric.length > 0) cfg.metric_relabel_configs = metric;
+  return [cfg];
 }

@@ -1,12 +1,12 @@
 /**
- * `prometheus_cr` at run time: informers on ServiceMonitors and PodMonitors (each only when its CRD is served),
+ * `prometheus_cr` at run time: informers on ServiceMonitors, PodMonitors and Probes (each only when its CRD is served),
  * Namespaces (for the namespace selectors) and Secrets (credentials and TLS material), and the scrape configs
  * generated from the selected monitors, handed to `onChange` when they change (batched).
  */
 import { Informer } from '../../operator/informer';
 import { KubeApi, KubeObject } from '../../operator/kube/api';
 import { PrometheusCrConfig } from '../config';
-import { MonitorRejected, ObjectStore, podMonitorScrapeConfigs, serviceMonitorScrapeConfigs } from './generate';
+import { MonitorRejected, ObjectStore, podMonitorScrapeConfigs, probeScrapeConfigs, serviceMonitorScrapeConfigs } from './generate';
 import { selectMonitors } from './select';
 
 const GROUP_VERSION = 'monitoring.coreos.com/v1';
@@ -21,6 +21,7 @@ export interface PrometheusCrWatcherOptions {
 export class PrometheusCrWatcher {
   private serviceMonitors?: Informer;
   private podMonitors?: Informer;
+  private probes?: Informer;
   private namespaces?: Informer;
   private secrets?: Informer;
   private timer: NodeJS.Timeout | undefined;
@@ -39,14 +40,16 @@ export class PrometheusCrWatcher {
       informers.push(i);
       return i;
     };
-    for (const [kind, wanted] of [['ServiceMonitor', this.config.serviceMonitors.selector], ['PodMonitor', this.config.podMonitors.selector]] as const) {
+    const kinds = [['ServiceMonitor', this.config.serviceMonitors.selector], ['PodMonitor', this.config.podMonitors.selector], ['Probe', this.config.probes.selector]] as const;
+    for (const [kind, wanted] of kinds) {
       if (!wanted) continue;
       if (!(await this.api.served(GROUP_VERSION, kind))) {
         this.opts.warn(`prometheus_cr: ${kind} (${GROUP_VERSION}) is not served by the API server; install the Prometheus Operator CRDs and restart`);
         continue;
       }
       if (kind === 'ServiceMonitor') this.serviceMonitors = add(GROUP_VERSION, kind);
-      else this.podMonitors = add(GROUP_VERSION, kind);
+      else if (kind === 'PodMonitor') this.podMonitors = add(GROUP_VERSION, kind);
+      else this.probes = add(GROUP_VERSION, kind);
     }
     if (informers.length > 0) {
       this.namespaces = add('v1', 'Namespace');
@@ -59,7 +62,7 @@ export class PrometheusCrWatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.all([this.serviceMonitors, this.podMonitors, this.namespaces, this.secrets].map((i) => i?.stop()));
+    await Promise.all([this.serviceMonitors, this.podMonitors, this.probes, this.namespaces, this.secrets].map((i) => i?.stop()));
   }
 
   /** The scrape configs of the selected monitors now. */
@@ -90,6 +93,7 @@ export class PrometheusCrWatcher {
     const filter = this.config.namespaces;
     run(selectMonitors(this.serviceMonitors?.list() ?? [], this.config.serviceMonitors, nsLabels, filter), serviceMonitorScrapeConfigs, 'ServiceMonitor');
     run(selectMonitors(this.podMonitors?.list() ?? [], this.config.podMonitors, nsLabels, filter), podMonitorScrapeConfigs, 'PodMonitor');
+    run(selectMonitors(this.probes?.list() ?? [], this.config.probes, nsLabels, filter), probeScrapeConfigs, 'Probe');
     return out;
   }
 
