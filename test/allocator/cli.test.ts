@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -216,4 +217,26 @@ config:
     controller.abort();
     expect(await done).toBe(0);
   });
+});
+
+describe('target-allocator command: configs that need the cluster', () => {
+  // a subprocess: the cluster client (client-node) is ESM-only and cannot be loaded by jest
+  test.each([
+    ['prometheus_cr', 'collectors: [c]\nprometheus_cr: {enabled: true, service_monitor_selector: {}}\n'],
+    ['collector discovery', 'collector_namespace: obs\nconfig: {scrape_configs: [{job_name: x}]}\n'],
+    ['kubernetes_sd_configs', 'collectors: [c]\nconfig: {scrape_configs: [{job_name: x, kubernetes_sd_configs: [{role: pod}]}]}\n'],
+  ])('%s: an unreadable kubeconfig stops it with exit 1, naming the file and why the API is needed', (_name, text) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ta-kube-'));
+    try {
+      const file = path.join(dir, 'ta.yaml');
+      writeFileSync(file, text);
+      const missing = path.join(dir, 'missing.kubeconfig');
+      const res = spawnSync(process.execPath, [path.resolve(__dirname, '../../bin/cdk8s-otel'), 'target-allocator', '--config', file, '--listen', '127.0.0.1:0', '--kubeconfig', missing], { encoding: 'utf8', timeout: 120_000 });
+      expect(res.status).toBe(1);
+      expect(res.stderr).toContain(`target-allocator: cannot read kubeconfig ${missing}: ENOENT`);
+      expect(res.stderr).toContain('(the config needs the Kubernetes API: collector discovery, kubernetes_sd_configs or prometheus_cr)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 130_000);
 });
