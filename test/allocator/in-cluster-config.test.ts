@@ -1,20 +1,20 @@
 import { Chart, Testing } from 'cdk8s';
 import { parseAllocatorConfig } from '../../src/allocator/config';
-import { OtelTargetAllocator } from '../../src/constructs';
+import { OtelCollector } from '../../src/constructs';
 import { storedCollector } from '../targetallocator/helpers';
 
 /** The ConfigMap's targetallocator.yaml for a collector with the allocator enabled, as `render` writes it. */
-function renderedConfig(spec: Record<string, unknown> = {}, receiverConfig: Record<string, unknown> = { scrape_configs: [{ job_name: 'pods', kubernetes_sd_configs: [{ role: 'pod' }] }] }): string {
+function renderedConfig(spec: Record<string, unknown> = {}, receiverConfig: Record<string, unknown> = { scrape_configs: [{ job_name: 'pods', kubernetes_sd_configs: [{ role: 'pod' }] }] }, mode = 'statefulset'): string {
   const chart = new Chart(Testing.app(), 'c');
   const collector = storedCollector({
     apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'agg' },
     spec: {
-      mode: 'statefulset', targetAllocator: { enabled: true, ...spec },
+      mode, targetAllocator: { enabled: true, ...spec },
       config: { receivers: { prometheus: { config: receiverConfig } }, exporters: { debug: {} }, service: { pipelines: { metrics: { receivers: ['prometheus'], exporters: ['debug'] } } } },
     },
   });
-  const ta = OtelTargetAllocator.forCollector(chart, 'ta', collector);
-  const cm = ta.toJson().find((m) => m.kind === 'ConfigMap')!;
+  const ta = OtelCollector.fromCustomResource(chart, 'c', collector).targetAllocator!;
+  const cm = ta.toJson().find((m: any) => m.kind === 'ConfigMap')!;
   return (cm as any).data['targetallocator.yaml'];
 }
 
@@ -39,7 +39,7 @@ describe('the allocator reads the ConfigMap the TargetAllocator construct writes
     const text = renderedConfig({
       allocationStrategy: 'per-node', collectorNotReadyGracePeriod: '45s', filterStrategy: 'relabel-config',
       prometheusCR: { enabled: true, scrapeInterval: '15s', serviceMonitorSelector: { matchLabels: { team: 'a' } }, podMonitorSelector: {} },
-    });
+    }, undefined, 'daemonset'); // per-node is the daemonset strategy (the webhook refuses it elsewhere)
     const c = parseAllocatorConfig(text, '/conf/targetallocator.yaml', env);
     expect(c.prometheusCrEnabled).toBe(true);
     expect(c.allocationStrategy).toBe('per-node');

@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { OtelTargetAllocator } from '../../src/constructs';
+import { OtelCollector } from '../../src/constructs';
 import { KubeObject } from '../../src/common/kube';
 import { ensureNamespace, useControlPlane } from './harness/control-plane';
 import { installPrometheusOperatorCrds } from './prometheus-operator-crds';
@@ -149,7 +149,7 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
         config: { receivers: { prometheus: { config: receiverConfig } }, exporters: { debug: {} }, service: { pipelines: { metrics: { receivers: ['prometheus'], exporters: ['debug'] } } } },
       },
     });
-    const cm = OtelTargetAllocator.forCollector(chart, 'ta', cr).toJson().find((m) => m.kind === 'ConfigMap') as any;
+    const cm = OtelCollector.fromCustomResource(chart, 'c', cr).targetAllocator!.toJson().find((m: any) => m.kind === 'ConfigMap') as any;
     const configFile = path.join(dir, 'targetallocator.yaml');
     fs.writeFileSync(configFile, cm.data['targetallocator.yaml']);
     selectorLabels = parse(cm.data['targetallocator.yaml']).collector_selector.matchlabels;
