@@ -4,7 +4,7 @@
  * to the parent over IPC and serves until killed.
  */
 import { lookupFromObjects } from '../src/instrumentation/lookup';
-import { silentLogger } from '../src/operator/log';
+import { silentLogger } from '../src/common/log';
 import { issueWebhookCertificates, WebhookServer, webhookRoutes } from '../src/operator/webhooks';
 import { BENCH_CLUSTER } from './webhook-fixtures';
 

@@ -3,8 +3,8 @@
  * `collector_selector` are the collectors, keyed by pod name (what each sends as `collector_id`). The choice of
  * pods is pure ({@link collectorsFromPods}); {@link CollectorWatcher} feeds it from a pod informer.
  */
-import { Informer } from '../operator/informer';
-import { KubeApi } from '../operator/kube/api';
+import { Informer } from '../kube';
+import { KubeApi } from '../kube';
 import { LabelSelector, labelSelectorString, selectorMatches } from './label-selector';
 import { Collector } from './strategies/strategy';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { KubeApi } from '../operator/kube/api';
+import { KubeApi } from '../kube';
 import { Allocator } from './allocator';
 import { CollectorWatcher } from './collector-pods';
 import { AllocatorConfig, parseGeneratedScrapeConfigs, ScrapeJob } from './config';

@@ -13,7 +13,7 @@ export type { CollectorDefaultingOptions, InstrumentationDefaultingOptions } fro
 export {
   convertCollectorV1alpha1ToV1beta1, convertCollectorV1beta1ToV1alpha1, collectorConfigToYaml, parseCollectorConfigYaml,
 } from './conversion';
-export { validateCollectorSemantics } from './v1beta1/collector-webhook';
+export { validateCollectorSemantics, validatePorts } from './v1beta1/collector-webhook';
 export type { CollectorValidationResult } from './v1beta1/collector-webhook';
 export { validateCollectorForTargetAllocator } from './v1beta1/target-allocator-config';
 export type { CollectorForTargetAllocator } from './v1beta1/target-allocator-config';

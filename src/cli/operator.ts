@@ -221,9 +221,9 @@ function inClusterNamespace(): string | undefined {
 export async function runOperator(config: OperatorConfig, io: { stderr: (t: string) => void }, until?: Promise<unknown>): Promise<number> {
   /* eslint-disable @typescript-eslint/no-require-imports */
   // loaded here, never at the top: @kubernetes/client-node is ESM-only and jest cannot load it
-  const { ClientNodeKubeApi, loadKubeConfig } = require('../operator/kube/client-node') as typeof import('../operator/kube/client-node');
+  const { ClientNodeKubeApi, loadKubeConfig } = require('../kube/client-node') as typeof import('../kube/client-node');
   const { Manager } = require('../operator/manager') as typeof import('../operator/manager');
-  const { jsonLogger } = require('../operator/log') as typeof import('../operator/log');
+  const { jsonLogger } = require('../common/log') as typeof import('../common/log');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const log = jsonLogger(config.logLevel);
   let api: InstanceType<typeof ClientNodeKubeApi>;
@@ -275,7 +275,7 @@ export async function runOperator(config: OperatorConfig, io: { stderr: (t: stri
  * `--webhook-host` the API server could not reach the server (it calls the Service), so none is started: the
  * operator says so and reconciles without webhooks, as upstream's `make run` does with ENABLE_WEBHOOKS=false.
  */
-export function webhookStarter(config: OperatorConfig, api: import('../operator/kube/api').KubeApi, log: import('../operator/log').Logger): ManagerOptions['startWebhooks'] {
+export function webhookStarter(config: OperatorConfig, api: import('../kube').KubeApi, log: import('../common/log').Logger): ManagerOptions['startWebhooks'] {
   const w = config.webhook;
   if (!w.host && !w.namespace && !w.certDir) {
     log.warn({}, 'webhooks not started: outside a cluster the API server cannot reach them through the Service; '

@@ -4,7 +4,7 @@ import { Listener, listenHttp, listenMtls, parseListenAddr } from '../allocator/
 import { AllocatorMetrics } from '../allocator/metrics';
 import { createApiHandler } from '../allocator/server';
 import { AllocatorService, configDirOf } from '../allocator/service';
-import type { KubeApi } from '../operator/kube/api';
+import type { KubeApi } from '../kube';
 import { EXIT_INVALID_INPUT, EXIT_OK, oneLine, readTextFile, reportError } from './io';
 
 export interface TargetAllocatorOptions {
@@ -118,7 +118,7 @@ export async function runTargetAllocator(opts: TargetAllocatorOptions, io: Targe
  */
 function connectKube(kubeconfig: string | undefined): KubeApi & { close(): void } {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { ClientNodeKubeApi, loadKubeConfig } = require('../operator/kube/client-node') as typeof import('../operator/kube/client-node');
+  const { ClientNodeKubeApi, loadKubeConfig } = require('../kube/client-node') as typeof import('../kube/client-node');
   /* eslint-enable @typescript-eslint/no-require-imports */
   return new ClientNodeKubeApi(loadKubeConfig(kubeconfig), 'cdk8s-otel-target-allocator');
 }

@@ -10,5 +10,5 @@ export { freePort, kwokNode, startControlPlane } from './control-plane';
 export type { ControlPlane, ControlPlaneOptions } from './control-plane';
 export { KubeApiError, KubeClient } from './kube-client';
 export type { ApplyOptions, KubeClientOptions, KubeList, KubeObject } from './kube-client';
-export { killAllSync } from './processes';
+export { killAllSync, startProcess, tailFile } from './processes';
 export type { ManagedProcess } from './processes';

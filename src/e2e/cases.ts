@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OUT_OF_REACH } from '../conformance/out-of-reach';
+import { OUT_OF_REACH } from '../conformance';
 
 export type Reachability = 'O' | 'K' | 'R';
 

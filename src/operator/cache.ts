@@ -3,9 +3,9 @@
  * in the pure code (the pod mutator: pod namespaces, sidecar collectors, Instrumentations, ReplicaSets,
  * Deployments) reads the operator's caches at run time without a request per admission.
  */
-import type { ClusterLookup } from '../conformance/simulator';
-import { Informer } from './informer';
-import { KubeObject } from './kube/api';
+import type { ClusterLookup } from './contract';
+import { Informer } from '../kube';
+import { KubeObject } from '../kube';
 
 export type { ClusterLookup };
 

@@ -4,8 +4,8 @@
  * `kubernetes` EndpointSlice), for the target allocator NetworkPolicy's egress rule.
  */
 import type { RenderOptions } from '../render';
-import { KubeApi } from './kube/api';
-import { Logger } from './log';
+import { KubeApi } from '../kube';
+import { Logger } from '../common/log';
 
 export interface ClusterCapabilities {
   readonly prometheusCrds: boolean;

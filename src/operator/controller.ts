@@ -4,9 +4,9 @@
  * owned objects map to their owner's key, so a changed or deleted child brings its CR back to the desired state.
  */
 import { OperatorMetrics } from './metrics';
-import { Informer } from './informer';
-import { KubeObject } from './kube/api';
-import { Logger } from './log';
+import { Informer } from '../kube';
+import { KubeObject } from '../kube';
+import { Logger } from '../common/log';
 import { WorkQueue, WorkResult } from './queue';
 
 export type Reconcile = (namespace: string, name: string) => Promise<WorkResult | void>;

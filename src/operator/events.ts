@@ -4,8 +4,8 @@
  * `dedupeMs` (a failing reconcile retried with backoff does not flood the namespace), and a failed write is
  * logged, never thrown: an Event is a courtesy, not part of the reconcile.
  */
-import { KubeApi, KubeObject } from './kube/api';
-import { Logger } from './log';
+import { KubeApi, KubeObject } from '../kube';
+import { Logger } from '../common/log';
 
 export type EventType = 'Normal' | 'Warning';
 

@@ -5,8 +5,8 @@
  * as controller-runtime does, so a fresh process starts clean); a leader that stops releases the lease so the
  * next replica takes over at once instead of after the lease time.
  */
-import { KubeApi, KubeApiError, KubeObject } from './kube/api';
-import { Logger } from './log';
+import { KubeApi, KubeApiError, KubeObject } from '../kube';
+import { Logger } from '../common/log';
 
 /** The Lease name upstream's operator uses, so the two never lead at the same time. */
 export const LEADER_ELECTION_ID = '9f7554c3.opentelemetry.io';

@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { upgradeInstrumentation } from '../instrumentation/upgrade';
+import { upgradeInstrumentation } from '../instrumentation';
 import type { InstrumentationResource } from '../instrumentation';
 import type { InstrumentationLanguage } from '../apis';
 import type { RenderOptions } from '../render';
@@ -20,10 +20,10 @@ import {
 import { reconcileTargetAllocator } from './controllers/target-allocator';
 import { EventRecorder } from './events';
 import { EndpointsServer, metricsRoute, serveEndpoints, Stoppable } from './http';
-import { Informer } from './informer';
-import { KubeApi, KubeObject } from './kube/api';
+import { Informer } from '../kube';
+import { KubeApi, KubeObject } from '../kube';
 import { LeaderElector } from './leader';
-import { Logger } from './log';
+import { Logger } from '../common/log';
 import { OperatorMetrics } from './metrics';
 import { ensureOperatorNetworkPolicy, OperatorNetworkPolicyOptions } from './operator-network-policy';
 import { ObjectWriter } from './writer';

@@ -6,9 +6,9 @@
  * `ensureOperatorNetworkPolicy`.
  */
 import type { KubeObject } from '../common/kube';
-import type { KubeApi } from './kube/api';
-import { KubeApiError } from './kube/api';
-import type { Logger } from './log';
+import type { KubeApi } from '../kube';
+import { KubeApiError } from '../kube';
+import type { Logger } from '../common/log';
 
 export const OPERATOR_NETWORK_POLICY = 'opentelemetry-operator';
 /** The Deployment of upstream's install (kustomize namePrefix + controller-manager). */

@@ -6,8 +6,8 @@
  */
 import { describeObject } from '../common/kube';
 import { keepOwnedMetadata, writeReasons } from './diff';
-import { KubeApi, KubeApiError, KubeObject, refOf } from './kube/api';
-import { Logger } from './log';
+import { KubeApi, KubeApiError, KubeObject, refOf } from '../kube';
+import { Logger } from '../common/log';
 
 export type WriteOutcome = 'unchanged' | 'created' | 'updated' | 'recreated';
 

@@ -3,9 +3,9 @@
  * and v1beta1, through the pure conversion of the apis room. Pure.
  */
 import { KubeObject } from '../common/kube';
-import { convertCollectorV1alpha1ToV1beta1, convertCollectorV1beta1ToV1alpha1 } from '../apis/conversion';
-import type { OpenTelemetryCollectorV1alpha1 } from '../apis/v1alpha1/collector-schema';
-import type { OpenTelemetryCollector } from '../apis/v1beta1/collector-types';
+import { convertCollectorV1alpha1ToV1beta1, convertCollectorV1beta1ToV1alpha1 } from '../apis';
+import type { OpenTelemetryCollectorV1alpha1 } from '../apis';
+import type { OpenTelemetryCollector } from '../apis';
 
 export interface ConversionReview {
   readonly apiVersion?: string;

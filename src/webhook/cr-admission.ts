@@ -14,18 +14,18 @@
  * allocator's prometheusCR) and the FIPS component check.
  */
 import { KubeObject } from '../common/kube';
-import { convertCollectorV1alpha1ToV1beta1, convertCollectorV1beta1ToV1alpha1 } from '../apis/conversion';
-import { CollectorDefaultingOptions, defaultCollector, defaultInstrumentation, defaultTargetAllocator, InstrumentationDefaultingOptions } from '../apis/defaults';
-import type { Instrumentation } from '../apis/v1alpha1/instrumentation-schema';
-import type { OpenTelemetryCollectorV1alpha1 } from '../apis/v1alpha1/collector-schema';
-import type { TargetAllocator } from '../apis/v1alpha1/targetallocator-schema';
-import { validateCollectorSemantics, validatePorts } from '../apis/v1beta1/collector-webhook';
-import type { OpenTelemetryCollector } from '../apis/v1beta1/collector-types';
+import { convertCollectorV1alpha1ToV1beta1, convertCollectorV1beta1ToV1alpha1 } from '../apis';
+import { CollectorDefaultingOptions, defaultCollector, defaultInstrumentation, defaultTargetAllocator, InstrumentationDefaultingOptions } from '../apis';
+import type { Instrumentation } from '../apis';
+import type { OpenTelemetryCollectorV1alpha1 } from '../apis';
+import type { TargetAllocator } from '../apis';
+import { validateCollectorSemantics, validatePorts } from '../apis';
+import type { OpenTelemetryCollector } from '../apis';
 import { InvalidInputError } from '../common/errors';
 import { describeObject } from '../common/kube';
-import { defaultConfigOf, enabledComponents } from '../collector/config/defaults';
-import type { CollectorConfigJson } from '../collector/config/model';
-import { inferPorts } from '../collector/ports';
+import { defaultConfigOf, enabledComponents } from '../collector';
+import type { CollectorConfigJson } from '../collector';
+import { inferPorts } from '../collector';
 import type { AdmissionReviewResponse } from './admission';
 import { AdmissionHandler, AdmissionRequest, admissionMessage, allow, deny, patchTo } from './review';
 

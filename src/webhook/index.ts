@@ -14,5 +14,5 @@ export type { ConversionReview, ConversionReviewResponse } from './conversion-re
 export { podMutationWebhook, memoizedSidecarBuilder } from './pod-review';
 export type { PodWebhookOptions } from './pod-review';
 export { withPrivilegeEscalationCheck, autoRbacGrant } from './privilege-escalation';
-export type { AccessReviewer, AccessSubject } from './privilege-escalation';
+export type { AccessReviewer, AccessSubject, PolicyRule } from './privilege-escalation';
 export type { AsyncAdmissionHandler } from './review';

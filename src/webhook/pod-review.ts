@@ -4,9 +4,9 @@
  * broken lookup or an odd pod never blocks a workload. Pure: the cluster is read through the lookup it is given.
  */
 import { KubeObject } from '../common/kube';
-import { MutationLookup } from '../instrumentation/lookup';
-import { MutationEvent } from '../instrumentation/mutator';
-import { buildSidecarParts, SidecarBuilder, SidecarParts } from '../sidecar/builder';
+import { MutationLookup } from '../instrumentation';
+import { MutationEvent } from '../instrumentation';
+import { buildSidecarParts, SidecarBuilder, SidecarParts } from '../sidecar';
 import { admissionResponse } from './admission';
 import { mutatePod, PodMutationOptions } from './pod-mutator';
 import { AdmissionHandler, allow } from './review';

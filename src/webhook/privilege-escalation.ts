@@ -5,12 +5,12 @@
  * asked for (upstream's "delta"). Pure but for the injected {@link AccessReviewer} (SubjectAccessReviews at run time).
  */
 import { describeObject, KubeObject } from '../common/kube';
-import { convertCollectorV1alpha1ToV1beta1 } from '../apis/conversion';
-import type { OpenTelemetryCollectorV1alpha1 } from '../apis/v1alpha1/collector-schema';
-import { collectorClusterRoleRules } from '../collector/builders/rbac';
-import type { PolicyRule } from '../collector/components/types';
-import { collectorModelFromCustomResource } from '../collector/render';
-import { resolveCollector } from '../collector/resolve';
+import { convertCollectorV1alpha1ToV1beta1 } from '../apis';
+import type { OpenTelemetryCollectorV1alpha1 } from '../apis';
+import { collectorClusterRoleRules } from '../collector';
+import type { PolicyRule } from '../collector';
+import { collectorModelFromCustomResource } from '../collector';
+import { resolveCollector } from '../collector';
 import { AdmissionHandler, AdmissionRequest, AsyncAdmissionHandler, deny } from './review';
 
 export type { PolicyRule };

@@ -1,7 +1,7 @@
 import { CollectorPod, collectorsFromPods, CollectorWatcher, nextGraceExpiry } from '../../src/allocator/collector-pods';
 import { parseLabelSelector } from '../../src/allocator/label-selector';
 import { Collector } from '../../src/allocator/strategies/strategy';
-import { KubeObject } from '../../src/operator/kube/api';
+import { KubeObject } from '../../src/kube';
 import { FakeKubeApi } from '../operator/fake-api';
 
 const NOW = Date.parse('2026-01-01T00:10:00Z');

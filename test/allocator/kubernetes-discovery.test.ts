@@ -4,7 +4,7 @@ import { InformerPool, KubernetesDiscovery } from '../../src/allocator/kubernete
 import { parseKubernetesSDConfigs } from '../../src/allocator/kubernetes/sd-config';
 import { AllocatorMetrics } from '../../src/allocator/metrics';
 import { AllocatorService } from '../../src/allocator/service';
-import { KubeObject } from '../../src/operator/kube/api';
+import { KubeObject } from '../../src/kube';
 import { FakeKubeApi } from '../operator/fake-api';
 
 const sd = (yaml: object) => parseKubernetesSDConfigs([yaml], 'ta.yaml', 'sd', 'obs')[0];

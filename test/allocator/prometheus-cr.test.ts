@@ -8,7 +8,7 @@ import { scrapeConfigsBody } from '../../src/allocator/scrape-configs';
 import { createApiHandler } from '../../src/allocator/server';
 import { AllocatorService } from '../../src/allocator/service';
 import * as http from 'node:http';
-import { KubeObject } from '../../src/operator/kube/api';
+import { KubeObject } from '../../src/kube';
 import { FakeKubeApi } from '../operator/fake-api';
 
 const secrets: Record<string, Record<string, string>> = { 'apps/auth': { user: 'alice', pass: 's3cret', token: 'tok', ca: 'CA PEM', key: 'KEY PEM' } };

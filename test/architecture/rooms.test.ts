@@ -11,20 +11,22 @@ const SRC = path.resolve(__dirname, '../../src');
 /** Each room and the rooms it may import (besides itself). */
 const MAY_IMPORT: Record<string, string[]> = {
   common: [],
+  kube: ['common'],
   apis: ['common'],
   collector: ['common', 'apis'],
   targetallocator: ['common', 'apis', 'collector'],
   instrumentation: ['common', 'apis'],
   install: ['common', 'apis'],
   sidecar: ['common', 'apis', 'collector'],
-  webhook: ['common', 'apis', 'instrumentation', 'sidecar'],
+  webhook: ['common', 'apis', 'collector', 'instrumentation', 'sidecar'],
   constructs: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'install', 'imports'],
   render: ['common', 'apis', 'collector', 'targetallocator', 'constructs'],
-  operator: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'constructs', 'render'],
-  allocator: ['common'],
+  operator: ['common', 'kube', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'install', 'constructs', 'render'],
+  allocator: ['common', 'kube'],
   devcluster: ['common'],
   conformance: ['common', 'operator'],
-  cli: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'install', 'constructs', 'render', 'operator', 'allocator', 'devcluster'],
+  cli: ['common', 'kube', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'install', 'constructs', 'render', 'operator', 'allocator', 'devcluster'],
+  e2e: ['common', 'apis', 'install', 'devcluster', 'conformance'],
   index: ['common', 'apis', 'collector', 'targetallocator', 'instrumentation', 'sidecar', 'webhook', 'install', 'constructs', 'render'],
 };
 
@@ -77,7 +79,7 @@ describe('rooms', () => {
   });
 
   /** Entry points besides index.ts: the operator's contract (the operator's process code grows beside it). */
-  const ENTRY_POINTS = [path.join('operator', 'contract')];
+  const ENTRY_POINTS = [path.join('operator', 'contract'), path.join('kube', 'client-node')];
   /**
    * The command line wires the processes together and may use their parts (src/cli); the public entry point
    * (src/index.ts) names type namespaces of room modules (`export type * as podMutation`).

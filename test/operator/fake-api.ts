@@ -6,7 +6,7 @@
 import {
   ApplyOptions, DeleteOptions, KubeApi, KubeApiError, KubeObject, ListOptions, ObjectList, ObjectRef, PatchType, ServedResource,
   WatchEvent, WatchHandle, WatchOptions, keyOf,
-} from '../../src/operator/kube/api';
+} from '../../src/kube';
 
 export interface Call {
   verb: string;

@@ -1,5 +1,5 @@
 import { InformerCache } from '../../src/operator/cache';
-import { Informer, InformerEventType } from '../../src/operator/informer';
+import { Informer, InformerEventType } from '../../src/kube';
 import { FakeKubeApi } from './fake-api';
 
 const cm = (name: string, namespace = 'a') => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace } });

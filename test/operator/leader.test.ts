@@ -1,5 +1,5 @@
 import { LeaderElector } from '../../src/operator/leader';
-import { silentLogger } from '../../src/operator/log';
+import { silentLogger } from '../../src/common/log';
 import { FakeKubeApi } from './fake-api';
 
 const timings = { leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 50 };
@@ -54,7 +54,7 @@ describe('LeaderElector', () => {
 describe('jsonLogger', () => {
   test('one JSON line per message at or above the level, child fields merged', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { jsonLogger } = require('../../src/operator/log') as typeof import('../../src/operator/log');
+    const { jsonLogger } = require('../../src/common/log') as typeof import('../../src/common/log');
     const lines: string[] = [];
     const log = jsonLogger('info', { logger: 'x' }, (l) => lines.push(l)).child({ resource: 'OpenTelemetryCollector a/b' });
     log.debug({}, 'hidden');

@@ -5,7 +5,7 @@
 import * as http from 'node:http';
 import { DEFAULT_JAVA_IMAGE } from '../../src/apis/instrumentation-defaults';
 import { EventRecorder } from '../../src/operator/events';
-import { silentLogger } from '../../src/operator/log';
+import { silentLogger } from '../../src/common/log';
 import { Manager } from '../../src/operator/manager';
 import { FakeKubeApi } from './fake-api';
 

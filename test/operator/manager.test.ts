@@ -2,8 +2,8 @@
  * The manager and the controllers on an in-memory API: create, no write on resync, bad input as an Event and a
  * condition, a 409 retried, unmanaged, pruning with the configVersions rule, the RBAC finalizer.
  */
-import { KubeApiError, KubeObject } from '../../src/operator/kube/api';
-import { silentLogger } from '../../src/operator/log';
+import { KubeApiError, KubeObject } from '../../src/kube';
+import { silentLogger } from '../../src/common/log';
 import { Manager } from '../../src/operator/manager';
 import { FakeKubeApi } from './fake-api';
 

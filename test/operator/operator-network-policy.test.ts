@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../src/common/kube';
-import { KubeApiError } from '../../src/operator/kube/api';
-import type { KubeApi } from '../../src/operator/kube/api';
-import { silentLogger } from '../../src/operator/log';
+import { KubeApiError } from '../../src/kube';
+import type { KubeApi } from '../../src/kube';
+import { silentLogger } from '../../src/common/log';
 import { ensureOperatorNetworkPolicy, operatorNetworkPolicy } from '../../src/operator/operator-network-policy';
 
 describe('the operator\'s NetworkPolicy (gate operator.networkpolicy)', () => {

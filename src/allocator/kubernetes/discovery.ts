@@ -3,9 +3,9 @@
  * watch the same kind in the same namespaces with the same selectors share one watch, and the pure label
  * builders of this folder turn the cached objects into target groups, as Prometheus's discovery does.
  */
-import { Informer } from '../../operator/informer';
-import { KubeApi, KubeObject } from '../../operator/kube/api';
-import { Logger, silentLogger } from '../../operator/log';
+import { Informer } from '../../kube';
+import { KubeApi, KubeObject } from '../../kube';
+import { Logger, silentLogger } from '../../common/log';
 import { TargetGroup } from '../target';
 import { endpointsGroup } from './endpoints';
 import { endpointSliceGroup } from './endpointslice';

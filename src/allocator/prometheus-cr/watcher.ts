@@ -3,8 +3,8 @@
  * Namespaces (for the namespace selectors) and Secrets (credentials and TLS material), and the scrape configs
  * generated from the selected monitors, handed to `onChange` when they change (batched).
  */
-import { Informer } from '../../operator/informer';
-import { KubeApi, KubeObject } from '../../operator/kube/api';
+import { Informer } from '../../kube';
+import { KubeApi, KubeObject } from '../../kube';
 import { PrometheusCrConfig } from '../config';
 import { MonitorRejected, ObjectStore, podMonitorScrapeConfigs, probeScrapeConfigs, serviceMonitorScrapeConfigs } from './generate';
 import { selectMonitors } from './select';

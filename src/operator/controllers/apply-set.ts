@@ -4,9 +4,9 @@
  * wants. Versioned collector ConfigMaps follow upstream's retention rule instead of being deleted at once, so
  * pods still starting with the previous config keep it.
  */
-import { isCollectorConfigMapName, selectConfigMapsToKeep } from '../../collector/config-versions';
+import { isCollectorConfigMapName, selectConfigMapsToKeep } from '../../collector';
 import { describeObject } from '../../common/kube';
-import { KubeObject, keyOf } from '../kube/api';
+import { KubeObject, keyOf } from '../../kube';
 import { controllerOf, instanceOf, isClusterScopedKind, liveObject, OWNED_KINDS, ReconcileContext, withOwner } from './context';
 
 export interface ApplySetResult {

@@ -9,7 +9,7 @@ import { InvalidInputError } from '../../common/errors';
 import { describeObject, KubeObject } from '../../common/kube';
 import { reconcileObjects } from '../../render';
 import { TARGET_ALLOCATOR_LABEL } from '../../targetallocator';
-import { KubeApiError } from '../kube/api';
+import { KubeApiError } from '../../kube';
 import { WorkResult } from '../queue';
 import { applyObjects, pruneObjects } from './apply-set';
 import {

@@ -5,8 +5,8 @@
 import type { RenderOptions } from '../../render';
 import { InformerCache } from '../cache';
 import { EventRecorder } from '../events';
-import { KubeApi, KubeObject, ObjectRef } from '../kube/api';
-import { Logger } from '../log';
+import { KubeApi, KubeObject, ObjectRef } from '../../kube';
+import { Logger } from '../../common/log';
 import { ObjectWriter } from '../writer';
 
 export interface ReconcileContext {

@@ -10,7 +10,7 @@
 import { isCollectorConfigMapName, SIDECAR_INJECTED_LABEL } from '../../collector';
 import { truncateName } from '../../common/naming';
 import { describeObject } from '../../common/kube';
-import { KubeObject } from '../kube/api';
+import { KubeObject } from '../../kube';
 import { ReconcileContext } from './context';
 
 /** On the collector: `"true"` opts in. */

@@ -4,7 +4,7 @@
  * resourceVersion they were computed from, so a concurrent change makes them fail with 409 and the reconcile
  * is retried instead of overwriting someone else's finalizer.
  */
-import { KubeObject, refOf } from '../kube/api';
+import { KubeObject, refOf } from '../../kube';
 import { differences } from '../diff';
 import { ReconcileContext } from './context';
 

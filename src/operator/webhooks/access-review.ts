@@ -2,8 +2,8 @@
  * {@link AccessReviewer} over the API server: one SubjectAccessReview per (API group, resource, verb) of each rule,
  * cluster-wide (auto-RBAC grants a ClusterRole), all at once. `*` is asked as the API server reads it.
  */
-import type { AccessReviewer, AccessSubject, PolicyRule } from '../../webhook/privilege-escalation';
-import type { KubeApi } from '../kube/api';
+import type { AccessReviewer, AccessSubject, PolicyRule } from '../../webhook';
+import type { KubeApi } from '../../kube';
 
 function attributes(rule: PolicyRule): Array<{ group: string; resource: string; verb: string }> {
   const out: Array<{ group: string; resource: string; verb: string }> = [];

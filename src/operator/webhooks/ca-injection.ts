@@ -5,8 +5,8 @@
  * with nothing changed sends no write.
  */
 import type { KubeObject } from '../../common/kube';
-import type { KubeApi } from '../kube/api';
-import type { Logger } from '../log';
+import type { KubeApi } from '../../kube';
+import type { Logger } from '../../common/log';
 import {
   caBundlePatchOps, COLLECTOR_CRD, conversionPatch, crdCaBundlePatchOps, webhookConfigurations, WebhookConfigurationNames, WebhookEndpoint,
 } from './registration';

@@ -3,11 +3,11 @@
  * Secret (made, read or renewed), the caBundle where the API server needs it, the HTTPS server on upstream's
  * paths, and a timer that renews and reloads the certificate without a restart.
  */
-import type { ClusterLookup } from '../../conformance/simulator';
-import type { CustomResourceWebhookOptions } from '../../webhook/cr-admission';
-import type { PodWebhookOptions } from '../../webhook/pod-review';
-import type { KubeApi } from '../kube/api';
-import type { Logger } from '../log';
+import type { ClusterLookup } from '../contract';
+import type { CustomResourceWebhookOptions } from '../../webhook';
+import type { PodWebhookOptions } from '../../webhook';
+import type { KubeApi } from '../../kube';
+import type { Logger } from '../../common/log';
 import { subjectAccessReviewer } from './access-review';
 import { CaInjectionOptions, injectCaBundle } from './ca-injection';
 import { certificateSerial, renewalTime } from './certificates';

@@ -3,10 +3,10 @@
  * admission): namespaces (their annotations), collectors, Instrumentations and the owners the mutator walks
  * (ReplicaSet → Deployment, Job → CronJob).
  */
-import type { ClusterLookup } from '../../conformance/simulator';
-import type { MutationLookup } from '../../instrumentation/lookup';
-import type { InstrumentationResource, MetaObject } from '../../instrumentation/types';
-import type { KubeApi } from '../kube/api';
+import type { ClusterLookup } from '../contract';
+import type { MutationLookup } from '../../instrumentation';
+import type { InstrumentationResource, MetaObject } from '../../instrumentation';
+import type { KubeApi } from '../../kube';
 
 const OTEL_V1ALPHA1 = 'opentelemetry.io/v1alpha1';
 

@@ -6,10 +6,10 @@
  */
 import { isIP } from 'node:net';
 import type { InstrumentationLanguage } from '../../apis';
-import { SERVING_CERT_SECRET } from '../../install/names';
-import type { ClusterLookup } from '../../conformance/simulator';
-import type { KubeApi } from '../kube/api';
-import type { Logger } from '../log';
+import { SERVING_CERT_SECRET } from '../../install';
+import type { ClusterLookup } from '../contract';
+import type { KubeApi } from '../../kube';
+import type { Logger } from '../../common/log';
 import type { WebhookRuntimeOptions } from './index';
 import { DEFAULT_OPERATOR_NAMESPACE, DEFAULT_WEBHOOK_SERVICE, WebhookEndpoint } from './registration';
 import type { CertificateSource } from './serving-secret';

@@ -2,14 +2,14 @@
  * Upstream's webhook paths, each with its handler, and the registrations (name, rules, failure policy) the API
  * server needs to call them: one table, so the server and `registration.ts` cannot disagree.
  */
-import type { MutationLookup } from '../../instrumentation/lookup';
+import type { MutationLookup } from '../../instrumentation';
 import {
   collectorDefaultingWebhook, collectorValidatingWebhook, CustomResourceWebhookOptions, instrumentationDefaultingWebhook,
   instrumentationValidatingWebhook, targetAllocatorDefaultingWebhook, targetAllocatorValidatingWebhook,
-} from '../../webhook/cr-admission';
-import { podMutationWebhook, PodWebhookOptions } from '../../webhook/pod-review';
-import { AccessReviewer, withPrivilegeEscalationCheck } from '../../webhook/privilege-escalation';
-import type { AdmissionHandler, AsyncAdmissionHandler } from '../../webhook/review';
+} from '../../webhook';
+import { podMutationWebhook, PodWebhookOptions } from '../../webhook';
+import { AccessReviewer, withPrivilegeEscalationCheck } from '../../webhook';
+import type { AdmissionHandler, AsyncAdmissionHandler } from '../../webhook';
 import type { WebhookRoute } from './server';
 
 export const CONVERT_PATH = '/convert';

@@ -5,9 +5,9 @@
  */
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { admissionReviewProblem, AdmissionHandler, AdmissionReview, AsyncAdmissionHandler } from '../../webhook/review';
-import { ConversionReview, conversionReviewProblem, convertReview } from '../../webhook/conversion-review';
-import type { Logger } from '../log';
+import { admissionReviewProblem, AdmissionHandler, AdmissionReview, AsyncAdmissionHandler } from '../../webhook';
+import { ConversionReview, conversionReviewProblem, convertReview } from '../../webhook';
+import type { Logger } from '../../common/log';
 
 /** What serves one path. */
 export type WebhookRoute =

@@ -10,8 +10,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { KubeObject } from '../../common/kube';
-import { KubeApi, KubeApiError } from '../kube/api';
-import type { Logger } from '../log';
+import { KubeApi, KubeApiError } from '../../kube';
+import type { Logger } from '../../common/log';
 import { CertificateOptions, certificatesProblem, issueWebhookCertificates, WebhookCertificates } from './certificates';
 
 /** Where the certificates come from. */

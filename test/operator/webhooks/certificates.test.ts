@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { silentLogger } from '../../../src/operator/log';
+import { silentLogger } from '../../../src/common/log';
 import {
   caBundlePatchOps, certificateNames, certificateNotAfter, certificatesProblem, crdCaBundlePatchOps, injectCaBundle, issueWebhookCertificates,
   loadServingCertificates, needsRenewal, splitPem, webhookConfigurations,

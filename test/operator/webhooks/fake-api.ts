@@ -5,7 +5,7 @@
  */
 import { applyPatch, Operation } from 'fast-json-patch';
 import type { KubeObject } from '../../../src/common/kube';
-import { KubeApi, KubeApiError, ObjectRef } from '../../../src/operator/kube/api';
+import { KubeApi, KubeApiError, ObjectRef } from '../../../src/kube';
 
 export class FakeKubeApi implements Partial<KubeApi> {
   readonly objects = new Map<string, KubeObject>();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { lookupFromObjects } from '../../../src/instrumentation/lookup';
-import { silentLogger } from '../../../src/operator/log';
+import { silentLogger } from '../../../src/common/log';
 import {
   certificateSerial, DEFAULT_WEBHOOK_SECRET, issueWebhookCertificates, operatorWebhookOptions, RunningWebhooks, startWebhooks,
 } from '../../../src/operator/webhooks';

@@ -1,7 +1,7 @@
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import { lookupFromObjects } from '../../../src/instrumentation/lookup';
-import { silentLogger } from '../../../src/operator/log';
+import { silentLogger } from '../../../src/common/log';
 import { certificateSerial, issueWebhookCertificates, WebhookCertificates, WebhookServer, webhookRoutes } from '../../../src/operator/webhooks';
 
 const collector = {

@@ -5,8 +5,8 @@
  * closes it; and a periodic resync that hands every cached object to the handler again (level-triggered
  * controllers converge even if an event was missed). Depends only on {@link KubeApi}.
  */
-import { KubeApi, KubeObject, keyOf, WatchEvent, WatchHandle } from './kube/api';
-import { Logger, silentLogger } from './log';
+import { KubeApi, KubeObject, keyOf, WatchEvent, WatchHandle } from './api';
+import { Logger, silentLogger } from '../common/log';
 
 export type InformerEventType = 'add' | 'update' | 'delete' | 'resync';
 export type InformerHandler = (type: InformerEventType, obj: KubeObject, old?: KubeObject) => void;

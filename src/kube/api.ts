@@ -4,7 +4,7 @@
  * interface only; `client-node.ts` implements it over @kubernetes/client-node for the running process (jest cannot
  * load that ESM package), unit tests give it a fake.
  */
-import type { KubeObject } from '../../common/kube';
+import type { KubeObject } from '../common/kube';
 
 export type { KubeObject };
 
