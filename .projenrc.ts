@@ -111,8 +111,8 @@ project.addTask('conformance', {
   receiveArgs: true,
 });
 project.addTask('test:integration', {
-  description: 'Integration tests against a real kube-apiserver',
-  exec: 'jest --config jest.integration.config.js --runInBand',
+  description: 'Integration tests against a real kube-apiserver (builds the binaries it lacks first, with progress)',
+  exec: 'bash scripts/build-control-plane.sh >&2 && bash scripts/build-otelcol.sh >&2 && jest --config jest.integration.config.js --runInBand',
   receiveArgs: true,
 });
 project.testTask.reset('jest --ci', { receiveArgs: true });
