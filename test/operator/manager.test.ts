@@ -183,6 +183,21 @@ describe('Manager', () => {
     expect(api.writes().slice(before)).toEqual([]);
   });
 
+  test('a standalone TargetAllocator prunes nothing (upstream passes its controller no owned objects): its ServiceAccount stays once spec.serviceAccount names it', async () => {
+    // e2e-targetallocator-cr: the ServiceAccount the allocator made (or adopted) is then named in spec.serviceAccount
+    const api = new FakeKubeApi();
+    api.seed({ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'TargetAllocator', metadata: { name: 'cr', namespace: NS }, spec: {} });
+    m = await started(api);
+    await settle(m);
+    expect(names(api, 'ServiceAccount')).toEqual(['cr-targetallocator']);
+    const live = api.objects.get('TargetAllocator/obs/cr')!;
+    await api.replace({ ...live, spec: { serviceAccount: 'cr-targetallocator', podDisruptionBudget: { maxUnavailable: 1 } } });
+    await settle(m);
+    expect(api.objects.get('Deployment/obs/cr-targetallocator')!.spec).toMatchObject({ template: { spec: { serviceAccountName: 'cr-targetallocator' } } });
+    expect(names(api, 'ServiceAccount')).toEqual(['cr-targetallocator']);
+    expect(api.calls.filter((c) => c.verb === 'delete')).toEqual([]);
+  });
+
   test('an immutable field (422 "field is immutable") deletes and re-creates the workload', async () => {
     const api = new FakeKubeApi();
     api.seed(collector('imm'));

@@ -1,15 +1,17 @@
 /**
  * The TargetAllocator controller, for standalone TargetAllocator CRs (a collector's own TargetAllocator is
  * reconciled with its collector, which owns it). Renders through `reconcileObjects` with the collectors that
- * name it (label `opentelemetry.io/target-allocator`), writes what differs, prunes what it owned and no longer
- * wants, and reports bad input as a Warning Event and a `Ready=False` condition.
+ * name it (label `opentelemetry.io/target-allocator`), writes what differs, and reports bad input as a Warning
+ * Event. It prunes nothing, as upstream's TargetAllocator controller (its reconcileDesiredObjects gets no owned
+ * objects): an object the allocator no longer wants, or one a user made under the name it uses (e2e
+ * targetallocator-cr makes the ServiceAccount itself, then names it in `spec.serviceAccount`), stays.
  */
 import { InvalidInputError } from '../../common/errors';
 import { describeObject, KubeObject } from '../../common/kube';
 import { reconcileObjects } from '../../render';
 import { TARGET_ALLOCATOR_LABEL } from '../../targetallocator';
 import { WorkResult } from '../queue';
-import { applyObjects, pruneObjects } from './apply-set';
+import { applyObjects } from './apply-set';
 import { COLLECTOR_API_VERSION, controllerOf, ReconcileContext, TARGET_ALLOCATOR_API_VERSION } from './context';
 import { writeStatus } from './status';
 
@@ -43,10 +45,9 @@ export async function reconcileTargetAllocator(ctx: ReconcileContext, namespace:
   }
   try {
     const { changes } = await applyObjects(ctx, ta, desired);
-    const deleted = await pruneObjects(ctx, ta, desired, { ownerUids: new Set([ta.metadata.uid as string]) });
-    if (changes.length || deleted.length) {
-      log.info({ changes: [...changes, ...deleted] }, 'reconciled');
-      await ctx.events.record(ta, 'Normal', 'Updated', [...changes, ...deleted].join(', ').slice(0, 900));
+    if (changes.length) {
+      log.info({ changes }, 'reconciled');
+      await ctx.events.record(ta, 'Normal', 'Updated', changes.join(', ').slice(0, 900));
     }
   } catch (e) {
     const message = (e as Error).message;
