@@ -69,10 +69,19 @@ export class WebhookServer {
     this.server.setSecureContext({ cert, key });
   }
 
-  /** Stops accepting connections and closes idle ones; resolves when all are closed. */
-  async close(): Promise<void> {
+  /**
+   * Stops accepting connections and closes idle ones; resolves when all are closed. The API server keeps its
+   * keep-alive connections open (and TLS connections that never sent a request are not "idle" to Node), so what is
+   * still open after `graceMs` (answers in flight have had time to finish) is closed too.
+   */
+  async close(graceMs = 2000): Promise<void> {
     await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
+      const force = setTimeout(() => this.server.closeAllConnections(), graceMs);
+      force.unref();
+      this.server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
       this.server.closeIdleConnections();
     });
   }
