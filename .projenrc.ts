@@ -92,7 +92,7 @@ project.addTask('prepare', { description: 'Compile lib/ (run by npm on install i
 project.addTask('prepack', { description: 'Empty lib/ so that prepare builds the package from scratch', exec: 'rm -rf lib' });
 // What the package holds: what users run (the library and the CLI), not the tooling of this repository
 // (tests, conformance runner, examples, scripts, Go tools). An allowlist, so nothing new slips in.
-project.package.addField('files', ['bin/', 'lib/src/**/*.js', 'lib/src/**/*.d.ts', '!lib/src/conformance/', '!lib/src/e2e/']);
+project.package.addField('files', ['bin/', 'lib/src/**/*.js', 'lib/src/**/*.d.ts', 'lib/imports/**/*.js', 'lib/imports/**/*.d.ts', '!lib/src/conformance/', '!lib/src/e2e/']);
 project.addTask('test:consumer', {
   description: 'Pack the package, install it into a temp app, compile with TypeScript 5.9 and the latest, synth, run the bin',
   exec: 'bash scripts/consumer-test.sh',
