@@ -9,7 +9,7 @@ import { MutationEvent } from '../instrumentation';
 import { buildSidecarParts, SidecarBuilder, SidecarParts } from '../sidecar';
 import { admissionResponse } from './admission';
 import { mutatePod, PodMutationOptions } from './pod-mutator';
-import { AdmissionHandler, allow } from './review';
+import { AdmissionHandler, AdmissionReview, allow } from './review';
 
 export interface PodWebhookOptions extends PodMutationOptions {
   /**
@@ -46,16 +46,17 @@ export function memoizedSidecarBuilder(base: SidecarBuilder = buildSidecarParts,
 }
 
 /**
- * `lookup` is asked for the cluster's view on each request (the operator gives its informer caches). A lookup
- * that throws admits the pod unchanged with the error, as any mutator error does.
+ * `lookup` is asked for the cluster's view on each request, with that request (the operator gives its informer
+ * caches plus the owners it fetched for that very request). A lookup that throws admits the pod unchanged with the
+ * error, as any mutator error does.
  */
-export function podMutationWebhook(lookup: () => MutationLookup, options: PodWebhookOptions = {}): AdmissionHandler {
+export function podMutationWebhook(lookup: (review: AdmissionReview) => MutationLookup, options: PodWebhookOptions = {}): AdmissionHandler {
   const mutation: PodWebhookOptions = { ...options, buildSidecar: options.buildSidecar ?? memoizedSidecarBuilder() };
   return (review) => {
     const request = review.request!;
     if (request.operation !== undefined && request.operation !== 'CREATE') return allow(request);
     return admissionResponse(review as Parameters<typeof admissionResponse>[0], (pod) => {
-      const result = mutatePod(pod, lookup(), mutation);
+      const result = mutatePod(pod, lookup(review), mutation);
       if (result.events.length > 0) options.onEvents?.(result.pod, result.events);
       return { object: result.pod, errors: result.errors, warnings: result.warnings };
     });

@@ -5,7 +5,8 @@
  */
 import type { ClusterLookup } from '../contract';
 import type { CustomResourceWebhookOptions } from '../../webhook';
-import type { PodWebhookOptions } from '../../webhook';
+import type { AdmissionReview, PodWebhookOptions } from '../../webhook';
+import type { MutationLookup } from '../../instrumentation';
 import type { KubeApi } from '../../kube';
 import type { Logger } from '../../common/log';
 import { subjectAccessReviewer } from './access-review';
@@ -73,10 +74,10 @@ export async function startWebhooks(options: WebhookRuntimeOptions): Promise<Run
   let certs: ServingCertificates = await loadServingCertificates(options.api, options.certificates, log);
   if (options.injection && certs.caCert) await injectCaBundle(options.api, certs.caCert, options.injection, log);
   const cached = mutationLookupFromCache(options.cache);
-  // the pod handler runs synchronously right after its owners are fetched: `lookup` cannot change under it
-  let lookup = cached;
+  // the owners fetched for a request belong to that request only: concurrent requests never see each other's
+  const fetchedFor = new WeakMap<AdmissionReview, MutationLookup>();
   const routes = webhookRoutes({
-    lookup: () => lookup, pod: options.pod, customResources: options.customResources,
+    lookup: (review) => fetchedFor.get(review) ?? cached, pod: options.pod, customResources: options.customResources,
     accessReviewer: options.privilegeEscalationCheck ?? true ? subjectAccessReviewer(options.api) : undefined,
   });
   const pod = routes.get(POD_PATH);
@@ -85,12 +86,8 @@ export async function startWebhooks(options: WebhookRuntimeOptions): Promise<Run
       type: 'admission',
       handler: async (review) => {
         const fetched = await fetchMissingOwners(options.api, options.cache, review.request?.namespace ?? '', (review.request?.object ?? {}) as Parameters<typeof fetchMissingOwners>[3]);
-        lookup = withOwners(cached, fetched);
-        try {
-          return await pod.handler(review);
-        } finally {
-          lookup = cached;
-        }
+        fetchedFor.set(review, withOwners(cached, fetched));
+        return pod.handler(review);
       },
     });
   }

@@ -9,7 +9,7 @@ import {
 } from '../../webhook';
 import { podMutationWebhook, PodWebhookOptions } from '../../webhook';
 import { AccessReviewer, withPrivilegeEscalationCheck } from '../../webhook';
-import type { AdmissionHandler, AsyncAdmissionHandler } from '../../webhook';
+import type { AdmissionHandler, AdmissionReview, AsyncAdmissionHandler } from '../../webhook';
 import type { WebhookRoute } from './server';
 
 export const CONVERT_PATH = '/convert';
@@ -50,7 +50,7 @@ export const WEBHOOK_REGISTRATIONS: readonly WebhookRegistration[] = [
 
 export interface WebhookRouteOptions {
   /** The cluster as the pod webhook sees it, asked on each request (the informer caches). */
-  readonly lookup: () => MutationLookup;
+  readonly lookup: (review: AdmissionReview) => MutationLookup;
   readonly pod?: PodWebhookOptions;
   readonly customResources?: CustomResourceWebhookOptions;
   /**
