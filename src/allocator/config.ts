@@ -4,6 +4,7 @@ import { formatDuration, parseDuration } from './duration';
 import { KubernetesSDConfig, parseKubernetesSDConfigs } from './kubernetes/sd-config';
 import { LabelSelector, parseLabelSelector } from './label-selector';
 import { MonitorSelection, NamespaceFilter } from './prometheus-cr/select';
+import { parseScrapeClasses, ScrapeClasses } from './prometheus-cr/scrape-class';
 import { isValidLabelNameIn, Labels, NAME_VALIDATION_SCHEMES, NameValidationScheme } from './labels';
 import { parseRelabelRules, RelabelRule, servedRelabelRule } from './relabel';
 import { DEFAULT_STRATEGY, FALLBACK_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies';
@@ -46,7 +47,17 @@ export interface PrometheusCrConfig {
   readonly serviceMonitors: MonitorSelection;
   readonly podMonitors: MonitorSelection;
   readonly probes: MonitorSelection;
+  /** `scrape_config_selector`/`scrape_config_namespace_selector`: ScrapeConfigs (monitoring.coreos.com/v1alpha1) */
+  readonly scrapeConfigs: MonitorSelection;
   readonly namespaces: NamespaceFilter;
+  /** `scrape_classes`: the Prometheus CR's scrapeClasses */
+  readonly scrapeClasses: ScrapeClasses;
+  /** `scrape_protocols`, given to every generated job that sets none (upstream's default: all four text formats) */
+  readonly scrapeProtocols: readonly string[];
+  /** `deny_fs_access_through_sms`: drop generated jobs that read credentials or TLS files */
+  readonly denyFsAccess: boolean;
+  /** `secret_namespaces` (default: the collector namespace), accepted; this allocator watches Secrets in every namespace */
+  readonly secretNamespaces: readonly string[];
   /** keys set that this allocator does not act on yet (probe and scrape_config selectors, …) */
   readonly unsupported: readonly string[];
 }
@@ -176,7 +187,12 @@ type Bad = (path: string, problem: string, fix: string) => never;
 
 const CR_SUPPORTED = new Set(['enabled', 'scrape_interval', 'evaluation_interval', 'allow_namespaces', 'deny_namespaces',
   'service_monitor_selector', 'service_monitor_namespace_selector', 'pod_monitor_selector', 'pod_monitor_namespace_selector',
-  'probe_selector', 'probe_namespace_selector']);
+  'probe_selector', 'probe_namespace_selector', 'scrape_config_selector', 'scrape_config_namespace_selector', 'scrape_classes',
+  'scrape_protocols', 'deny_fs_access_through_sms', 'secret_namespaces']);
+
+/** upstream's `defaultScrapeProtocolsCR` */
+export const DEFAULT_CR_SCRAPE_PROTOCOLS = ['OpenMetricsText1.0.0', 'OpenMetricsText0.0.1', 'PrometheusText1.0.0', 'PrometheusText0.0.4'];
+const SCRAPE_PROTOCOLS = ['PrometheusProto', 'OpenMetricsText0.0.1', 'OpenMetricsText1.0.0', 'PrometheusText0.0.4', 'PrometheusText1.0.0'];
 
 function parsePrometheusCr(o: Obj, enabled: boolean, file: string, bad: Bad): PrometheusCrConfig {
   const selector = (key: string) => (o[key] === undefined || o[key] === null ? null : parseLabelSelector(o[key], file, `prometheus_cr.${key}`));
@@ -190,6 +206,15 @@ function parsePrometheusCr(o: Obj, enabled: boolean, file: string, bad: Bad): Pr
   const deny = names('deny_namespaces');
   if (allow.length > 0 && deny.length > 0) bad('prometheus_cr.deny_namespaces', 'cannot be set together with allow_namespaces', 'keep one of the two');
   const interval = durationField(o, 'scrape_interval', 'prometheus_cr.', bad) ?? 30_000;
+  durationField(o, 'evaluation_interval', 'prometheus_cr.', bad);
+  let protocols = DEFAULT_CR_SCRAPE_PROTOCOLS;
+  if (o.scrape_protocols !== undefined && o.scrape_protocols !== null) {
+    const v = o.scrape_protocols;
+    if (!Array.isArray(v) || v.some((p) => !SCRAPE_PROTOCOLS.includes(p))) {
+      bad('prometheus_cr.scrape_protocols', `must be a list of ${SCRAPE_PROTOCOLS.join(', ')}`, 'e.g. scrape_protocols: [OpenMetricsText1.0.0, PrometheusText0.0.4]');
+    }
+    if ((v as string[]).length > 0) protocols = v as string[];
+  }
   const unsupported = Object.keys(o).filter((k) => !CR_SUPPORTED.has(k) && o[k] !== null && o[k] !== undefined && o[k] !== false);
   return {
     enabled,
@@ -197,7 +222,12 @@ function parsePrometheusCr(o: Obj, enabled: boolean, file: string, bad: Bad): Pr
     serviceMonitors: { selector: selector('service_monitor_selector'), namespaceSelector: selector('service_monitor_namespace_selector') },
     podMonitors: { selector: selector('pod_monitor_selector'), namespaceSelector: selector('pod_monitor_namespace_selector') },
     probes: { selector: selector('probe_selector'), namespaceSelector: selector('probe_namespace_selector') },
+    scrapeConfigs: { selector: selector('scrape_config_selector'), namespaceSelector: selector('scrape_config_namespace_selector') },
     namespaces: { allow, deny },
+    scrapeClasses: parseScrapeClasses(o.scrape_classes, file, 'prometheus_cr.scrape_classes'),
+    scrapeProtocols: protocols,
+    denyFsAccess: optBool(o, 'deny_fs_access_through_sms', 'prometheus_cr.', bad) ?? false,
+    secretNamespaces: names('secret_namespaces'),
     unsupported,
   };
 }

@@ -88,11 +88,15 @@ describe('ServiceMonitor → scrape configs, as the Prometheus Operator generate
     expect(names.kubernetes_sd_configs).toEqual([{ role: 'endpointslice', namespaces: { names: ['a', 'b'] } }]);
   });
 
-  test('a missing Secret key or a ConfigMap CA leaves the monitor out with the reason', () => {
+  test('a missing Secret key leaves the monitor out with the reason; a ConfigMap CA is read from the ConfigMap', () => {
     const bad = { ...sm, spec: { ...sm.spec, endpoints: [{ port: 'm', bearerTokenSecret: { name: 'auth', key: 'nope' } }] } };
     expect(() => serviceMonitorScrapeConfigs(bad, store)).toThrow(new MonitorRejected('bearerTokenSecret: key "nope" of apps/auth not found'));
     const cm = { ...sm, spec: { ...sm.spec, endpoints: [{ port: 'm', tlsConfig: { ca: { configMap: { name: 'x', key: 'ca' } } } }] } };
-    expect(() => serviceMonitorScrapeConfigs(cm, store)).toThrow(/ConfigMap reference is not supported/);
+    expect(() => serviceMonitorScrapeConfigs(cm, store)).toThrow(/ConfigMaps are not read here/);
+    const withConfigMaps: ObjectStore = { ...store, configMapKey: (ns, ref) => (ns === 'apps' && ref.name === 'x' && ref.key === 'ca' ? 'CM CA' : undefined) };
+    expect(serviceMonitorScrapeConfigs(cm, withConfigMaps)[0].tls_config).toEqual({ insecure_skip_verify: false, ca: 'CM CA' });
+    const missing = { ...sm, spec: { ...sm.spec, endpoints: [{ port: 'm', tlsConfig: { ca: { configMap: { name: 'y', key: 'ca' } } } }] } };
+    expect(() => serviceMonitorScrapeConfigs(missing, withConfigMaps)).toThrow(new MonitorRejected('tlsConfig.ca (ConfigMap): key "ca" of apps/y not found'));
   });
 });
 

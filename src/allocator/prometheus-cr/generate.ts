@@ -8,6 +8,7 @@
  * `$(SHARD)` rules the allocator's filter neutralises). Pure: Secrets come through {@link ObjectStore}.
  */
 import { sanitizeLabelName } from '../kubernetes/meta';
+import { mergeAttachMetadata, mergeAuthorization, mergeTlsConfig, NO_SCRAPE_CLASSES, scrapeClassFor, ScrapeClasses } from './scrape-class';
 
 type Json = Record<string, any>;
 
@@ -20,6 +21,8 @@ export interface KeyRef {
 /** Reads Secret keys (decoded) of a namespace; undefined when the Secret or the key is absent. */
 export interface ObjectStore {
   secretKey(namespace: string, ref: KeyRef): string | undefined;
+  /** ConfigMap keys (`data`, else `binaryData` decoded); without it a ConfigMap reference leaves the resource out */
+  configMapKey?(namespace: string, ref: KeyRef): string | undefined;
 }
 
 /** Why a monitor was left out (as the operator's resource selector rejects it), for a warning. */
@@ -28,7 +31,7 @@ export class MonitorRejected extends Error {}
 const SHARD_HASH = '__tmp_hash';
 const DISABLE_SHARDING = '__tmp_disable_sharding';
 
-function initRelabelings(): Json[] {
+export function initRelabelings(): Json[] {
   return [{ source_labels: ['job'], target_label: '__tmp_prometheus_job_name' }];
 }
 
@@ -53,7 +56,7 @@ function selectorRelabelings(selector: Json | undefined, prefix: string): Json[]
 }
 
 /** The monitor's `relabelings`/`metricRelabelings` as Prometheus rules (set fields only, action lower-cased). */
-function relabelConfigs(rules: Json[] | undefined): Json[] {
+export function relabelConfigs(rules: Json[] | undefined): Json[] {
   return (rules ?? []).map((c) => {
     const r: Json = {};
     if (Array.isArray(c.sourceLabels) && c.sourceLabels.length > 0) r.source_labels = c.sourceLabels;
@@ -86,16 +89,26 @@ function k8sSDConfig(namespaceSelector: Json | undefined, namespace: string, rol
   return sd;
 }
 
-function need(value: string | undefined, what: string, namespace: string, ref: KeyRef): string {
+export function need(value: string | undefined, what: string, namespace: string, ref: KeyRef): string {
   if (value === undefined) throw new MonitorRejected(`${what}: key ${JSON.stringify(ref.key ?? '')} of ${namespace}/${ref.name ?? ''} not found`);
   return value;
 }
 
 /** A SecretOrConfigMap (`{secret: ref}` or `{configMap: ref}`). */
-function secretOrConfigMap(store: ObjectStore, namespace: string, v: Json | undefined, what: string): string | undefined {
+export function secretOrConfigMap(store: ObjectStore, namespace: string, v: Json | undefined, what: string): string | undefined {
   if (v?.secret?.name) return need(store.secretKey(namespace, v.secret), what, namespace, v.secret);
-  if (v?.configMap?.name) throw new MonitorRejected(`${what}: a ConfigMap reference is not supported by this allocator yet; put the value in a Secret`);
+  if (v?.configMap?.name) {
+    if (!store.configMapKey) throw new MonitorRejected(`${what}: ConfigMaps are not read here; put the value in a Secret`);
+    return need(store.configMapKey(namespace, v.configMap), `${what} (ConfigMap)`, namespace, v.configMap);
+  }
   return undefined;
+}
+
+/** The scrape class a resource uses (see {@link scrapeClassFor}); a class name that does not exist leaves it out. */
+export function resolveScrapeClass(classes: ScrapeClasses, name: string | undefined): Json {
+  const cls = scrapeClassFor(classes, name);
+  if (!cls) throw new MonitorRejected(`spec.scrapeClass: scrapeClass ${JSON.stringify(name)} not found in prometheus_cr.scrape_classes`);
+  return cls;
 }
 
 /** TLS, bearer token, basic auth, authorization, OAuth2 and HTTP flags of an endpoint, inlined. */
@@ -144,6 +157,7 @@ function addHttpConfig(cfg: Json, ep: Json, namespace: string, store: ObjectStor
     const a = ep.authorization;
     const auth: Json = { type: a.type ? String(a.type) : 'Bearer' };
     if (a.credentials?.name) auth.credentials = need(store.secretKey(namespace, a.credentials), 'authorization.credentials', namespace, a.credentials);
+    if (a.credentialsFile) auth.credentials_file = a.credentialsFile;
     cfg.authorization = auth;
   }
 }
@@ -156,29 +170,41 @@ function addEndpointBasics(cfg: Json, ep: Json): void {
   if (ep.scheme) cfg.scheme = String(ep.scheme).toLowerCase();
 }
 
-function addLimits(cfg: Json, spec: Json): void {
+export function addLimits(cfg: Json, spec: Json, cls: Json = {}): void {
   const limits: Array<[string, string]> = [['sampleLimit', 'sample_limit'], ['targetLimit', 'target_limit'], ['labelLimit', 'label_limit'],
     ['labelNameLengthLimit', 'label_name_length_limit'], ['labelValueLengthLimit', 'label_value_length_limit'], ['keepDroppedTargets', 'keep_dropped_targets']];
   for (const [from, to] of limits) if (spec[from]) cfg[to] = spec[from];
   if (Array.isArray(spec.scrapeProtocols) && spec.scrapeProtocols.length > 0) cfg.scrape_protocols = spec.scrapeProtocols;
-  if (spec.fallbackScrapeProtocol) cfg.fallback_scrape_protocol = spec.fallbackScrapeProtocol;
+  const fallback = spec.fallbackScrapeProtocol ?? cls.fallbackScrapeProtocol;
+  if (fallback) cfg.fallback_scrape_protocol = fallback;
   if (spec.bodySizeLimit) cfg.body_size_limit = spec.bodySizeLimit;
+  // native histograms, as the operator writes them for Prometheus 3
+  if (spec.nativeHistogramBucketLimit !== undefined && spec.nativeHistogramBucketLimit !== null) cfg.native_histogram_bucket_limit = spec.nativeHistogramBucketLimit;
+  if (spec.nativeHistogramMinBucketFactor !== undefined && spec.nativeHistogramMinBucketFactor !== null) cfg.native_histogram_min_bucket_factor = Number(spec.nativeHistogramMinBucketFactor);
+  if (typeof spec.scrapeClassicHistograms === 'boolean') cfg.always_scrape_classic_histograms = spec.scrapeClassicHistograms;
+  if (typeof spec.convertClassicHistogramsToNHCB === 'boolean') cfg.convert_classic_histograms_to_nhcb = spec.convertClassicHistogramsToNHCB;
 }
 
-function honor(cfg: Json, ep: Json): void {
+export function honor(cfg: Json, ep: Json): void {
   cfg.honor_labels = !!ep.honorLabels;
   if (ep.honorTimestamps !== undefined && ep.honorTimestamps !== null) cfg.honor_timestamps = ep.honorTimestamps;
   if (ep.trackTimestampsStaleness !== undefined && ep.trackTimestampsStaleness !== null) cfg.track_timestamps_staleness = ep.trackTimestampsStaleness;
 }
 
-/** The head of a monitor endpoint's job: name, honor flags, the SD config, endpoint basics and HTTP client. */
-function startJob(jobName: string, ep: Json, spec: Json, ns: string, role: string, store: ObjectStore): Json {
+/**
+ * The head of a monitor endpoint's job: name, honor flags, the SD config (with the monitor's or its class's
+ * `attach_metadata`), endpoint basics and HTTP client (the class's TLS and authorization merged in).
+ */
+function startJob(jobName: string, ep: Json, spec: Json, ns: string, role: string, store: ObjectStore, cls: Json): Json {
   if (spec.selectorMechanism === 'RoleSelector') throw new MonitorRejected('spec.selectorMechanism RoleSelector is not supported by this allocator; use RelabelConfig (the default)');
   const cfg: Json = { job_name: jobName };
   honor(cfg, ep);
-  cfg.kubernetes_sd_configs = [k8sSDConfig(spec.namespaceSelector, ns, role)];
+  const sd = k8sSDConfig(spec.namespaceSelector, ns, role);
+  const attach = mergeAttachMetadata(spec.attachMetadata, cls);
+  if (attach) sd.attach_metadata = { node: attach.node === true };
+  cfg.kubernetes_sd_configs = [sd];
   addEndpointBasics(cfg, ep);
-  addHttpConfig(cfg, ep, ns, store);
+  addHttpConfig(cfg, { ...ep, tlsConfig: mergeTlsConfig(ep.tlsConfig, cls), authorization: mergeAuthorization(ep.authorization, cls) }, ns, store);
   return cfg;
 }
 
@@ -187,26 +213,30 @@ function copiedLabels(labels: string[] | undefined, prefix: string): Json[] {
   return (labels ?? []).map((l) => ({ source_labels: [`${prefix}${sanitizeLabelName(l)}`], target_label: sanitizeLabelName(l), regex: '(.+)', replacement: '${1}' }));
 }
 
-/** The tail of a job: the endpoint label, the monitor's relabelings, sharding, limits and metric relabelings. */
-function finishJob(cfg: Json, r: Json[], ep: Json, spec: Json): Json {
+/**
+ * The tail of a job: the endpoint label, the class's then the monitor's relabelings, sharding, limits and the
+ * class's then the monitor's metric relabelings.
+ */
+function finishJob(cfg: Json, r: Json[], ep: Json, spec: Json, cls: Json): Json {
   const targetPort = ep.targetPort === undefined || ep.targetPort === null ? '' : String(ep.targetPort);
   if (ep.port) r.push({ target_label: 'endpoint', replacement: ep.port });
   else if (targetPort !== '') r.push({ target_label: 'endpoint', replacement: targetPort });
-  r.push(...relabelConfigs(ep.relabelings), ...shardingRelabelings());
+  r.push(...relabelConfigs(cls.relabelings), ...relabelConfigs(ep.relabelings), ...shardingRelabelings());
   cfg.relabel_configs = r;
-  addLimits(cfg, spec);
-  const metric = relabelConfigs(ep.metricRelabelings);
+  addLimits(cfg, spec, cls);
+  const metric = relabelConfigs([...(cls.metricRelabelings ?? []), ...(ep.metricRelabelings ?? [])]);
   if (metric.length > 0) cfg.metric_relabel_configs = metric;
   return cfg;
 }
 
 /** One scrape config per `spec.endpoints[i]` of a ServiceMonitor (endpointslice role, as upstream's allocator). */
-export function serviceMonitorScrapeConfigs(sm: Json, store: ObjectStore): Json[] {
+export function serviceMonitorScrapeConfigs(sm: Json, store: ObjectStore, classes: ScrapeClasses = NO_SCRAPE_CLASSES): Json[] {
   const ns: string = sm.metadata?.namespace ?? '';
   const name: string = sm.metadata?.name ?? '';
   const spec: Json = sm.spec ?? {};
+  const cls = resolveScrapeClass(classes, spec.scrapeClass);
   return ((spec.endpoints ?? []) as Json[]).map((ep, i) => {
-    const cfg = startJob(`serviceMonitor/${ns}/${name}/${i}`, ep, spec, ns, 'endpointslice', store);
+    const cfg = startJob(`serviceMonitor/${ns}/${name}/${i}`, ep, spec, ns, 'endpointslice', store, cls);
     const r = initRelabelings();
     if ((spec.selectorMechanism ?? 'RelabelConfig') === 'RelabelConfig') r.push(...selectorRelabelings(spec.selector, '__meta_kubernetes_service_'));
     if (ep.port) r.push({ action: 'keep', source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: ep.port });
@@ -225,17 +255,18 @@ export function serviceMonitorScrapeConfigs(sm: Json, store: ObjectStore): Json[
     r.push(...copiedLabels(spec.targetLabels, '__meta_kubernetes_service_label_'), ...copiedLabels(spec.podTargetLabels, '__meta_kubernetes_pod_label_'));
     r.push({ source_labels: ['__meta_kubernetes_service_name'], target_label: 'job', replacement: '${1}' });
     if (spec.jobLabel) r.push({ source_labels: [`__meta_kubernetes_service_label_${sanitizeLabelName(spec.jobLabel)}`], target_label: 'job', regex: '(.+)', replacement: '${1}' });
-    return finishJob(cfg, r, ep, spec);
+    return finishJob(cfg, r, ep, spec, cls);
   });
 }
 
 /** One scrape config per `spec.podMetricsEndpoints[i]` of a PodMonitor (pod role). */
-export function podMonitorScrapeConfigs(pm: Json, store: ObjectStore): Json[] {
+export function podMonitorScrapeConfigs(pm: Json, store: ObjectStore, classes: ScrapeClasses = NO_SCRAPE_CLASSES): Json[] {
   const ns: string = pm.metadata?.namespace ?? '';
   const name: string = pm.metadata?.name ?? '';
   const spec: Json = pm.spec ?? {};
+  const cls = resolveScrapeClass(classes, spec.scrapeClass);
   return ((spec.podMetricsEndpoints ?? []) as Json[]).map((ep, i) => {
-    const cfg = startJob(`podMonitor/${ns}/${name}/${i}`, ep, spec, ns, 'pod', store);
+    const cfg = startJob(`podMonitor/${ns}/${name}/${i}`, ep, spec, ns, 'pod', store, cls);
     const r = initRelabelings();
     if (ep.filterRunning ?? true) r.push({ action: 'drop', source_labels: ['__meta_kubernetes_pod_phase'], regex: '(Failed|Succeeded)' });
     if ((spec.selectorMechanism ?? 'RelabelConfig') === 'RelabelConfig') r.push(...selectorRelabelings(spec.selector, '__meta_kubernetes_pod_'));
@@ -251,7 +282,7 @@ export function podMonitorScrapeConfigs(pm: Json, store: ObjectStore): Json[] {
     r.push(...copiedLabels(spec.podTargetLabels, '__meta_kubernetes_pod_label_'));
     r.push({ target_label: 'job', replacement: `${ns}/${name}` });
     if (spec.jobLabel) r.push({ source_labels: [`__meta_kubernetes_pod_label_${sanitizeLabelName(spec.jobLabel)}`], target_label: 'job', regex: '(.+)', replacement: '${1}' });
-    return finishJob(cfg, r, ep, spec);
+    return finishJob(cfg, r, ep, spec, cls);
   });
 }
 
@@ -260,10 +291,11 @@ export function podMonitorScrapeConfigs(pm: Json, store: ObjectStore): Json[] {
  * over ingress ones, as the operator documents) or the ingresses its selector picks, each target handed to the
  * prober as `__param_target`, the prober's URL as `__address__`, sharded on `__param_target`.
  */
-export function probeScrapeConfigs(probe: Json, store: ObjectStore): Json[] {
+export function probeScrapeConfigs(probe: Json, store: ObjectStore, classes: ScrapeClasses = NO_SCRAPE_CLASSES): Json[] {
   const ns: string = probe.metadata?.namespace ?? '';
   const name: string = probe.metadata?.name ?? '';
   const spec: Json = probe.spec ?? {};
+  const cls = resolveScrapeClass(classes, spec.scrapeClass);
   const prober: Json = spec.prober ?? {};
   const statics: Json | undefined = spec.targets?.staticConfig;
   const ingress: Json | undefined = spec.targets?.ingress;
@@ -277,7 +309,7 @@ export function probeScrapeConfigs(probe: Json, store: ObjectStore): Json[] {
   if (spec.module) params.module = [spec.module];
   for (const p of (spec.params ?? []) as Json[]) if (!(spec.module && p.name === 'module')) params[p.name] = p.values ?? [];
   if (Object.keys(params).length > 0) cfg.params = params;
-  addLimits(cfg, spec);
+  addLimits(cfg, spec, cls);
   const r = initRelabelings();
   if (spec.jobName) r.push({ target_label: 'job', replacement: spec.jobName });
   if (prober.proxyUrl) cfg.proxy_url = prober.proxyUrl;
@@ -287,7 +319,7 @@ export function probeScrapeConfigs(probe: Json, store: ObjectStore): Json[] {
   ];
   if (Array.isArray(statics?.static) && statics!.static.length > 0) {
     cfg.static_configs = [{ targets: statics!.static, labels: { ...(statics!.labels ?? {}), namespace: statics!.labels?.namespace ?? ns } }];
-    r.push({ source_labels: ['__address__'], target_label: '__param_target' }, ...toProber, ...relabelConfigs(statics!.relabelingConfigs));
+    r.push({ source_labels: ['__address__'], target_label: '__param_target' }, ...toProber, ...relabelConfigs(cls.relabelings), ...relabelConfigs(statics!.relabelingConfigs));
   } else {
     r.push(...selectorRelabelings(ingress!.selector, '__meta_kubernetes_ingress_'));
     cfg.kubernetes_sd_configs = [k8sSDConfig(ingress!.namespaceSelector, ns, 'ingress')];
@@ -297,13 +329,17 @@ export function probeScrapeConfigs(probe: Json, store: ObjectStore): Json[] {
       { source_labels: ['__meta_kubernetes_ingress_name'], target_label: 'ingress' },
       { source_labels: ['__address__'], separator: ';', regex: '(.*)', target_label: '__tmp_ingress_address', replacement: '$1', action: 'replace' },
       ...toProber,
+      ...relabelConfigs(cls.relabelings),
       ...relabelConfigs(ingress!.relabelingConfigs),
     );
   }
   r.push(...shardingRelabelings('__param_target'));
   cfg.relabel_configs = r;
-  addHttpConfig(cfg, { tlsConfig: spec.tlsConfig, bearerTokenSecret: spec.bearerTokenSecret, basicAuth: spec.basicAuth, oauth2: spec.oauth2, authorization: spec.authorization }, ns, store);
-  const metric = relabelConfigs(spec.metricRelabelings);
+  addHttpConfig(cfg, {
+    tlsConfig: mergeTlsConfig(spec.tlsConfig, cls), bearerTokenSecret: spec.bearerTokenSecret, basicAuth: spec.basicAuth, oauth2: spec.oauth2,
+    authorization: mergeAuthorization(spec.authorization, cls),
+  }, ns, store);
+  const metric = relabelConfigs([...(cls.metricRelabelings ?? []), ...(spec.metricRelabelings ?? [])]);
   if (metric.length > 0) cfg.metric_relabel_configs = metric;
   return [cfg];
 }
