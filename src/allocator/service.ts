@@ -106,7 +106,8 @@ export class AllocatorService {
         debounceMs: this.opts.collectorDebounceMs,
         onChange: (configs) => {
           this.setCrJobs(configs);
-          void this.pool?.start().then(() => this.schedule(), (err: Error) => this.opts.log.warn(`kubernetes discovery: ${err.message}`));
+          // without kubernetes SD there is no pool, and static-only jobs (Probes, ScrapeConfigs) still need processing
+          void (this.pool?.start() ?? Promise.resolve()).then(() => this.schedule(), (err: Error) => this.opts.log.warn(`kubernetes discovery: ${err.message}`));
         },
       });
     }
