@@ -39,6 +39,7 @@ const UPSTREAM_TA_RULES = [
   { nonResourceURLs: ['/metrics', '/apis', '/apis/*', '/api', '/api/*'], verbs: ['get'] },
 ];
 const SM_JOB = `serviceMonitor/${'shop-ta'}/web/0`;
+const SC_JOB = `scrapeConfig/${'shop-ta'}/static`;
 
 const tc = useControlPlane({ nodes: 1 }, 'allocator control plane');
 
@@ -109,6 +110,13 @@ function appPod(name: string, node: string): KubeObject {
   } as KubeObject;
 }
 
+function staticScrapeConfig(targets: string[]): KubeObject {
+  return {
+    apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', metadata: { name: 'static', namespace: SHOP, labels: { team: 'shop' } },
+    spec: { staticConfigs: [{ targets, labels: { source: 'scrapeconfig' } }], basicAuth: { username: { name: 'scrape-auth', key: 'user' }, password: { name: 'scrape-auth', key: 'pass' } } },
+  } as unknown as KubeObject;
+}
+
 describe('target allocator in a cluster, from the ConfigMap the construct writes', () => {
   let dir: string;
   let metrics: MetricsServer;
@@ -145,7 +153,7 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
       apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'agg', namespace: OBS },
       spec: {
         mode: 'statefulset',
-        targetAllocator: { enabled: true, collectorNotReadyGracePeriod: '2s', prometheusCR: { enabled: true, scrapeInterval: '1s', serviceMonitorSelector: { matchLabels: { team: 'shop' } } } },
+        targetAllocator: { enabled: true, collectorNotReadyGracePeriod: '2s', prometheusCR: { enabled: true, scrapeInterval: '1s', serviceMonitorSelector: { matchLabels: { team: 'shop' } }, scrapeConfigSelector: { matchLabels: { team: 'shop' } } } },
         config: { receivers: { prometheus: { config: receiverConfig } }, exporters: { debug: {} }, service: { pipelines: { metrics: { receivers: ['prometheus'], exporters: ['debug'] } } } },
       },
     });
@@ -155,7 +163,7 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
     selectorLabels = parse(cm.data['targetallocator.yaml']).collector_selector.matchlabels;
 
     const client = tc.client;
-    await installPrometheusOperatorCrds(client, ['servicemonitors', 'podmonitors']);
+    await installPrometheusOperatorCrds(client, ['servicemonitors', 'podmonitors', 'scrapeconfigs']);
     await ensureNamespace(client, OBS);
     await ensureNamespace(client, SHOP);
     for (let i = 0; i < 2; i++) {
@@ -185,6 +193,9 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
       apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'web', namespace: SHOP, labels: { team: 'shop' } },
       spec: { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'metrics', relabelings: [{ targetLabel: '__address__', replacement: local }] }] },
     } as unknown as KubeObject);
+    // a ScrapeConfig (v1alpha1) with static targets on 127.0.0.0/8 and basic auth from a Secret
+    await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'scrape-auth', namespace: SHOP }, stringData: { user: 'scraper', pass: 'hunter2' } } as unknown as KubeObject);
+    await client.create(staticScrapeConfig([`127.0.0.1:${metrics.port}`, `127.0.0.2:${metrics.port}`]));
     // replica 0 runs as the cluster admin, replica 1 as a ServiceAccount with only upstream's allocator RBAC
     replicas = [await startAllocatorProcess(configFile, tc.cp.kubeconfigPath), await startAllocatorProcess(configFile, await serviceAccountKubeconfig(dir))];
   }, 180_000);
@@ -279,7 +290,7 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
       const all = await Promise.all(replicas.map((r) => assignment(r.port, SM_JOB)));
       return all.every((a) => Object.values(a).flat().length === 4) ? all : undefined;
     }, diag, 60_000);
-    for (const job of ['pods', 'web-endpoints', SM_JOB]) {
+    for (const job of ['pods', 'web-endpoints', SM_JOB, SC_JOB]) {
       for (const c of ['agg-collector-0', 'agg-collector-1', 'unknown']) {
         const p = `/jobs/${encodeURIComponent(job)}/targets?collector_id=${c}`;
         const [a, b] = await Promise.all(replicas.map((r) => httpGet(r.port, p)));
@@ -289,8 +300,39 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
     }
     const [sa, sb] = await Promise.all(replicas.map((r) => httpGet(r.port, '/scrape_configs')));
     expect(sb.body).toBe(sa.body);
-    expect(Object.keys(JSON.parse(sa.body)).sort()).toEqual(['pods', SM_JOB, 'web-endpoints']);
+    expect(Object.keys(JSON.parse(sa.body)).sort()).toEqual(['pods', SC_JOB, SM_JOB, 'web-endpoints']);
   });
+
+  test('a ScrapeConfig with static targets becomes scrapeConfig/<ns>/<name>, its targets are allocated, and a change is reloaded', async () => {
+    const configs = JSON.parse((await waitForAsync('the ScrapeConfig job', async () => {
+      const r = await httpGet(replicas[0].port, '/scrape_configs');
+      return r.status === 200 && r.body.includes(SC_JOB) ? r : undefined;
+    }, diag, 60_000)).body);
+    const job = configs[SC_JOB];
+    expect(job.static_configs).toEqual([{ targets: [`127.0.0.1:${metrics.port}`, `127.0.0.2:${metrics.port}`], labels: { source: 'scrapeconfig' } }]);
+    // credentials inlined from the Secret, redacted on plain HTTP as upstream's allocator does
+    expect(job.basic_auth).toEqual({ username: 'scraper', password: '<secret>' });
+    expect(job.relabel_configs).toEqual([{ source_labels: ['job'], target_label: '__tmp_prometheus_job_name', separator: ';', replacement: '$1', action: 'replace' }]);
+    expect(job.scrape_interval).toBe('1s');
+    const a = await waitForAsync('the ScrapeConfig targets', async () => {
+      const now = await assignment(replicas[0].port, SC_JOB);
+      return Object.values(now).flat().length === 2 ? now : undefined;
+    }, diag, 60_000);
+    expect(Object.values(a).flat().sort()).toEqual([`127.0.0.1:${metrics.port}`, `127.0.0.2:${metrics.port}`]);
+    const owner = Object.keys(a).find((c) => a[c].length > 0)!;
+    const groups = JSON.parse((await httpGet(replicas[0].port, `/jobs/${encodeURIComponent(SC_JOB)}/targets?collector_id=${owner}`)).body) as Array<{ labels: Record<string, string> }>;
+    expect(groups[0].labels.source).toBe('scrapeconfig');
+
+    const t0 = Date.now();
+    await tc.client.apply(staticScrapeConfig([`127.0.0.3:${metrics.port}`]), { fieldManager: 'cdk8s-otel-test', force: true });
+    for (const r of replicas) {
+      await waitForAsync('the changed ScrapeConfig targets', async () => {
+        const now = await assignment(r.port, SC_JOB);
+        return Object.values(now).flat().join() === `127.0.0.3:${metrics.port}` ? now : undefined;
+      }, diag, 60_000);
+    }
+    process.stdout.write(`[integration] ScrapeConfig changed -> new targets on both replicas in ${Date.now() - t0} ms\n`);
+  }, 150_000);
 
   test('a real collector polls with its collector_id and scrapes the targets assigned to it on 127.0.0.1', async () => {
     if (!fs.existsSync(OTELCOL)) {
