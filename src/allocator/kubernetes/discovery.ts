@@ -12,6 +12,7 @@ import { endpointSliceGroup } from './endpointslice';
 import { ingressGroup } from './ingress';
 import { DiscoveredGroup } from './meta';
 import { nodeGroup } from './node';
+import { withNodeMetadata } from './node-metadata';
 import { EndpointSlice, Endpoints, Ingress, Node, ObjectLookup, Pod, Service } from './objects';
 import { podGroup } from './pod';
 import { KubernetesRole, KubernetesSDConfig } from './sd-config';
@@ -79,6 +80,8 @@ export class KubernetesDiscovery {
   private readonly main: Informer;
   private readonly services?: Informer;
   private readonly pods?: Informer;
+  /** the Nodes, with `attach_metadata: {node: true}` */
+  private readonly nodes?: Informer;
   private readonly cache = new Map<string, { version: string; group: TargetGroup }>();
   /** bumped on every Service or Pod event, so endpoints groups that may read them are rebuilt */
   private lookupGeneration = 0;
@@ -100,6 +103,13 @@ export class KubernetesDiscovery {
           if (!this.closed) onChange();
         });
       }
+    }
+    if (config.attachNode) {
+      this.nodes = pool.informer(KINDS.node, []);
+      this.nodes.on(() => {
+        this.lookupGeneration++;
+        if (!this.closed) onChange();
+      });
     }
   }
 
@@ -125,14 +135,15 @@ export class KubernetesDiscovery {
       const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
       seen.add(key);
       let version = String(obj.metadata.resourceVersion ?? '');
-      if (this.services) version += `#${this.lookupGeneration}`;
+      if (this.services || this.nodes) version += `#${this.lookupGeneration}`;
       const known = this.cache.get(key);
       if (known && known.version === version) {
         out.push(known.group);
         continue;
       }
-      const built = this.build(obj, lookup);
+      let built = this.build(obj, lookup);
       if (!built) continue;
+      if (this.nodes) built = withNodeMetadata(this.config.role, built, (obj as Pod).spec?.nodeName, (name) => this.nodes!.get(undefined, name) as Node | undefined);
       const group: TargetGroup = { source: built.source, labels: built.labels, targets: built.targets };
       this.cache.set(key, { version, group });
       out.push(group);

@@ -18,6 +18,8 @@ export interface KubernetesSDConfig {
   readonly selectors: readonly RoleSelector[];
   /** keys this allocator accepts but does not act on (it talks to its own cluster with its own credentials) */
   readonly ignored: readonly string[];
+  /** `attach_metadata.node` on a role that has it (pod, endpoints, endpointslice): targets get their node's labels */
+  readonly attachNode?: boolean;
 }
 
 /** Which roles may carry a selector of which role, as Prometheus validates them. */
@@ -84,7 +86,18 @@ export function parseKubernetesSDConfigs(raw: unknown, file: string, path: strin
         selectors.push({ role: so.role as KubernetesRole, label: (so.label as string) || undefined, field: (so.field as string) || undefined });
       });
     }
-    const ignored = ['api_server', 'kubeconfig_file', 'attach_metadata'].filter((k) => o[k] !== undefined && o[k] !== null);
-    return { role: role as KubernetesRole, namespaces: Array.from(new Set(namespaces)), selectors, ignored };
+    const ignored = ['api_server', 'kubeconfig_file'].filter((k) => o[k] !== undefined && o[k] !== null);
+    let attachNode = false;
+    if (o.attach_metadata !== undefined && o.attach_metadata !== null) {
+      const am = o.attach_metadata;
+      if (typeof am !== 'object' || Array.isArray(am)) bad(`${p}.attach_metadata`, 'must be a mapping', 'write attach_metadata: {node: true}');
+      for (const [key, v] of Object.entries(am as Record<string, unknown>)) {
+        if (key !== 'node') bad(`${p}.attach_metadata.${key}`, 'unknown key', 'use node');
+        if (v !== null && typeof v !== 'boolean') bad(`${p}.attach_metadata.node`, 'must be true or false', 'write node: true');
+      }
+      // Prometheus reads it for these roles only
+      attachNode = (am as Record<string, unknown>).node === true && ['pod', 'endpoints', 'endpointslice'].includes(role as string);
+    }
+    return { role: role as KubernetesRole, namespaces: Array.from(new Set(namespaces)), selectors, ignored, ...(attachNode ? { attachNode } : {}) };
   });
 }
