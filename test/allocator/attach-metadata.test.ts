@@ -43,15 +43,15 @@ describe('attach_metadata: {node: true} (Prometheus addNodeLabels)', () => {
     const [a, b] = d.groups();
     expect(a.labels).toMatchObject({ ...NODE_A, __meta_kubernetes_pod_node_name: 'node-a' });
     // a node the informer does not know adds nothing
-    expect(Object.keys(b.labels).filter((k) => k.startsWith('__meta_kubernetes_node_'))).toEqual([]);
-    expect(Object.keys(plain.groups()[0].labels).filter((k) => k.startsWith('__meta_kubernetes_node_'))).toEqual([]);
+    expect(Object.keys(b.labels ?? {}).filter((k) => k.startsWith('__meta_kubernetes_node_'))).toEqual([]);
+    expect(Object.keys(plain.groups()[0].labels ?? {}).filter((k) => k.startsWith('__meta_kubernetes_node_'))).toEqual([]);
     expect(d.groups()[0]).toBe(a);
 
     const before = changes;
     api.seed(node('node-a', { zone: 'z2' }));
     await flush();
     expect(changes).toBeGreaterThan(before);
-    expect(d.groups()[0].labels.__meta_kubernetes_node_label_zone).toBe('z2');
+    expect(d.groups()[0].labels?.__meta_kubernetes_node_label_zone).toBe('z2');
     await pool.stop();
   });
 
