@@ -5,6 +5,7 @@ import { KubernetesSDConfig, parseKubernetesSDConfigs } from './kubernetes/sd-co
 import { LabelSelector, parseLabelSelector } from './label-selector';
 import { MonitorSelection, NamespaceFilter } from './prometheus-cr/select';
 import { parseScrapeClasses, ScrapeClasses } from './prometheus-cr/scrape-class';
+import { relabelConfigs } from './prometheus-cr/generate';
 import { isValidLabelNameIn, Labels, NAME_VALIDATION_SCHEMES, NameValidationScheme } from './labels';
 import { parseRelabelRules, RelabelRule, servedRelabelRule } from './relabel';
 import { DEFAULT_STRATEGY, FALLBACK_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies';
@@ -224,12 +225,21 @@ function parsePrometheusCr(o: Obj, enabled: boolean, file: string, bad: Bad): Pr
     probes: { selector: selector('probe_selector'), namespaceSelector: selector('probe_namespace_selector') },
     scrapeConfigs: { selector: selector('scrape_config_selector'), namespaceSelector: selector('scrape_config_namespace_selector') },
     namespaces: { allow, deny },
-    scrapeClasses: parseScrapeClasses(o.scrape_classes, file, 'prometheus_cr.scrape_classes'),
+    scrapeClasses: validatedScrapeClasses(o.scrape_classes, file),
     scrapeProtocols: protocols,
     denyFsAccess: optBool(o, 'deny_fs_access_through_sms', 'prometheus_cr.', bad) ?? false,
     secretNamespaces: names('secret_namespaces'),
     unsupported,
   };
+}
+
+/** `scrape_classes`, their relabel rules checked as the operator's ConfigGenerator checks them at start. */
+function validatedScrapeClasses(raw: unknown, file: string): ScrapeClasses {
+  const classes = parseScrapeClasses(raw, file, 'prometheus_cr.scrape_classes');
+  Array.from(classes.byName.values()).forEach((c, i) => {
+    for (const key of ['relabelings', 'metricRelabelings']) parseRelabelRules(relabelConfigs(c[key]), file, `prometheus_cr.scrape_classes[${i}].${key}`);
+  });
+  return classes;
 }
 
 /**

@@ -180,6 +180,7 @@ describe('scrape classes (prometheus_cr.scrape_classes)', () => {
     expect(cfg('[{name: a, default: true}, {name: b, default: true}]')).toThrow(/prometheus_cr.scrape_classes\[1\].default: multiple default scrape classes defined/);
     expect(cfg('[{default: true}]')).toThrow(/prometheus_cr.scrape_classes\[0\].name: required/);
     expect(cfg('[{name: a, tlsconfig: {}}]')).toThrow(/prometheus_cr.scrape_classes\[0\].tlsconfig: unknown key/);
+    expect(cfg('[{name: a, relabelings: [{action: Replace, regex: "(a", targetLabel: x}]}]')).toThrow(/prometheus_cr.scrape_classes\[0\].relabelings\[0\].regex/);
   });
 });
 
