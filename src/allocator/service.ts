@@ -46,6 +46,8 @@ export class AllocatorService {
   private readonly groups = new Map<string, Map<string, TargetGroup[]>>();
   private readonly discoveries: FileDiscovery[] = [];
   private readonly kubernetes = new Map<string, KubernetesDiscovery[]>();
+  /** file_sd_configs of jobs generated from Prometheus CRs (ScrapeConfigs), by job */
+  private readonly crFiles = new Map<string, FileDiscovery>();
   private pool?: InformerPool;
   private collectorWatcher?: CollectorWatcher;
   private crWatcher?: PrometheusCrWatcher;
@@ -87,14 +89,7 @@ export class AllocatorService {
       for (const sd of job.unsupportedSD) {
         this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: ${sd} is not supported by this allocator; the job is served but gets no targets from it`);
       }
-      if (job.fileSD.length > 0) {
-        const discovery = new FileDiscovery(this.opts.configDir, job.fileSD, (groups) => {
-          byJob.set('file', groups);
-          this.opts.metrics.events.inc({ source: 'file_sd' });
-          this.schedule();
-        }, (err) => this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: ${err.message}`));
-        this.discoveries.push(discovery);
-      }
+      if (job.fileSD.length > 0) this.discoveries.push(this.fileDiscovery(job, byJob));
       this.watchKubernetes(job);
     }
     if (this.config.prometheusCrEnabled) {
@@ -142,6 +137,7 @@ export class AllocatorService {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const d of this.discoveries) d.stop();
+    for (const d of this.crFiles.values()) d.stop();
     if (this.timer) clearTimeout(this.timer);
     await Promise.all([this.pool?.stop(), this.collectorWatcher?.stop(), this.crWatcher?.stop()]);
   }
@@ -184,18 +180,43 @@ export class AllocatorService {
         continue;
       }
       this.dropKubernetes(job.jobName);
+      this.dropFiles(job.jobName);
       this.groups.set(job.jobName, new Map([['static', job.staticGroups.slice()]]));
       this.watchKubernetes(job);
+      this.watchFiles(job);
       next.push(job);
     }
     for (const name of old.keys()) {
       if (next.some((j) => j.jobName === name)) continue;
       this.dropKubernetes(name);
+      this.dropFiles(name);
       this.groups.delete(name);
     }
     this.crJobs = next;
     this.allJobs = [...this.config.scrapeConfigs, ...next];
     this.opts.log.info(`prometheus_cr: ${next.length} jobs (${next.map((j) => j.jobName).join(', ') || 'none'})`);
+  }
+
+  /** Starts the file SD of a generated job (a ScrapeConfig's fileSDConfigs); paths are the allocator's. */
+  private watchFiles(job: ScrapeJob): void {
+    if (job.fileSD.length === 0) return;
+    const discovery = this.fileDiscovery(job, this.groups.get(job.jobName)!);
+    this.crFiles.set(job.jobName, discovery);
+    void discovery.start();
+  }
+
+  /** A job's file SD, reporting its groups into `byJob`. */
+  private fileDiscovery(job: ScrapeJob, byJob: Map<string, TargetGroup[]>): FileDiscovery {
+    return new FileDiscovery(this.opts.configDir, job.fileSD, (groups) => {
+      byJob.set('file', groups);
+      this.opts.metrics.events.inc({ source: 'file_sd' });
+      this.schedule();
+    }, (err) => this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: ${err.message}`));
+  }
+
+  private dropFiles(jobName: string): void {
+    this.crFiles.get(jobName)?.stop();
+    this.crFiles.delete(jobName);
   }
 
   private dropKubernetes(jobName: string): void {

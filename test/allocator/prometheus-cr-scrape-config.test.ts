@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseAllocatorConfig } from '../../src/allocator/config';
 import { Hasher, loadHasher } from '../../src/allocator/hasher';
@@ -277,6 +280,38 @@ describe('ScrapeConfigs in the running allocator', () => {
       expect(service.allocator.targetsFor('scrapeConfig/mon/static', 'c-0').map((t) => t.targetURL)).toEqual(['10.0.0.3:9100']);
     } finally {
       await service.stop();
+    }
+  });
+
+  test('a ScrapeConfig\'s fileSDConfigs are read (paths on the allocator\'s file system) and stop with it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sc-file-sd-'));
+    fs.writeFileSync(path.join(dir, 'a.json'), JSON.stringify([{ targets: ['10.9.0.1:80', '10.9.0.2:80'], labels: { rack: 'r1' } }]));
+    const api = new FakeKubeApi();
+    api.served = async (_v, kind) => ({ name: `${kind.toLowerCase()}s`, namespaced: kind !== 'Namespace' });
+    const fileSc = { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', metadata: { name: 'files', namespace: 'mon', labels: { team: 'a' } },
+      spec: { fileSDConfigs: [{ files: [path.join(dir, '*.json')] }] } };
+    api.seed(fileSc as any);
+    const config = parseAllocatorConfig('collectors: [c-0]\nprometheus_cr: {enabled: true, scrape_config_selector: {}}\n', 'ta.yaml');
+    const service = new AllocatorService(config, hasher, {
+      configDir: '.', log: { info: () => {}, warn: () => {} }, metrics: new AllocatorMetrics(), kube: api, debounceMs: 5, collectorDebounceMs: 5,
+    });
+    await service.start();
+    const urls = () => service.allocator.targetsFor('scrapeConfig/mon/files', 'c-0').map((t) => t.targetURL).sort();
+    const until = async (want: string[]) => {
+      for (let i = 0; i < 100 && JSON.stringify(urls()) !== JSON.stringify(want); i++) await new Promise((r) => setTimeout(r, 50));
+      return urls();
+    };
+    try {
+      expect(await until(['10.9.0.1:80', '10.9.0.2:80'])).toEqual(['10.9.0.1:80', '10.9.0.2:80']);
+      expect(service.allocator.targetsFor('scrapeConfig/mon/files', 'c-0')[0].labels.__meta_filepath).toBe(path.join(dir, 'a.json'));
+      fs.writeFileSync(path.join(dir, 'b.json'), JSON.stringify([{ targets: ['10.9.0.3:80'] }]));
+      expect(await until(['10.9.0.1:80', '10.9.0.2:80', '10.9.0.3:80'])).toHaveLength(3);
+      await api.delete({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', namespace: 'mon', name: 'files' });
+      expect(await until([])).toEqual([]);
+      expect(service.jobs).toEqual([]);
+    } finally {
+      await service.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
