@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { InvalidInputError } from '../common/errors';
 import { formatDuration, parseDuration } from './duration';
+import { HttpSDConfig, parseHttpSDConfigs } from './http-sd-config';
 import { KubernetesSDConfig, parseKubernetesSDConfigs } from './kubernetes/sd-config';
 import { LabelSelector, parseLabelSelector } from './label-selector';
 import { MonitorSelection, NamespaceFilter } from './prometheus-cr/select';
@@ -81,6 +82,8 @@ export interface ScrapeJob {
   readonly staticGroups: readonly TargetGroup[];
   readonly fileSD: readonly FileSDConfig[];
   readonly kubernetesSD: readonly KubernetesSDConfig[];
+  /** `http_sd_configs` (absent in jobs built by hand) */
+  readonly httpSD?: readonly HttpSDConfig[];
   /** discovery mechanisms this process cannot run (e.g. consul_sd_configs): served, but yield no targets */
   readonly unsupportedSD: readonly string[];
 }
@@ -307,7 +310,7 @@ function parseCollectors(raw: unknown, bad: Bad): Collector[] {
 }
 
 const SD_SUFFIX = '_sd_configs';
-const SUPPORTED_SD = new Set(['file_sd_configs', 'kubernetes_sd_configs']);
+const SUPPORTED_SD = new Set(['file_sd_configs', 'kubernetes_sd_configs', 'http_sd_configs']);
 
 /** `metric_name_validation_scheme`, which also decides which label names relabel rules accept. */
 function nameValidationField(o: Obj, prefix: string, bad: Bad): NameValidationScheme | undefined {
@@ -365,6 +368,7 @@ function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad
     const staticGroups = parseStaticConfigs(sc.static_configs, `${path}.static_configs`, bad);
     const fileSD = parseFileSD(sc.file_sd_configs, `${path}.file_sd_configs`, bad);
     const kubernetesSD = parseKubernetesSDConfigs(sc.kubernetes_sd_configs, file, `${path}.kubernetes_sd_configs`, ownNamespace);
+    const httpSD = parseHttpSDConfigs(sc.http_sd_configs, file, `${path}.http_sd_configs`);
     const unsupportedSD = Object.keys(sc).filter((k) => k.endsWith(SD_SUFFIX) && !SUPPORTED_SD.has(k) && sc[k] !== null);
 
     const served: Obj = {
@@ -384,7 +388,7 @@ function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad
     // rules are served as Prometheus marshals them (defaults written out, action lower-cased)
     if (Array.isArray(sc.relabel_configs)) served.relabel_configs = relabelRules.map(servedRelabelRule);
     if (Array.isArray(sc.metric_relabel_configs)) served.metric_relabel_configs = metricRules.map(servedRelabelRule);
-    return { jobName: jobName!, served, relabelRules, seedLabels, staticGroups, fileSD, kubernetesSD, unsupportedSD };
+    return { jobName: jobName!, served, relabelRules, seedLabels, staticGroups, fileSD, kubernetesSD, httpSD, unsupportedSD };
   });
 }
 

@@ -5,6 +5,7 @@ import { Allocator } from './allocator';
 import { CollectorWatcher } from './collector-pods';
 import { AllocatorConfig, parseGeneratedScrapeConfigs, ScrapeJob } from './config';
 import { FileDiscovery } from './file-sd';
+import { HttpDiscovery } from './http-sd';
 import { Hasher } from './hasher';
 import { InformerPool, KubernetesDiscovery } from './kubernetes/discovery';
 import { AllocatorMetrics } from './metrics';
@@ -44,10 +45,10 @@ export class AllocatorService {
   public readonly allocator: Allocator;
   private readonly builder: TargetBuilder;
   private readonly groups = new Map<string, Map<string, TargetGroup[]>>();
-  private readonly discoveries: FileDiscovery[] = [];
+  private readonly discoveries: Array<FileDiscovery | HttpDiscovery> = [];
   private readonly kubernetes = new Map<string, KubernetesDiscovery[]>();
-  /** file_sd_configs of jobs generated from Prometheus CRs (ScrapeConfigs), by job */
-  private readonly crFiles = new Map<string, FileDiscovery>();
+  /** file_sd_configs and http_sd_configs of jobs generated from Prometheus CRs (ScrapeConfigs), by job */
+  private readonly crFiles = new Map<string, Array<FileDiscovery | HttpDiscovery>>();
   private pool?: InformerPool;
   private collectorWatcher?: CollectorWatcher;
   private crWatcher?: PrometheusCrWatcher;
@@ -89,7 +90,7 @@ export class AllocatorService {
       for (const sd of job.unsupportedSD) {
         this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: ${sd} is not supported by this allocator; the job is served but gets no targets from it`);
       }
-      if (job.fileSD.length > 0) this.discoveries.push(this.fileDiscovery(job, byJob));
+      this.discoveries.push(...this.pollingDiscoveries(job, byJob));
       this.watchKubernetes(job);
     }
     if (this.config.prometheusCrEnabled) {
@@ -137,7 +138,7 @@ export class AllocatorService {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const d of this.discoveries) d.stop();
-    for (const d of this.crFiles.values()) d.stop();
+    for (const list of this.crFiles.values()) for (const d of list) d.stop();
     if (this.timer) clearTimeout(this.timer);
     await Promise.all([this.pool?.stop(), this.collectorWatcher?.stop(), this.crWatcher?.stop()]);
   }
@@ -197,25 +198,30 @@ export class AllocatorService {
     this.opts.log.info(`prometheus_cr: ${next.length} jobs (${next.map((j) => j.jobName).join(', ') || 'none'})`);
   }
 
-  /** Starts the file SD of a generated job (a ScrapeConfig's fileSDConfigs); paths are the allocator's. */
+  /** Starts the file and HTTP SD of a generated job (a ScrapeConfig's fileSDConfigs and httpSDConfigs). */
   private watchFiles(job: ScrapeJob): void {
-    if (job.fileSD.length === 0) return;
-    const discovery = this.fileDiscovery(job, this.groups.get(job.jobName)!);
-    this.crFiles.set(job.jobName, discovery);
-    void discovery.start();
+    const list = this.pollingDiscoveries(job, this.groups.get(job.jobName)!);
+    if (list.length === 0) return;
+    this.crFiles.set(job.jobName, list);
+    for (const d of list) void d.start();
   }
 
-  /** A job's file SD, reporting its groups into `byJob`. */
-  private fileDiscovery(job: ScrapeJob, byJob: Map<string, TargetGroup[]>): FileDiscovery {
-    return new FileDiscovery(this.opts.configDir, job.fileSD, (groups) => {
-      byJob.set('file', groups);
-      this.opts.metrics.events.inc({ source: 'file_sd' });
+  /** A job's file SD and HTTP SD (each if configured), reporting their groups into `byJob`. */
+  private pollingDiscoveries(job: ScrapeJob, byJob: Map<string, TargetGroup[]>): Array<FileDiscovery | HttpDiscovery> {
+    const report = (key: string, source: string) => (groups: TargetGroup[]) => {
+      byJob.set(key, groups);
+      this.opts.metrics.events.inc({ source });
       this.schedule();
-    }, (err) => this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: ${err.message}`));
+    };
+    const warn = (err: Error) => this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: ${err.message}`);
+    const out: Array<FileDiscovery | HttpDiscovery> = [];
+    if (job.fileSD.length > 0) out.push(new FileDiscovery(this.opts.configDir, job.fileSD, report('file', 'file_sd'), warn));
+    if (job.httpSD?.length) out.push(new HttpDiscovery(job.httpSD, report('http', 'http_sd'), warn));
+    return out;
   }
 
   private dropFiles(jobName: string): void {
-    this.crFiles.get(jobName)?.stop();
+    for (const d of this.crFiles.get(jobName) ?? []) d.stop();
     this.crFiles.delete(jobName);
   }
 

@@ -112,11 +112,12 @@ describe('ScrapeConfig → scrape config, as the Prometheus Operator\'s generate
       .toThrow(new MonitorRejected('spec.tlsConfig.ca (ConfigMap): key "ca" of default/oauth2 not found'));
   });
 
-  test('SD kinds the allocator cannot run (HTTP, Consul, DNS, …) leave the ScrapeConfig out with the reason; static, file and kubernetes SD are served', () => {
-    expect(() => scrapeConfigScrapeConfigs(sc({ staticConfigs: [{ targets: ['a:1'] }], httpSDConfigs: [{ url: 'http://sd' }], dnsSDConfigs: [{ names: ['x'] }] }), store))
-      .toThrow(/^spec\.httpSDConfigs, spec\.dnsSDConfigs: this allocator discovers targets with staticConfigs, fileSDConfigs, kubernetesSDConfigs only/);
-    const [cfg] = scrapeConfigScrapeConfigs(sc({ staticConfigs: [{ targets: ['a:1'] }], fileSDConfigs: [{ files: ['/sd/*.json'] }], kubernetesSDConfigs: [{ role: 'Pod' }] }), store);
-    expect(Object.keys(cfg)).toEqual(['job_name', 'static_configs', 'file_sd_configs', 'kubernetes_sd_configs', 'relabel_configs']);
+  test('SD kinds the allocator cannot run (Consul, DNS, EC2, …) leave the ScrapeConfig out with the reason; static, file, HTTP and kubernetes SD are served', () => {
+    expect(() => scrapeConfigScrapeConfigs(sc({ staticConfigs: [{ targets: ['a:1'] }], consulSDConfigs: [{ server: 'c:8500' }], dnsSDConfigs: [{ names: ['x'] }] }), store))
+      .toThrow(/^spec\.consulSDConfigs, spec\.dnsSDConfigs: this allocator discovers targets with staticConfigs, fileSDConfigs, httpSDConfigs, kubernetesSDConfigs only/);
+    const [cfg] = scrapeConfigScrapeConfigs(sc({ staticConfigs: [{ targets: ['a:1'] }], fileSDConfigs: [{ files: ['/sd/*.json'] }], httpSDConfigs: [{ url: 'http://sd/x' }],
+      kubernetesSDConfigs: [{ role: 'Pod' }] }), store);
+    expect(Object.keys(cfg)).toEqual(['job_name', 'static_configs', 'file_sd_configs', 'http_sd_configs', 'kubernetes_sd_configs', 'relabel_configs']);
     // unsharded: no $(SHARD) rules (the operator adds them to ScrapeConfigs only with more than one shard)
     expect(cfg.relabel_configs).toHaveLength(1);
   });

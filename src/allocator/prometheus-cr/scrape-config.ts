@@ -13,14 +13,16 @@ import { mergeAuthorization, mergeTlsConfig, NO_SCRAPE_CLASSES, ScrapeClasses } 
 type Json = Record<string, any>;
 
 /** The service discovery kinds this allocator runs, with their Prometheus keys. */
-const SERVED_SD: Record<string, string> = { staticConfigs: 'static_configs', fileSDConfigs: 'file_sd_configs', kubernetesSDConfigs: 'kubernetes_sd_configs' };
+const SERVED_SD: Record<string, string> = {
+  staticConfigs: 'static_configs', fileSDConfigs: 'file_sd_configs', httpSDConfigs: 'http_sd_configs', kubernetesSDConfigs: 'kubernetes_sd_configs',
+};
 
 /**
  * The ScrapeConfig SD kinds the operator can generate but this allocator cannot run (it discovers targets with
- * static, file and Kubernetes SD only); a ScrapeConfig that uses one is left out with a warning rather than
- * served with no targets. `httpSDConfigs` is generated (see {@link generateScrapeConfig}) but not run either.
+ * static, file, HTTP and Kubernetes SD only); a ScrapeConfig that uses one is left out with a warning rather than
+ * served with no targets.
  */
-export const REFUSED_SD = ['httpSDConfigs', 'consulSDConfigs', 'dnsSDConfigs', 'ec2SDConfigs', 'azureSDConfigs', 'gceSDConfigs', 'openstackSDConfigs',
+export const REFUSED_SD = ['consulSDConfigs', 'dnsSDConfigs', 'ec2SDConfigs', 'azureSDConfigs', 'gceSDConfigs', 'openstackSDConfigs',
   'digitalOceanSDConfigs', 'kumaSDConfigs', 'eurekaSDConfigs', 'dockerSDConfigs', 'linodeSDConfigs', 'hetznerSDConfigs', 'nomadSDConfigs',
   'dockerSwarmSDConfigs', 'puppetDBSDConfigs', 'lightSailSDConfigs', 'ovhcloudSDConfigs', 'scalewaySDConfigs', 'ionosSDConfigs'] as const;
 
@@ -145,8 +147,8 @@ function kubernetesSDConfig(c: Json, store: ObjectStore, ns: string, what: strin
 }
 
 /**
- * `generateScrapeConfig` of the Prometheus Operator for one ScrapeConfig, every SD kind this allocator runs plus
- * `http_sd_configs`; `warn` hears what the operator only logs (attachMetadata on a role without it). Throws
+ * `generateScrapeConfig` of the Prometheus Operator for one ScrapeConfig, for every SD kind this allocator runs;
+ * `warn` hears what the operator only logs (attachMetadata on a role without it). Throws
  * {@link MonitorRejected} for what the operator's resource selector rejects (missing Secret keys, an unknown
  * scrape class).
  */
@@ -202,15 +204,15 @@ export function generateScrapeConfig(sc: Json, store: ObjectStore, classes: Scra
 }
 
 /**
- * The job of a ScrapeConfig this allocator can serve: one whose targets come from static, file or Kubernetes SD
- * only. Any other SD kind leaves it out with a {@link MonitorRejected} naming the field.
+ * The job of a ScrapeConfig this allocator can serve: one whose targets come from static, file, HTTP or
+ * Kubernetes SD only. Any other SD kind leaves it out with a {@link MonitorRejected} naming the field.
  */
 export function scrapeConfigScrapeConfigs(sc: Json, store: ObjectStore, classes: ScrapeClasses = NO_SCRAPE_CLASSES, warn?: (msg: string) => void): Json[] {
   const spec: Json = sc.spec ?? {};
   const refused = REFUSED_SD.filter((k) => Array.isArray(spec[k]) && spec[k].length > 0);
   if (refused.length > 0) {
     throw new MonitorRejected(`spec.${refused.join(', spec.')}: this allocator discovers targets with ${Object.keys(SERVED_SD).join(', ')} only; `
-      + 'list the targets in staticConfigs or a file (fileSDConfigs), or use upstream\'s allocator for this ScrapeConfig');
+      + 'list the targets in staticConfigs, a file (fileSDConfigs) or an HTTP SD endpoint (httpSDConfigs), or use upstream\'s allocator for this ScrapeConfig');
   }
   return [generateScrapeConfig(sc, store, classes, warn)];
 }
