@@ -58,7 +58,7 @@ export interface PrometheusCrConfig {
   readonly scrapeProtocols: readonly string[];
   /** `deny_fs_access_through_sms`: drop generated jobs that read credentials or TLS files */
   readonly denyFsAccess: boolean;
-  /** `secret_namespaces` (default: the collector namespace), accepted; this allocator watches Secrets in every namespace */
+  /** `secret_namespaces`: where Secrets and ConfigMaps are watched (empty: the collector namespace); elsewhere they are read by GET */
   readonly secretNamespaces: readonly string[];
   /** keys set that this allocator does not act on yet (probe and scrape_config selectors, …) */
   readonly unsupported: readonly string[];

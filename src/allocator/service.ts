@@ -100,6 +100,7 @@ export class AllocatorService {
       this.crWatcher = new PrometheusCrWatcher(kube, cr, {
         warn: (m) => this.opts.log.warn(m),
         debounceMs: this.opts.collectorDebounceMs,
+        ownNamespace: this.config.collectorNamespace,
         onChange: (configs) => {
           this.setCrJobs(configs);
           // without kubernetes SD there is no pool, and static-only jobs (Probes, ScrapeConfigs) still need processing

@@ -315,4 +315,33 @@ describe('ScrapeConfigs in the running allocator', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('Secrets are watched in secret_namespaces (default: the collector namespace) only; one elsewhere is read by GET at each generation', async () => {
+    const api = new FakeKubeApi();
+    api.served = async (_v, kind) => ({ name: `${kind.toLowerCase()}s`, namespaced: kind !== 'Namespace' });
+    const secret = (ns: string, pass: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: ns }, data: { pass: Buffer.from(pass).toString('base64') } });
+    api.seed(secret('obs', 'own') as any);
+    api.seed(secret('apps', 'foreign') as any);
+    const scIn = (ns: string, targets = ['10.0.0.1:1']) => ({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', metadata: { name: 's', namespace: ns },
+      spec: { staticConfigs: [{ targets }], authorization: { credentials: { name: 'creds', key: 'pass' } } } });
+    api.seed(scIn('obs') as any);
+    api.seed(scIn('apps') as any);
+    const config = parseAllocatorConfig('collectors: [c-0]\ncollector_namespace: obs\nprometheus_cr: {enabled: true, scrape_config_selector: {}}\n', 'ta.yaml');
+    const service = new AllocatorService(config, hasher, {
+      configDir: '.', log: { info: () => {}, warn: () => {} }, metrics: new AllocatorMetrics(), kube: api, debounceMs: 5, collectorDebounceMs: 5,
+    });
+    await service.start();
+    try {
+      const creds = () => Object.fromEntries(service.jobs.map((j) => [j.jobName, (j.served.authorization as any).credentials]));
+      expect(creds()).toEqual({ 'scrapeConfig/apps/s': 'foreign', 'scrapeConfig/obs/s': 'own' });
+      expect(api.calls.filter((c) => c.kind === 'Secret').map((c) => `${c.verb} ${c.namespace}`).sort()).toEqual(['get apps', 'list obs', 'watch obs']);
+      // a change in a foreign namespace shows at the next generation (here: the ScrapeConfig changes)
+      api.seed(secret('apps', 'rotated') as any);
+      api.seed(scIn('apps', ['10.0.0.2:1']) as any);
+      for (let i = 0; i < 100 && creds()['scrapeConfig/apps/s'] !== 'rotated'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(creds()['scrapeConfig/apps/s']).toBe('rotated');
+    } finally {
+      await service.stop();
+    }
+  });
 });

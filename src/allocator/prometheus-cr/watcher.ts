@@ -1,9 +1,13 @@
 /**
  * `prometheus_cr` at run time: informers on ServiceMonitors, PodMonitors, Probes and ScrapeConfigs (each only
- * when its CRD is served), Namespaces (for the namespace selectors), Secrets and ConfigMaps (credentials and TLS
- * material), and the scrape configs generated from the selected resources (with the scrape classes, the
- * default scrape protocols and the `deny_fs_access_through_sms` filter applied), handed to `onChange` when they
- * change (batched).
+ * when its CRD is served), Namespaces (for the namespace selectors), and the scrape configs generated from the
+ * selected resources (with the scrape classes, the default scrape protocols and the
+ * `deny_fs_access_through_sms` filter applied), handed to `onChange` when they change (batched).
+ *
+ * Secrets and ConfigMaps (credentials and TLS material) are watched in `secret_namespaces` only (default: the
+ * collector namespace; every namespace when neither is known), as upstream watches Secrets, so its RBAC is
+ * enough; one in another namespace is read with a GET each time the configs are generated, as upstream's asset
+ * store reads it, so a change there shows at the next regeneration.
  */
 import { Informer } from '../../kube';
 import { KubeApi, KubeObject } from '../../kube';
@@ -25,6 +29,8 @@ export interface PrometheusCrWatcherOptions {
   readonly warn: (msg: string) => void;
   /** upstream batches CR changes for 5 s @default 5000 */
   readonly debounceMs?: number;
+  /** the collector namespace: where Secrets and ConfigMaps are watched unless `secret_namespaces` says otherwise */
+  readonly ownNamespace?: string;
 }
 
 export class PrometheusCrWatcher {
@@ -36,6 +42,11 @@ export class PrometheusCrWatcher {
   private secrets?: Informer;
   private configMaps?: Informer;
   private timer: NodeJS.Timeout | undefined;
+  /** evaluations run one after the other */
+  private chain: Promise<void> = Promise.resolve();
+  /** Secrets and ConfigMaps outside the watched namespaces, read by GET for one evaluation (null: absent) */
+  private readonly fetched = new Map<string, WithData | null>();
+  private readonly wanted = new Map<string, { kind: string; namespace: string; name: string }>();
   private last = '';
   private readonly warned = new Set<string>();
   private stopped = false;
@@ -70,11 +81,33 @@ export class PrometheusCrWatcher {
     }
     if (informers.length > 0) {
       this.namespaces = add('v1', 'Namespace');
-      this.secrets = add('v1', 'Secret');
-      this.configMaps = add('v1', 'ConfigMap');
+      const scoped = (kind: string) => {
+        const i = new Informer(this.api, { apiVersion: 'v1', kind, namespaces: this.watchedNamespaces(), resyncMs: 5 * 60_000 });
+        i.on(() => this.schedule());
+        informers.push(i);
+        return i;
+      };
+      this.secrets = scoped('Secret');
+      this.configMaps = scoped('ConfigMap');
     }
     await Promise.all(informers.map((i) => i.start()));
-    this.evaluate();
+    await this.evaluate();
+  }
+
+  /** `secret_namespaces`, else the collector namespace; undefined (all) when neither is known. */
+  private watchedNamespaces(): string[] | undefined {
+    if (this.config.secretNamespaces.length > 0) return [...this.config.secretNamespaces];
+    return this.opts.ownNamespace ? [this.opts.ownNamespace] : undefined;
+  }
+
+  /** A Secret or ConfigMap: from the informer in a watched namespace, else from this evaluation's GETs. */
+  private lookup(kind: 'Secret' | 'ConfigMap', namespace: string, name: string): WithData | undefined {
+    const watched = this.watchedNamespaces();
+    if (!watched || watched.includes(namespace)) return (kind === 'Secret' ? this.secrets : this.configMaps)?.get(namespace, name) as WithData | undefined;
+    const key = `${kind}/${namespace}/${name}`;
+    if (this.fetched.has(key)) return this.fetched.get(key) ?? undefined;
+    this.wanted.set(key, { kind, namespace, name });
+    return undefined;
   }
 
   async stop(): Promise<void> {
@@ -83,16 +116,17 @@ export class PrometheusCrWatcher {
     await Promise.all([this.serviceMonitors, this.podMonitors, this.probes, this.scrapeConfigs, this.namespaces, this.secrets, this.configMaps].map((i) => i?.stop()));
   }
 
-  /** The scrape configs of the selected monitors now. */
-  generate(): Array<Record<string, unknown>> {
+  /** The scrape configs of the selected monitors now, and the warnings they gave. */
+  private generate(): { configs: Array<Record<string, unknown>>; warnings: string[] } {
+    const warnings: string[] = [];
     const store: ObjectStore = {
       secretKey: (ns, ref) => {
-        const secret = this.secrets?.get(ns, ref.name ?? '') as WithData | undefined;
+        const secret = this.lookup('Secret', ns, ref.name ?? '');
         const v = secret?.data?.[ref.key ?? ''];
         return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
       },
       configMapKey: (ns, ref) => {
-        const cm = this.configMaps?.get(ns, ref.name ?? '') as WithData | undefined;
+        const cm = this.lookup('ConfigMap', ns, ref.name ?? '');
         const v = cm?.data?.[ref.key ?? ''];
         if (v !== undefined) return v;
         const b = cm?.binaryData?.[ref.key ?? ''];
@@ -106,10 +140,10 @@ export class PrometheusCrWatcher {
       for (const m of monitors) {
         const what = `prometheus_cr: ${kind} ${m.metadata.namespace}/${m.metadata.name}`;
         try {
-          out.push(...gen(m, store, this.config.scrapeClasses, (msg) => this.warnOnce(`${what}: ${msg}`)));
+          out.push(...gen(m, store, this.config.scrapeClasses, (msg) => warnings.push(`${what}: ${msg}`)));
         } catch (err) {
           if (!(err instanceof MonitorRejected)) throw err;
-          this.warnOnce(`${what} left out: ${err.message}`);
+          warnings.push(`${what} left out: ${err.message}`);
         }
       }
     };
@@ -120,10 +154,24 @@ export class PrometheusCrWatcher {
     run(selectMonitors(this.scrapeConfigs?.list() ?? [], this.config.scrapeConfigs, nsLabels, filter), scrapeConfigScrapeConfigs, 'ScrapeConfig');
     // upstream's generated global section carries scrape_protocols, which Prometheus copies into every job that sets none
     for (const cfg of out) if (cfg.scrape_protocols === undefined) cfg.scrape_protocols = [...this.config.scrapeProtocols];
-    if (!this.config.denyFsAccess) return out;
-    return denyFileAccess(out, (job, fields) => {
-      this.warnOnce(`prometheus_cr: job ${job} dropped (deny_fs_access_through_sms): it reads ${fields.join(', ')} from the collector's file system; use a Secret reference instead`);
+    if (!this.config.denyFsAccess) return { configs: out, warnings };
+    const configs = denyFileAccess(out, (job, fields) => {
+      warnings.push(`prometheus_cr: job ${job} dropped (deny_fs_access_through_sms): it reads ${fields.join(', ')} from the collector's file system; use a Secret reference instead`);
     });
+    return { configs, warnings };
+  }
+
+  /** Reads the Secrets and ConfigMaps outside the watched namespaces that the last generation asked for. */
+  private async fetchWanted(): Promise<void> {
+    await Promise.all(Array.from(this.wanted, async ([key, ref]) => {
+      try {
+        this.fetched.set(key, (await this.api.get({ apiVersion: 'v1', kind: ref.kind, namespace: ref.namespace, name: ref.name })) as WithData | undefined ?? null);
+      } catch (err) {
+        this.fetched.set(key, null);
+        this.warnOnce(`prometheus_cr: cannot read ${ref.kind} ${ref.namespace}/${ref.name}: ${(err as Error).message}`);
+      }
+    }));
+    this.wanted.clear();
   }
 
   private warnOnce(msg: string): void {
@@ -136,13 +184,28 @@ export class PrometheusCrWatcher {
     if (this.stopped || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.evaluate();
+      void this.evaluate();
     }, this.opts.debounceMs ?? 5000);
   }
 
-  private evaluate(): void {
+  /** Generates the configs (reading what is not watched first) and reports them if they changed. */
+  private evaluate(): Promise<void> {
+    this.chain = this.chain.then(() => this.evaluateNow()).catch((err: Error) => this.opts.warn(`prometheus_cr: ${err.message}`));
+    return this.chain;
+  }
+
+  private async evaluateNow(): Promise<void> {
     if (this.stopped) return;
-    const configs = this.generate();
+    this.fetched.clear();
+    this.wanted.clear();
+    let result = this.generate();
+    if (this.wanted.size > 0) {
+      await this.fetchWanted();
+      if (this.stopped) return;
+      result = this.generate();
+    }
+    for (const w of result.warnings) this.warnOnce(w);
+    const configs = result.configs;
     const key = JSON.stringify(configs);
     if (key === this.last) return;
     this.last = key;
