@@ -118,6 +118,8 @@ describe('ScrapeConfig → scrape config, as the Prometheus Operator\'s generate
     const [cfg] = scrapeConfigScrapeConfigs(sc({ staticConfigs: [{ targets: ['a:1'] }], fileSDConfigs: [{ files: ['/sd/*.json'] }], httpSDConfigs: [{ url: 'http://sd/x' }],
       kubernetesSDConfigs: [{ role: 'Pod' }] }), store);
     expect(Object.keys(cfg)).toEqual(['job_name', 'static_configs', 'file_sd_configs', 'http_sd_configs', 'kubernetes_sd_configs', 'relabel_configs']);
+    expect(() => scrapeConfigScrapeConfigs(sc({ kubernetesSDConfigs: [{ role: 'Pod' }, { role: 'Node', apiServer: 'https://other:6443' }] }), store))
+      .toThrow(/^spec\.kubernetesSDConfigs\[1\]\.apiServer: this allocator discovers in its own cluster only/);
     // unsharded: no $(SHARD) rules (the operator adds them to ScrapeConfigs only with more than one shard)
     expect(cfg.relabel_configs).toHaveLength(1);
   });

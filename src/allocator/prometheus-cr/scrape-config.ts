@@ -214,5 +214,10 @@ export function scrapeConfigScrapeConfigs(sc: Json, store: ObjectStore, classes:
     throw new MonitorRejected(`spec.${refused.join(', spec.')}: this allocator discovers targets with ${Object.keys(SERVED_SD).join(', ')} only; `
       + 'list the targets in staticConfigs, a file (fileSDConfigs) or an HTTP SD endpoint (httpSDConfigs), or use upstream\'s allocator for this ScrapeConfig');
   }
+  const remote = ((spec.kubernetesSDConfigs ?? []) as Json[]).findIndex((c) => set(c.apiServer));
+  if (remote >= 0) {
+    throw new MonitorRejected(`spec.kubernetesSDConfigs[${remote}].apiServer: this allocator discovers in its own cluster only, `
+      + 'so it would find the wrong targets; remove apiServer or use upstream\'s allocator for this ScrapeConfig');
+  }
   return [generateScrapeConfig(sc, store, classes, warn)];
 }
