@@ -191,7 +191,7 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
     await client.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: SHOP, labels: { app: 'web' } }, spec: { selector: { app: 'web' }, ports: [{ name: 'metrics', port: 9090 }] } } as KubeObject);
     await client.create({
       apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'web', namespace: SHOP, labels: { team: 'shop' } },
-      spec: { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'metrics', relabelings: [{ targetLabel: '__address__', replacement: local }] }] },
+      spec: { selector: { matchLabels: { app: 'web' } }, attachMetadata: { node: true }, endpoints: [{ port: 'metrics', relabelings: [{ targetLabel: '__address__', replacement: local }] }] },
     } as unknown as KubeObject);
     // a ScrapeConfig (v1alpha1) with static targets on 127.0.0.0/8 and basic auth from a Secret
     await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'scrape-auth', namespace: SHOP }, stringData: { user: 'scraper', pass: 'hunter2' } } as unknown as KubeObject);
@@ -283,6 +283,9 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
     const res = await httpGet(replicas[0].port, `/jobs/${encodeURIComponent(SM_JOB)}/targets?collector_id=${Object.keys(a).find((c) => a[c].length > 0)}`);
     const g = (JSON.parse(res.body) as Array<{ labels: Record<string, string> }>)[0];
     expect(g.labels).toMatchObject({ __meta_kubernetes_endpointslice_name: 'web-x1', __meta_kubernetes_service_name: 'web', __meta_kubernetes_endpointslice_port_name: 'metrics' });
+    // attachMetadata.node: the endpoint's node's labels (kwok's node), through a Node informer
+    expect(job.kubernetes_sd_configs[0].attach_metadata).toEqual({ node: true });
+    expect(g.labels).toMatchObject({ __meta_kubernetes_node_name: node, __meta_kubernetes_node_label_type: 'kwok', __meta_kubernetes_node_labelpresent_type: 'true' });
   }, 90_000);
 
   test('two replicas (one with only upstream\'s RBAC) give byte-identical answers for every job and collector', async () => {
