@@ -346,4 +346,23 @@ describe('ScrapeConfigs in the running allocator', () => {
       await service.stop();
     }
   });
+
+  test('with allow_namespaces the resources are listed and watched in those namespaces only (namespaced RBAC suffices)', async () => {
+    const api = new FakeKubeApi();
+    api.served = async (_v, kind) => ({ name: `${kind.toLowerCase()}s`, namespaced: kind !== 'Namespace' });
+    for (const ns of ['apps', 'other']) {
+      api.seed({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', metadata: { name: 's', namespace: ns }, spec: { staticConfigs: [{ targets: ['10.0.0.1:1'] }] } } as any);
+    }
+    const config = parseAllocatorConfig('collectors: [c-0]\nprometheus_cr: {enabled: true, scrape_config_selector: {}, allow_namespaces: [apps]}\n', 'ta.yaml');
+    const service = new AllocatorService(config, hasher, {
+      configDir: '.', log: { info: () => {}, warn: () => {} }, metrics: new AllocatorMetrics(), kube: api, debounceMs: 5, collectorDebounceMs: 5,
+    });
+    await service.start();
+    try {
+      expect(service.jobs.map((j) => j.jobName)).toEqual(['scrapeConfig/apps/s']);
+      expect(api.calls.filter((c) => c.kind === 'ScrapeConfig').map((c) => `${c.verb} ${c.namespace}`).sort()).toEqual(['list apps', 'watch apps']);
+    } finally {
+      await service.stop();
+    }
+  });
 });

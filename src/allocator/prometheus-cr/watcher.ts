@@ -56,12 +56,17 @@ export class PrometheusCrWatcher {
   /** Lists everything and reports the first set of scrape configs before resolving. */
   async start(): Promise<void> {
     const informers: Informer[] = [];
-    const add = (apiVersion: string, kind: string) => {
-      const i = new Informer(this.api, { apiVersion, kind, resyncMs: 5 * 60_000 });
+    const add = (apiVersion: string, kind: string, scope: { namespaces?: string[]; fieldSelector?: string } = {}) => {
+      const i = new Informer(this.api, { apiVersion, kind, resyncMs: 5 * 60_000, ...scope });
       i.on(() => this.schedule());
       informers.push(i);
       return i;
     };
+    // as upstream's informer factories: the monitors of the allowed namespaces only, or all but the denied ones
+    // (so namespaced RBAC is enough with allow_namespaces)
+    const { allow, deny } = this.config.namespaces;
+    const crScope = allow.length > 0 ? { namespaces: [...allow] }
+      : deny.length > 0 ? { fieldSelector: deny.map((ns) => `metadata.namespace!=${ns}`).join(',') } : {};
     const kinds = [
       ['ServiceMonitor', GROUP_VERSION, this.config.serviceMonitors.selector],
       ['PodMonitor', GROUP_VERSION, this.config.podMonitors.selector],
@@ -74,10 +79,10 @@ export class PrometheusCrWatcher {
         this.opts.warn(`prometheus_cr: ${kind} (${groupVersion}) is not served by the API server; install the Prometheus Operator CRDs and restart`);
         continue;
       }
-      if (kind === 'ServiceMonitor') this.serviceMonitors = add(groupVersion, kind);
-      else if (kind === 'PodMonitor') this.podMonitors = add(groupVersion, kind);
-      else if (kind === 'Probe') this.probes = add(groupVersion, kind);
-      else this.scrapeConfigs = add(groupVersion, kind);
+      if (kind === 'ServiceMonitor') this.serviceMonitors = add(groupVersion, kind, crScope);
+      else if (kind === 'PodMonitor') this.podMonitors = add(groupVersion, kind, crScope);
+      else if (kind === 'Probe') this.probes = add(groupVersion, kind, crScope);
+      else this.scrapeConfigs = add(groupVersion, kind, crScope);
     }
     if (informers.length > 0) {
       this.namespaces = add('v1', 'Namespace');
