@@ -5,7 +5,8 @@
  * ConfigMaps for CAs and certificates), one job per endpoint named `serviceMonitor/<ns>/<name>/<i>` or
  * `podMonitor/<ns>/<name>/<i>`, and the operator's relabel rules (job name kept in `__tmp_prometheus_job_name`,
  * label selectors as keep/drop rules, port filters, namespace/service/pod/container/endpoint labels, the
- * `$(SHARD)` rules the allocator's filter neutralises). Pure: Secrets come through {@link ObjectStore}.
+ * `$(SHARD)` rules the allocator's filter neutralises), with the resource's scrape class merged in (see
+ * scrape-class.ts). Pure: Secrets and ConfigMaps come through {@link ObjectStore}.
  */
 import { sanitizeLabelName } from '../kubernetes/meta';
 import { mergeAttachMetadata, mergeAuthorization, mergeTlsConfig, NO_SCRAPE_CLASSES, scrapeClassFor, ScrapeClasses } from './scrape-class';
