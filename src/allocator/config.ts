@@ -248,16 +248,17 @@ function validatedScrapeClasses(raw: unknown, file: string): ScrapeClasses {
 /**
  * Scrape configs generated at run time (from Prometheus CRs) as jobs, with `intervalMs` as their default scrape
  * interval. Each config is parsed on its own: one that fails is reported to `onError` and left out.
+ * `ownNamespace` is what `kubernetes_sd_configs` `namespaces.own_namespace` means (the collector namespace).
  */
 export function parseGeneratedScrapeConfigs(configs: readonly unknown[], intervalMs: number, scheme: NameValidationScheme, source: string,
-  onError: (jobName: string, err: Error) => void): ScrapeJob[] {
+  onError: (jobName: string, err: Error) => void, ownNamespace?: string): ScrapeJob[] {
   const bad: Bad = (path, problem, fix) => {
     throw new InvalidInputError(source, path, problem, fix);
   };
   const out: ScrapeJob[] = [];
   for (const sc of configs) {
     try {
-      out.push(...parseScrapeConfigs([sc], { interval: intervalMs, timeout: undefined, scheme }, bad, source, undefined));
+      out.push(...parseScrapeConfigs([sc], { interval: intervalMs, timeout: undefined, scheme }, bad, source, ownNamespace));
     } catch (err) {
       onError(String((sc as Obj)?.job_name ?? ''), err as Error);
     }

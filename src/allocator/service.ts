@@ -167,7 +167,7 @@ export class AllocatorService {
     this.opts.metrics.events.inc({ source: 'prometheus_cr' });
     const fileNames = new Set(this.config.scrapeConfigs.map((j) => j.jobName));
     const parsed = parseGeneratedScrapeConfigs(configs, this.config.prometheusCr.scrapeIntervalMs, 'utf8', 'prometheus_cr',
-      (name, err) => this.opts.log.warn(`prometheus_cr: job ${JSON.stringify(name)} left out: ${err.message}`));
+      (name, err) => this.opts.log.warn(`prometheus_cr: job ${JSON.stringify(name)} left out: ${err.message}`), this.config.collectorNamespace);
     const old = new Map(this.crJobs.map((j) => [j.jobName, j]));
     const next: ScrapeJob[] = [];
     for (const job of parsed) {

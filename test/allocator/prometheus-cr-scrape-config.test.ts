@@ -365,4 +365,28 @@ describe('ScrapeConfigs in the running allocator', () => {
       await service.stop();
     }
   });
+
+  test('kubernetesSDConfigs namespaces.ownNamespace is the collector namespace', async () => {
+    const api = new FakeKubeApi();
+    api.served = async (_v, kind) => ({ name: `${kind.toLowerCase()}s`, namespaced: kind !== 'Namespace' });
+    api.seed({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', metadata: { name: 'own', namespace: 'apps' },
+      spec: { kubernetesSDConfigs: [{ role: 'Pod', namespaces: { names: ['apps'], ownNamespace: true } }] } } as any);
+    for (const [name, ns, ip] of [['a', 'apps', '10.0.0.1'], ['b', 'obs', '10.0.0.2'], ['c', 'other', '10.0.0.3']]) {
+      api.seed({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns }, spec: { nodeName: 'n', containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80 }] }] },
+        status: { phase: 'Running', podIP: ip } } as any);
+    }
+    const config = parseAllocatorConfig('collectors: [c-0]\ncollector_namespace: obs\nprometheus_cr: {enabled: true, scrape_config_selector: {}}\n', 'ta.yaml');
+    const warnings: string[] = [];
+    const service = new AllocatorService(config, hasher, {
+      configDir: '.', log: { info: () => {}, warn: (m) => warnings.push(m) }, metrics: new AllocatorMetrics(), kube: api, debounceMs: 5, collectorDebounceMs: 5,
+    });
+    await service.start();
+    try {
+      const urls = () => service.allocator.targetsFor('scrapeConfig/apps/own', 'c-0').map((t) => t.targetURL).sort();
+      for (let i = 0; i < 100 && urls().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect({ urls: urls(), warnings }).toEqual({ urls: ['10.0.0.1:80', '10.0.0.2:80'], warnings: [] });
+    } finally {
+      await service.stop();
+    }
+  });
 });
