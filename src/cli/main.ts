@@ -142,6 +142,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('--annotations-filter <regex...>', 'CR annotation keys not copied to the objects')
     .option('--feature-gates <list>', 'e.g. -operand.networkpolicy,operator.targetallocator.fallbackstrategy')
     .option('--sync-period <duration>', 'reconcile every CR again this often', '10h')
+    .option('--watch-timeout <duration>', 'the API server ends each watch after this long; it resumes where it was (or relists on 410 Gone)', '5m')
     .option('--concurrency <n>', 'reconciles at the same time per controller', '4')
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .action(async (opts) => {

@@ -48,6 +48,7 @@ export interface OperatorFlags {
   annotationsFilter?: string[];
   featureGates?: string;
   syncPeriod?: string;
+  watchTimeout?: string;
   concurrency?: string;
   logLevel?: string;
 }
@@ -64,6 +65,13 @@ export interface OperatorConfig {
 const LANGS: Array<[InstrumentationLanguage, string]> = [
   ['java', 'Java'], ['nodejs', 'Nodejs'], ['python', 'Python'], ['dotnet', 'Dotnet'], ['go', 'Go'], ['apacheHttpd', 'ApacheHttpd'], ['nginx', 'Nginx'],
 ];
+
+/** The watches' server-side timeout: whole seconds, as the API takes it. */
+function watchTimeoutSeconds(text: string): number {
+  const ms = parseDuration(text, '--watch-timeout');
+  if (ms < 1000 || ms % 1000 !== 0) throw new UsageError(`--watch-timeout ${text}: expected whole seconds, at least 1s (e.g. 30s or 5m)`);
+  return ms / 1000;
+}
 
 /** `90s`, `10m`, `1h30m`, `500ms` → milliseconds (Go's time.ParseDuration units). */
 export function parseDuration(text: string, flag: string): number {
@@ -144,6 +152,7 @@ export function parseOperatorFlags(flags: OperatorFlags, env: NodeJS.ProcessEnv 
       leaderElection: flags.enableLeaderElection ? { namespace: leaderNamespace! } : undefined,
       operatorNetworkPolicy: operatorNetworkPolicyFlags(gates, flags, env, webhookPort),
       syncPeriodMs: flags.syncPeriod ? parseDuration(flags.syncPeriod, '--sync-period') : undefined,
+      watchTimeoutSeconds: flags.watchTimeout ? watchTimeoutSeconds(flags.watchTimeout) : undefined,
       concurrency,
     },
     webhook: {

@@ -39,6 +39,11 @@ export interface ControlPlaneOptions {
   readonly log?: (message: string) => void;
   /** Give up starting after this long. @default 120000 */
   readonly startTimeoutMs?: number;
+  /**
+   * More kube-apiserver flags, after ours (a later flag wins), e.g. `--watch-cache=false` so that watches are
+   * served by etcd and expire with its compaction. @default none
+   */
+  readonly apiserverArgs?: readonly string[];
 }
 
 export interface ControlPlane {
@@ -47,6 +52,8 @@ export interface ControlPlane {
   readonly kubeconfigPath: string;
   /** https://127.0.0.1:<port> */
   readonly server: string;
+  /** etcd's client URL, http://127.0.0.1:<port> (e.g. to compact it with its JSON gateway) */
+  readonly etcdUrl: string;
   readonly certs: ClusterCertificates;
   readonly processes: readonly ManagedProcess[];
   /** Names of the fake nodes kwok manages. */
@@ -264,6 +271,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       '--enable-priority-and-fairness=false',
       '--profiling=false',
       '--v=1',
+      ...(options.apiserverArgs ?? []),
     ]);
     log(`kube-apiserver starting on ${server}`);
     const client = () =>
@@ -344,6 +352,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         dir,
         kubeconfigPath,
         server,
+        etcdUrl,
         certs,
         processes,
         nodeNames,

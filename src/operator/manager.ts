@@ -49,6 +49,11 @@ export interface ManagerOptions {
   readonly leaderElection?: { readonly namespace: string; readonly identity?: string; readonly leaseDurationMs?: number; readonly renewDeadlineMs?: number; readonly retryPeriodMs?: number };
   /** every cached CR is reconciled again this often @default 36000000 (10 h, controller-runtime's SyncPeriod) */
   readonly syncPeriodMs?: number;
+  /**
+   * server-side timeout of every watch: the informers then resume from the last resourceVersion they saw, and
+   * relist when the API server answers 410 Gone (that version was compacted) @default 300
+   */
+  readonly watchTimeoutSeconds?: number;
   /** reconciles at the same time per controller @default 4 */
   readonly concurrency?: number;
   /**
@@ -104,6 +109,7 @@ export class Manager {
     const caps = this.capabilities = await detectCapabilities(api, log);
     const ctx = this.context(caps);
     this.createInformers(caps);
+    this.metrics.watchInformers(this.informers());
     this.createControllers(ctx);
     await Promise.all([...this.informers()].map((i) => i.start()));
     log.info({ informers: [...this.informers()].map((i) => i.kind), ms: Date.now() - t0 }, 'caches synced');
@@ -161,7 +167,7 @@ export class Manager {
     const add = (apiVersion: string, kind: string, extra: { clusterScoped?: boolean; labelSelector?: string; resyncMs?: number } = {}) =>
       this.cache.add(new Informer(api, {
         apiVersion, kind, namespaces: extra.clusterScoped ? undefined : namespaces, labelSelector: extra.labelSelector,
-        resyncMs: extra.resyncMs, log: log.child({ informer: kind }),
+        resyncMs: extra.resyncMs, watchTimeoutSeconds: this.options.watchTimeoutSeconds, log: log.child({ informer: kind }),
       }));
     const sync = this.options.syncPeriodMs ?? 36_000_000;
     add(COLLECTOR_API_VERSION, 'OpenTelemetryCollector', { resyncMs: sync });

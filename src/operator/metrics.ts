@@ -1,9 +1,11 @@
 /**
  * The operator's Prometheus metrics, named as controller-runtime names them so existing dashboards work:
  * reconcile totals/errors/duration per controller, work queue depth/adds/retries, and (for the webhook server)
- * request counts and latency. One registry per operator instance (tests start several).
+ * request counts and latency; and how often each informer listed again. One registry per operator instance
+ * (tests start several).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { InformerStats } from '../kube';
 
 export class OperatorMetrics {
   readonly registry = new Registry();
@@ -31,8 +33,27 @@ export class OperatorMetrics {
     labelNames: ['webhook'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [this.registry],
   });
   readonly leader = new Gauge({ name: 'leader_election_master_status', help: '1 when this replica is the leader', labelNames: ['name'], registers: [this.registry] });
+  private readonly informers: Array<{ kind: string; stats: InformerStats }> = [];
+  /** copied from the informers' own counters at each scrape (the informers are shared with the target allocator) */
+  readonly informerRelists: Counter<'informer' | 'reason'> = new Counter({
+    name: 'informer_relists_total', help: 'Lists after the first per informer: reason "expired" (the watch got 410 Gone) or "error" (a list or watch failed)',
+    labelNames: ['informer', 'reason'], registers: [this.registry], collect: () => this.copyInformerStats(),
+  });
 
   constructor(processMetrics = false) {
     if (processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Exposes the relist counters of these informers as `informer_relists_total`. */
+  watchInformers(informers: Iterable<{ kind: string; stats: InformerStats }>): void {
+    this.informers.push(...informers);
+  }
+
+  private copyInformerStats(): void {
+    this.informerRelists.reset();
+    for (const { kind, stats } of this.informers) {
+      this.informerRelists.inc({ informer: kind, reason: 'expired' }, stats.expired);
+      this.informerRelists.inc({ informer: kind, reason: 'error' }, stats.errors);
+    }
   }
 }

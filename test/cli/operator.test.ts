@@ -25,12 +25,14 @@ describe('operator flags', () => {
     const c = parseOperatorFlags({
       watchNamespace: 'x', collectorImage: 'flag/collector:3', metricsAddr: '0', healthProbeAddr: '127.0.0.1:9000',
       featureGates: '-operand.networkpolicy,operator.targetallocator.fallbackstrategy', syncPeriod: '1h30m', enableGoInstrumentation: true,
+      watchTimeout: '2m',
     }, { WATCH_NAMESPACE: 'y', RELATED_IMAGE_COLLECTOR: 'env/collector:1' });
     expect(c.manager.watchNamespaces).toEqual(['x']);
     expect(c.manager.renderOptions).toMatchObject({ defaultImage: 'flag/collector:3', networkPolicy: false, fallbackStrategy: true });
     expect(c.manager.metricsAddr).toBeUndefined();
     expect(c.manager.healthAddr).toEqual({ host: '127.0.0.1', port: 9000 });
     expect(c.manager.syncPeriodMs).toBe(5_400_000);
+    expect(c.manager.watchTimeoutSeconds).toBe(120);
     expect(c.webhook.enabledLanguages).toEqual({ go: true });
   });
 
@@ -38,6 +40,7 @@ describe('operator flags', () => {
     [{ webhookPort: '70000' }, '--webhook-port 70000: expected a port number from 1 to 65535'],
     [{ metricsAddr: 'localhost' }, '--metrics-addr localhost: expected [host]:port'],
     [{ syncPeriod: '10 minutes' }, '--sync-period 10 minutes: expected a positive duration'],
+    [{ watchTimeout: '1500ms' }, '--watch-timeout 1500ms: expected whole seconds, at least 1s'],
     [{ labelsFilter: ['(unclosed'] }, '--labels-filter (unclosed: not a regular expression'],
     [{ featureGates: 'a=maybe' }, '--feature-gates a=maybe: expected gate, -gate or gate=true|false'],
     [{ kubeconfig: '/nonexistent/kubeconfig' }, '--kubeconfig /nonexistent/kubeconfig: file not found'],

@@ -102,7 +102,9 @@ export async function startOperator(kubeconfig: string, args: string[] = [], opt
   const healthPort = await freePort();
   const metricsPort = await freePort();
   const t0 = Date.now();
-  const child = spawn(process.execPath, [path.join(build, 'operator.js'), 'operator', '--kubeconfig', kubeconfig,
+  // e.g. OPERATOR_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the operator (written on a graceful exit)
+  const nodeArgs = (process.env.OPERATOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(build, 'operator.js'), 'operator', '--kubeconfig', kubeconfig,
     '--health-probe-addr', `127.0.0.1:${healthPort}`, '--metrics-addr', `127.0.0.1:${metricsPort}`, ...args], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WATCH_NAMESPACE: process.env.WATCH_NAMESPACE_FOR_OPERATOR ?? '' },
   });

@@ -111,7 +111,13 @@ async function finalizeCollector(ctx: ReconcileContext, cr: KubeObject): Promise
         && obj.metadata.labels?.['app.kubernetes.io/managed-by'] === 'opentelemetry-operator') await ctx.writer.delete(obj);
     }
   }
-  await removeFinalizer(ctx, cr, COLLECTOR_FINALIZER);
+  try {
+    // carries the resourceVersion the reconcile read: a change meanwhile is a 409 and the finalize is retried
+    await removeFinalizer(ctx, cr, COLLECTOR_FINALIZER);
+  } catch (e) {
+    await ctx.events.record(cr, 'Warning', 'Error', (e as Error).message);
+    throw e;
+  }
   ctx.log.info({ resource: describeObject(cr) }, 'finalized: cluster-scoped objects deleted');
 }
 

@@ -61,3 +61,19 @@ export function namespaceName(key: string): string {
 export async function ensureNamespace(client: KubeClient, name: string): Promise<void> {
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 }
+
+/**
+ * Compacts etcd at its current revision (its JSON gateway), so that a watch resumed from any older
+ * resourceVersion gets 410 Gone (with the API server's watch cache off, watches are served by etcd).
+ * Returns the revision compacted at.
+ */
+export async function compactEtcd(etcdUrl: string): Promise<number> {
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${etcdUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`etcd ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<{ header: { revision: string } }>;
+  };
+  const { header } = await post('/v3/kv/range', { key: Buffer.from('/').toString('base64'), limit: 1, count_only: true });
+  await post('/v3/kv/compaction', { revision: header.revision, physical: true });
+  return Number(header.revision);
+}
