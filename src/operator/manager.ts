@@ -21,7 +21,7 @@ import { reconcileTargetAllocator } from './controllers/target-allocator';
 import { EventRecorder } from './events';
 import { EndpointsServer, metricsRoute, serveEndpoints, Stoppable } from './http';
 import { Informer } from '../kube';
-import { KubeApi, KubeObject } from '../kube';
+import { KubeApi, KubeApiError, KubeObject, refOf } from '../kube';
 import { LeaderElector } from './leader';
 import { Logger } from '../common/log';
 import { OperatorMetrics } from './metrics';
@@ -239,23 +239,45 @@ export class Manager {
     this.metrics.leader.set({ name: 'opentelemetry-operator' }, 1);
   }
 
-  /** Instrumentations still on the default images of an older operator move to ours (upstream's upgrade at start). */
+  /**
+   * Instrumentations still on the default images of an older operator move to ours (upstream's upgrade at start).
+   * The write carries the resourceVersion read: when someone changed the Instrumentation meanwhile (409), it is
+   * read again and the upgrade decided again, so neither their change nor the upgrade is lost.
+   */
   private async upgradeInstrumentations(ctx: ReconcileContext): Promise<void> {
-    for (const inst of this.cache.list('Instrumentation')) {
-      const { instrumentation, changed, blocked } = upgradeInstrumentation(inst as unknown as InstrumentationResource, this.options.instrumentationImages);
-      if (!changed) continue;
-      try {
-        const { status, ...rest } = instrumentation as unknown as KubeObject;
-        const written = await ctx.api.replace(rest as KubeObject);
-        if (status) await ctx.api.replace({ ...written, status }, { subresource: 'status' });
-        for (const b of blocked) await ctx.events.record(written, 'Warning', 'UpgradeBlocked', b.message);
-        ctx.log.info({ resource: `Instrumentation ${inst.metadata.namespace}/${inst.metadata.name}` }, 'instrumentation upgraded to the default images of this operator');
-      } catch (e) {
-        ctx.log.warn({ resource: `Instrumentation ${inst.metadata.namespace}/${inst.metadata.name}`, err: (e as Error).message }, 'instrumentation upgrade failed');
+    for (const cached of this.cache.list('Instrumentation')) {
+      const resource = `Instrumentation ${cached.metadata.namespace}/${cached.metadata.name}`;
+      let inst: KubeObject | undefined = cached;
+      for (let attempt = 1; inst; attempt++) {
+        try {
+          await this.upgradeInstrumentation(ctx, inst);
+          break;
+        } catch (e) {
+          if (e instanceof KubeApiError && e.isConflict && attempt < MAX_CONFLICT_ATTEMPTS) {
+            ctx.log.info({ resource, attempt, err: e.message }, 'instrumentation changed meanwhile: reading it again');
+            inst = await ctx.api.get(refOf(inst)).catch(() => undefined);
+            continue;
+          }
+          ctx.log.warn({ resource, err: (e as Error).message }, 'instrumentation upgrade failed');
+          break;
+        }
       }
     }
   }
+
+  private async upgradeInstrumentation(ctx: ReconcileContext, inst: KubeObject): Promise<void> {
+    const { instrumentation, changed, blocked } = upgradeInstrumentation(inst as unknown as InstrumentationResource, this.options.instrumentationImages);
+    if (!changed) return;
+    const { status, ...rest } = instrumentation as unknown as KubeObject;
+    const written = await ctx.api.replace(rest as KubeObject);
+    if (status) await ctx.api.replace({ ...written, status }, { subresource: 'status' });
+    for (const b of blocked) await ctx.events.record(written, 'Warning', 'UpgradeBlocked', b.message);
+    ctx.log.info({ resource: `Instrumentation ${inst.metadata.namespace}/${inst.metadata.name}` }, 'instrumentation upgraded to the default images of this operator');
+  }
 }
+
+/** Writes of one start-up upgrade tried again after a 409 before giving up (the next start tries again). */
+const MAX_CONFLICT_ATTEMPTS = 5;
 
 function linkedAllocator(collector: KubeObject): Array<{ namespace?: string; name: string }> {
   const name = collector.metadata.labels?.['opentelemetry.io/target-allocator'];

@@ -1,8 +1,11 @@
 /**
- * An in-memory KubeApi for unit tests: objects with resourceVersions and uids, list, watch (events pushed to
- * open watches), apply as a merge (no managedFields), status subresource, deletes, and injectable failures.
- * Every call is recorded so tests can assert what was (not) written.
+ * An in-memory KubeApi for the operator's and the webhook runtime's unit tests: objects with resourceVersions and
+ * uids, list, watch (events pushed to open watches), apply as a merge (no managedFields), merge and JSON patches,
+ * status subresource, deletes; 409 on a create of an existing object and on a write carrying a stale
+ * resourceVersion; injectable failures and a hook to run something between a caller's read and its write
+ * (another replica, a concurrent writer). Every call is recorded so tests can assert what was (not) written.
  */
+import { applyPatch, Operation } from 'fast-json-patch';
 import {
   ApplyOptions, DeleteOptions, KubeApi, KubeApiError, KubeObject, ListOptions, ObjectList, ObjectRef, PatchType, ServedResource,
   WatchEvent, WatchHandle, WatchOptions, keyOf,
@@ -18,12 +21,14 @@ export interface Call {
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
 
+/** JSON merge patch (RFC 7386): null removes a key, objects merge, anything else replaces. */
 function merge(a: any, b: any): any {
   if (b === null) return undefined;
-  if (typeof a !== 'object' || a === null || Array.isArray(a) || typeof b !== 'object' || Array.isArray(b)) return b;
-  const out = { ...a };
+  if (typeof b !== 'object' || Array.isArray(b)) return b;
+  const base = typeof a === 'object' && a !== null && !Array.isArray(a) ? a : {};
+  const out = { ...base };
   for (const [k, v] of Object.entries(b)) {
-    const m = merge(a[k], v);
+    const m = merge(base[k], v);
     if (m === undefined) delete out[k];
     else out[k] = m;
   }
@@ -38,9 +43,29 @@ export class FakeKubeApi implements KubeApi {
   private readonly watchers = new Set<{ kind: string; namespace?: string; push: (e: WatchEvent) => void }>();
   /** throw this for the next call matching (verb, kind), once */
   readonly failures: Array<{ verb: string; kind: string; error: Error }> = [];
+  /** every write as `VERB Kind/namespace/name` (`POST`, `PUT`, `PATCH(merge|json|strategic|apply)`, `DELETE`) */
+  readonly writes: string[] = [];
+  /** Namespaces that do not exist: a create there is a 404, as the API server answers. */
+  readonly missingNamespaces = new Set<string>();
+  /** What `/version` answers. */
+  version = { major: '1', minor: '36' };
+  /** Runs once before the next write, e.g. to let "another replica" write between a caller's read and its write. */
+  beforeNextWrite?: () => void;
 
-  writes(): Call[] {
+  /** The calls that write (not get, list, watch, served). */
+  writeCalls(): Call[] {
     return this.calls.filter((c) => !['get', 'list', 'watch', 'served'].includes(c.verb));
+  }
+
+  asApi(): KubeApi {
+    return this;
+  }
+
+  private write(verb: string, kind: string, namespace: string | undefined, name: string | undefined): void {
+    const hook = this.beforeNextWrite;
+    this.beforeNextWrite = undefined;
+    hook?.();
+    this.writes.push(`${verb} ${this.key(kind, namespace, name ?? '')}`);
   }
 
   private fail(verb: string, kind: string): void {
@@ -63,7 +88,13 @@ export class FakeKubeApi implements KubeApi {
     for (const w of this.watchers) if (w.kind === obj.kind && (!w.namespace || w.namespace === obj.metadata.namespace)) w.push({ type, object: obj });
   }
 
-  /** Puts an object as someone else would (no call recorded). */
+  /** Stores `obj` as it is, with a new resourceVersion, as someone else would (no call recorded); returns a copy. */
+  put(obj: KubeObject): KubeObject {
+    const existing = this.objects.get(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name!));
+    return structuredClone(this.store(structuredClone(obj), existing ? 'MODIFIED' : 'ADDED'));
+  }
+
+  /** Puts an object as someone else would (no call recorded), with a uid, generation and creation time. */
   seed(obj: KubeObject): KubeObject {
     const existing = this.objects.get(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name!));
     const withUid = { ...obj, metadata: { uid: existing?.metadata.uid ?? `uid-${++this.uid}`, generation: 1, creationTimestamp: new Date(Date.now() + this.uid).toISOString(), ...obj.metadata } };
@@ -78,7 +109,8 @@ export class FakeKubeApi implements KubeApi {
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     this.calls.push({ verb: 'get', kind: ref.kind, namespace: ref.namespace, name: ref.name });
     this.fail('get', ref.kind);
-    return this.objects.get(this.key(ref.kind, ref.namespace, ref.name));
+    const o = this.objects.get(this.key(ref.kind, ref.namespace, ref.name));
+    return o && structuredClone(o);
   }
 
   async list(_apiVersion: string, kind: string, options: ListOptions = {}): Promise<ObjectList> {
@@ -108,6 +140,7 @@ export class FakeKubeApi implements KubeApi {
   async apply(obj: KubeObject, options: ApplyOptions): Promise<KubeObject> {
     this.calls.push({ verb: 'apply', kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, subresource: options.subresource });
     this.fail('apply', obj.kind);
+    this.write('PATCH(apply)', obj.kind, obj.metadata.namespace, obj.metadata.name);
     const existing = this.objects.get(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name!));
     if (!existing) return this.store({ ...obj, metadata: { ...obj.metadata, uid: `uid-${++this.uid}`, creationTimestamp: new Date(Date.now() + this.uid).toISOString() } }, 'ADDED');
     return this.store(merge(existing, obj), 'MODIFIED');
@@ -116,6 +149,10 @@ export class FakeKubeApi implements KubeApi {
   async create(obj: KubeObject): Promise<KubeObject> {
     this.calls.push({ verb: 'create', kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
     this.fail('create', obj.kind);
+    this.write('POST', obj.kind, obj.metadata.namespace, obj.metadata.name);
+    if (obj.metadata.namespace && this.missingNamespaces.has(obj.metadata.namespace)) {
+      throw new KubeApiError(`POST ${obj.kind}`, 404, 'NotFound', `namespaces "${obj.metadata.namespace}" not found`);
+    }
     const name = obj.metadata.name ?? `${obj.metadata.generateName ?? ''}${++this.uid}`;
     if (this.objects.has(this.key(obj.kind, obj.metadata.namespace, name))) throw new KubeApiError(`POST ${obj.kind}`, 409, 'AlreadyExists', `${name} already exists`);
     return this.store({ ...obj, metadata: { ...obj.metadata, name, uid: `uid-${++this.uid}` } }, 'ADDED');
@@ -124,6 +161,7 @@ export class FakeKubeApi implements KubeApi {
   async replace(obj: KubeObject, options: { subresource?: 'status' } = {}): Promise<KubeObject> {
     this.calls.push({ verb: 'replace', kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, subresource: options.subresource });
     this.fail('replace', obj.kind);
+    this.write('PUT', obj.kind, obj.metadata.namespace, obj.metadata.name);
     const existing = this.objects.get(this.key(obj.kind, obj.metadata.namespace, obj.metadata.name!));
     if (!existing) throw new KubeApiError(`PUT ${obj.kind}`, 404, 'NotFound', 'not found');
     if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== existing.metadata.resourceVersion) {
@@ -132,11 +170,13 @@ export class FakeKubeApi implements KubeApi {
     return this.store(obj, 'MODIFIED');
   }
 
-  async patch(ref: ObjectRef, patch: unknown, _type: PatchType, options: { subresource?: string } = {}): Promise<KubeObject> {
+  async patch(ref: ObjectRef, patch: unknown, type: PatchType, options: { subresource?: string } = {}): Promise<KubeObject> {
     this.calls.push({ verb: 'patch', kind: ref.kind, namespace: ref.namespace, name: ref.name, subresource: options.subresource });
     this.fail('patch', ref.kind);
+    this.write(`PATCH(${type})`, ref.kind, ref.namespace, ref.name);
     const existing = this.objects.get(this.key(ref.kind, ref.namespace, ref.name));
     if (!existing) throw new KubeApiError(`PATCH ${ref.kind}`, 404, 'NotFound', 'not found');
+    if (type === 'json') return this.store(applyPatch(structuredClone(existing), patch as Operation[], true, false).newDocument, 'MODIFIED');
     const rv = (patch as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
     if (rv && rv !== existing.metadata.resourceVersion) throw new KubeApiError(`PATCH ${ref.kind}`, 409, 'Conflict', 'the object has been modified');
     const merged = merge(existing, patch) as KubeObject;
@@ -151,6 +191,7 @@ export class FakeKubeApi implements KubeApi {
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<boolean> {
     this.calls.push({ verb: 'delete', kind: ref.kind, namespace: ref.namespace, name: ref.name });
     this.fail('delete', ref.kind);
+    this.write('DELETE', ref.kind, ref.namespace, ref.name);
     const key = this.key(ref.kind, ref.namespace, ref.name);
     const existing = this.objects.get(key);
     if (!existing) return false;
@@ -170,7 +211,8 @@ export class FakeKubeApi implements KubeApi {
     return { name: `${kind.toLowerCase()}s`, namespaced: !CLUSTER_SCOPED.has(kind) };
   }
 
-  async getRaw(): Promise<string> {
+  async getRaw(path: string): Promise<string> {
+    if (path === '/version') return JSON.stringify(this.version);
     return '';
   }
 }

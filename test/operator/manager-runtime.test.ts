@@ -44,6 +44,23 @@ describe('Manager start-up', () => {
       .toEqual([['Warning', 'UpgradeBlocked', 'blocked']]);
   });
 
+  test('an Instrumentation changed between the read and the upgrade (409) is read again: both the change and the upgrade stay', async () => {
+    const api = new FakeKubeApi();
+    const annotation = 'instrumentation.opentelemetry.io/default-auto-instrumentation-java-image';
+    const old = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.1.0';
+    const seeded = api.seed({ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'Instrumentation',
+      metadata: { name: 'i', namespace: 'a', annotations: { [annotation]: old } }, spec: { java: { image: old } } });
+    // a concurrent writer, after the caches were listed and before the upgrade's write
+    api.beforeNextWrite = () => void api.put({ ...seeded, metadata: { ...seeded.metadata, labels: { team: 'x' } } });
+    const m = new Manager({ api, log: silentLogger, processMetrics: false });
+    await m.start();
+    await m.stop();
+    expect(api.writes.filter((w) => w.startsWith('PUT'))).toEqual(['PUT Instrumentation/a/i', 'PUT Instrumentation/a/i']);
+    const after = api.objects.get('Instrumentation/a/i')!;
+    expect((after.spec as any).java.image).toBe(DEFAULT_JAVA_IMAGE);
+    expect(after.metadata.labels).toEqual({ team: 'x' });
+  });
+
   test('/healthz, /readyz once the caches are synced, /metrics with controller-runtime\'s names', async () => {
     const api = new FakeKubeApi();
     api.seed({ apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'c', namespace: 'a' }, spec: { mode: 'deployment', config: { receivers: { otlp: { protocols: { grpc: {} } } }, exporters: { debug: {} }, service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } } } } });
@@ -59,6 +76,15 @@ describe('Manager start-up', () => {
     expect(metrics).toMatch(/controller_runtime_reconcile_total\{controller="opentelemetrycollector",result="success"\} [1-9]/);
     expect(metrics).toMatch(/workqueue_adds_total\{name="opentelemetrycollector"\} [1-9]/);
     expect(metrics).toContain('controller_runtime_reconcile_time_seconds_bucket');
+    expect(metrics).toContain('informer_relists_total{informer="OpenTelemetryCollector",reason="expired"} 0');
+    // every watch answered 410 Gone: each informer lists again, and says so
+    api.expireWatches();
+    for (let i = 0; i < 100 && !(await get(port, '/metrics')).body.includes('informer_relists_total{informer="OpenTelemetryCollector",reason="expired"} 1'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const after = (await get(port, '/metrics')).body;
+    expect(after).toContain('informer_relists_total{informer="OpenTelemetryCollector",reason="expired"} 1');
+    expect(after).toContain('informer_relists_total{informer="ConfigMap",reason="error"} 0');
     await m.stop();
   });
 });

@@ -60,10 +60,10 @@ describe('Manager', () => {
     expect(status.conditions[0]).toMatchObject({ type: 'Ready', status: 'True', reason: 'Reconciled' });
     expect(api.calls.filter((c) => c.kind === 'Event' && c.verb === 'create')).toHaveLength(1);
 
-    const before = api.writes().length;
+    const before = api.writeCalls().length;
     m.cache.informer('OpenTelemetryCollector')!.resync();
     await settle(m);
-    expect(api.writes().slice(before)).toEqual([]);
+    expect(api.writeCalls().slice(before)).toEqual([]);
   });
 
   test('bad input: a Warning Event with the InvalidInputError message and Ready=False, nothing written, no crash', async () => {
@@ -99,7 +99,7 @@ describe('Manager', () => {
     api.seed(collector('frozen', { managementState: 'unmanaged' }));
     m = await started(api);
     await settle(m);
-    expect(api.writes()).toEqual([]);
+    expect(api.writeCalls()).toEqual([]);
   });
 
   test('config changes keep configVersions older ConfigMaps and delete the rest; removed objects are pruned', async () => {
@@ -177,10 +177,10 @@ describe('Manager', () => {
     expect(dep.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'TargetAllocator', uid: ta.metadata.uid })]);
     expect(names(api, 'ConfigMap')).toEqual(['cr-targetallocator']);
     expect(api.objects.get('TargetAllocator/obs/cr')!.status).toEqual({ version: '0.158.0', image: 'ghcr.io/open-telemetry/opentelemetry-operator/target-allocator:0.158.0' });
-    const before = api.writes().length;
+    const before = api.writeCalls().length;
     m.cache.informer('TargetAllocator')!.resync();
     await settle(m);
-    expect(api.writes().slice(before)).toEqual([]);
+    expect(api.writeCalls().slice(before)).toEqual([]);
   });
 
   test('a standalone TargetAllocator prunes nothing (upstream passes its controller no owned objects): its ServiceAccount stays once spec.serviceAccount names it', async () => {

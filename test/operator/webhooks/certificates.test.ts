@@ -4,7 +4,7 @@ import {
   caBundlePatchOps, certificateNames, certificateNotAfter, certificatesProblem, crdCaBundlePatchOps, injectCaBundle, issueWebhookCertificates,
   loadServingCertificates, needsRenewal, splitPem, webhookConfigurations,
 } from '../../../src/operator/webhooks';
-import { FakeKubeApi } from './fake-api';
+import { FakeKubeApi } from '../fake-api';
 
 const SVC = 'opentelemetry-operator-webhook-service.opentelemetry-operator-system.svc';
 const options = { dnsNames: [SVC, `${SVC}.cluster.local`], ipAddresses: ['127.0.0.1'] };

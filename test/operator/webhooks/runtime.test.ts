@@ -8,7 +8,7 @@ import {
   certificateSerial, DEFAULT_WEBHOOK_SECRET, issueWebhookCertificates, operatorWebhookOptions, RunningWebhooks, startWebhooks,
 } from '../../../src/operator/webhooks';
 import type { ClusterLookup } from '../../../src/conformance/simulator';
-import { FakeKubeApi } from './fake-api';
+import { FakeKubeApi } from '../fake-api';
 
 const emptyCache: ClusterLookup = { get: () => undefined, list: () => [] };
 const running: RunningWebhooks[] = [];
