@@ -10,6 +10,8 @@ import { Logger, silentLogger } from '../common/log';
 
 export type InformerEventType = 'add' | 'update' | 'delete' | 'resync';
 export type InformerHandler = (type: InformerEventType, obj: KubeObject, old?: KubeObject) => void;
+/** The values under which an object is found in an index (e.g. its controller's uid); none: not indexed. */
+export type IndexFunc = (obj: KubeObject) => readonly string[];
 
 export interface InformerOptions {
   readonly apiVersion: string;
@@ -40,6 +42,8 @@ export interface InformerStats {
 
 export class Informer {
   private readonly objects = new Map<string, KubeObject>();
+  /** index name → value → keys of the objects (the namespace index is always there: `list(namespace)`) */
+  private readonly indexes = new Map<string, { fn: IndexFunc; keys: Map<string, Set<string>> }>();
   private readonly handlers: InformerHandler[] = [];
   private readonly watches = new Set<WatchHandle>();
   private readonly loops: Promise<void>[] = [];
@@ -52,6 +56,25 @@ export class Informer {
 
   constructor(private readonly api: KubeApi, readonly options: InformerOptions) {
     this.log = options.log ?? silentLogger;
+    this.addIndex(NAMESPACE_INDEX, (o) => [o.metadata.namespace ?? '']);
+  }
+
+  /**
+   * Keeps the objects findable by the values `fn` gives them, so a look-up costs what it finds, not the whole
+   * cache (a reconcile that lists "what this CR owns" among thousands of objects). Add before `start()`.
+   */
+  addIndex(name: string, fn: IndexFunc): void {
+    if (this.indexes.has(name)) throw new Error(`informer ${this.options.kind}: index ${name} added twice`);
+    const keys = new Map<string, Set<string>>();
+    this.indexes.set(name, { fn, keys });
+    for (const [key, obj] of this.objects) for (const v of fn(obj)) addTo(keys, v, key);
+  }
+
+  /** The cached objects that index `name` files under `value`. */
+  byIndex(name: string, value: string): KubeObject[] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`informer ${this.options.kind}: no index ${name}`);
+    return [...index.keys.get(value) ?? []].map((k) => this.objects.get(k)!);
   }
 
   get kind(): string {
@@ -92,8 +115,7 @@ export class Informer {
   }
 
   list(namespace?: string): KubeObject[] {
-    const all = [...this.objects.values()];
-    return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
+    return namespace === undefined ? [...this.objects.values()] : this.byIndex(NAMESPACE_INDEX, namespace);
   }
 
   /** Hands every cached object to the handlers as `resync`. */
@@ -147,7 +169,7 @@ export class Informer {
     }
     for (const [key, obj] of this.objects) {
       if (seen.has(key) || (namespace !== undefined && obj.metadata.namespace !== namespace)) continue;
-      this.objects.delete(key);
+      this.remove(key);
       this.emit('delete', obj);
     }
     return list.resourceVersion;
@@ -156,8 +178,33 @@ export class Informer {
   private upsert(key: string, obj: KubeObject): void {
     const old = this.objects.get(key);
     this.objects.set(key, obj);
+    this.reindex(key, old, obj);
     if (!old) this.emit('add', obj);
     else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.emit('update', obj, old);
+  }
+
+  /** Takes `key` out of the cache and its indexes; returns what was there. */
+  private remove(key: string): KubeObject | undefined {
+    const old = this.objects.get(key);
+    if (!old) return undefined;
+    this.objects.delete(key);
+    this.reindex(key, old, undefined);
+    return old;
+  }
+
+  /** Moves `key` from the index values of `old` to those of `obj` (unchanged values keep their place: list order). */
+  private reindex(key: string, old: KubeObject | undefined, obj: KubeObject | undefined): void {
+    for (const { fn, keys } of this.indexes.values()) {
+      const before = old ? fn(old) : [];
+      const after = obj ? fn(obj) : [];
+      for (const v of before) {
+        if (after.includes(v)) continue;
+        const set = keys.get(v);
+        set?.delete(key);
+        if (set?.size === 0) keys.delete(v);
+      }
+      for (const v of after) addTo(keys, v, key);
+    }
   }
 
   /** Watches until the stream fails; returns (to relist) on 410, re-watches from the last version on a normal end. */
@@ -179,8 +226,7 @@ export class Informer {
         if (ev.type === 'BOOKMARK') return;
         const key = keyOf({ kind, namespace: obj.metadata.namespace, name: obj.metadata.name! });
         if (ev.type === 'DELETED') {
-          const old = this.objects.get(key);
-          this.objects.delete(key);
+          const old = this.remove(key);
           this.emit('delete', old ?? obj);
         } else {
           this.upsert(key, obj);
@@ -216,4 +262,12 @@ export class Informer {
       this.wakers.add(wake);
     });
   }
+}
+
+const NAMESPACE_INDEX = 'namespace';
+
+function addTo(index: Map<string, Set<string>>, value: string, key: string): void {
+  let set = index.get(value);
+  if (!set) index.set(value, (set = new Set()));
+  set.add(key);
 }

@@ -15,7 +15,8 @@ import { ClusterCapabilities, detectCapabilities, renderOptionsFor } from './cap
 import { Controller } from './controller';
 import { reconcileCollector } from './controllers/collector';
 import {
-  COLLECTOR_API_VERSION, instanceOf, isClusterScopedKind, MANAGED_BY, OWNED_KINDS, ReconcileContext, TARGET_ALLOCATOR_API_VERSION,
+  BY_CONTROLLER_UID, BY_INSTANCE, COLLECTOR_API_VERSION, controllerUidIndex, instanceIndex, instanceOf, isClusterScopedKind, MANAGED_BY,
+  OWNED_KINDS, ReconcileContext, TARGET_ALLOCATOR_API_VERSION,
 } from './controllers/context';
 import { reconcileTargetAllocator } from './controllers/target-allocator';
 import { EventRecorder } from './events';
@@ -164,11 +165,16 @@ export class Manager {
     const { api, log } = this.options;
     const namespaces = this.options.watchNamespaces;
     const webhooks = !!this.options.startWebhooks;
-    const add = (apiVersion: string, kind: string, extra: { clusterScoped?: boolean; labelSelector?: string; resyncMs?: number } = {}) =>
-      this.cache.add(new Informer(api, {
+    const add = (apiVersion: string, kind: string, extra: { clusterScoped?: boolean; labelSelector?: string; resyncMs?: number } = {}) => {
+      const informer = new Informer(api, {
         apiVersion, kind, namespaces: extra.clusterScoped ? undefined : namespaces, labelSelector: extra.labelSelector,
         resyncMs: extra.resyncMs, watchTimeoutSeconds: this.options.watchTimeoutSeconds, log: log.child({ informer: kind }),
-      }));
+      });
+      // what pruning looks up: owned objects by their controller, cluster-scoped ones by their instance label
+      if (extra.clusterScoped) informer.addIndex(BY_INSTANCE, instanceIndex);
+      else informer.addIndex(BY_CONTROLLER_UID, controllerUidIndex);
+      this.cache.add(informer);
+    };
     const sync = this.options.syncPeriodMs ?? 36_000_000;
     add(COLLECTOR_API_VERSION, 'OpenTelemetryCollector', { resyncMs: sync });
     if (caps.targetAllocatorCrd) add(TARGET_ALLOCATOR_API_VERSION, 'TargetAllocator', { resyncMs: sync });

@@ -14,7 +14,10 @@ import { installCrds, UPSTREAM_E2E } from './fixtures';
 import { ensureNamespace, KubeClient, KubeObject, useControlPlane } from './harness/control-plane';
 import { httpGet, OperatorProcess, startOperator } from './operator-process';
 
-const cluster = useControlPlane({ withControllers: true, nodes: 2 }, 'apiserver + etcd + kcm + scheduler + kwok');
+/** collectors of the scale case (`OPERATOR_COLLECTORS=500` for the 500 figures) */
+const SCALE = Number(process.env.OPERATOR_COLLECTORS ?? 50);
+// a kwok node takes 110 pods: room for one pod per collector of the scale case and the other cases' pods
+const cluster = useControlPlane({ withControllers: true, nodes: Math.max(2, Math.ceil(SCALE / 100) + 1) }, 'apiserver + etcd + kcm + scheduler + kwok');
 const figures: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -162,11 +165,11 @@ describe('operator', () => {
     expect(await get(client, 'v1', 'ConfigMap', 'simple-collector-dfcfaead', ns)).toBeDefined();
   }, 300_000);
 
-  test('50 collectors: no write on 3 no-op resyncs nor after a restart (apiserver_request_total by verb)', async () => {
+  test(`${SCALE} collectors: no write on 3 no-op resyncs nor after a restart (apiserver_request_total by verb)`, async () => {
     const { client } = cluster;
     const ns = 'op-fifty';
     await ensureNamespace(client, ns);
-    const n = Number(process.env.OPERATOR_COLLECTORS ?? 50);
+    const n = SCALE;
     // a resync renders every collector again: keep the period above what that takes on a loaded 2-core machine
     const period = `${Math.max(4, Math.ceil(n / 50) * 4)}s`;
     op = await startOperator(cluster.cp.kubeconfigPath, ['--sync-period', period]);

@@ -30,6 +30,32 @@ describe('Informer', () => {
     await inf.stop();
   });
 
+  test('an index follows adds, updates that move an object, deletes and relists', async () => {
+    const api = new FakeKubeApi();
+    const owned = (name: string, owner: string) => ({ ...cm(name), metadata: { ...cm(name).metadata, labels: { owner } } });
+    api.seed(owned('x', 'o1'));
+    api.seed(owned('y', 'o1'));
+    api.seed(owned('z', 'o2'));
+    const inf = new Informer(api, { apiVersion: 'v1', kind: 'ConfigMap' });
+    inf.addIndex('owner', (o) => (o.metadata.labels?.owner ? [o.metadata.labels.owner] : []));
+    await inf.start();
+    const names = (v: string) => inf.byIndex('owner', v).map((o) => o.metadata.name).sort();
+    expect([names('o1'), names('o2')]).toEqual([['x', 'y'], ['z']]);
+    api.seed(owned('y', 'o2'));
+    await until(() => names('o2').length === 2);
+    expect([names('o1'), names('o2')]).toEqual([['x'], ['y', 'z']]);
+    await api.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'a', name: 'z' });
+    await until(() => names('o2').length === 1);
+    // deleted while the watch was down: the relist takes it out of the index too
+    api.objects.delete('ConfigMap/a/x');
+    api.expireWatches();
+    await until(() => inf.stats.expired === 1 && names('o1').length === 0);
+    expect(names('o2')).toEqual(['y']);
+    expect(inf.list('a').map((o) => o.metadata.name)).toEqual(['y']);
+    expect(() => inf.byIndex('nope', 'o1')).toThrow('informer ConfigMap: no index nope');
+    await inf.stop();
+  });
+
   test('410 Gone: relists, and reports objects deleted while the watch was down', async () => {
     const api = new FakeKubeApi();
     api.seed(cm('keep'));

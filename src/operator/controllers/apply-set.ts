@@ -7,7 +7,9 @@
 import { isCollectorConfigMapName, selectConfigMapsToKeep } from '../../collector';
 import { describeObject } from '../../common/kube';
 import { KubeObject, keyOf } from '../../kube';
-import { controllerOf, instanceOf, isClusterScopedKind, liveObject, OWNED_KINDS, ReconcileContext, withOwner } from './context';
+import {
+  BY_CONTROLLER_UID, BY_INSTANCE, controllerOf, instanceOf, isClusterScopedKind, liveObject, OWNED_KINDS, ReconcileContext, withOwner,
+} from './context';
 
 export interface ApplySetResult {
   /** `created ConfigMap ns/x`, ... (what changed, for the Event) */
@@ -71,7 +73,10 @@ export async function pruneObjects(ctx: ReconcileContext, owner: KubeObject, des
     const informer = ctx.cache.informer(kind);
     if (!informer) continue;
     const clusterScoped = isClusterScopedKind(kind);
-    for (const obj of informer.list(clusterScoped ? undefined : namespace)) {
+    // through the informers' indexes: a reconcile costs what its CR owns, not every object of the kind
+    const candidates = clusterScoped ? informer.byIndex(BY_INSTANCE, instanceOf(owner))
+      : [...options.ownerUids].flatMap((uid) => informer.byIndex(BY_CONTROLLER_UID, uid)).filter((o) => o.metadata.namespace === namespace);
+    for (const obj of candidates) {
       if (wanted.has(keyOf({ kind, namespace: clusterScoped ? undefined : obj.metadata.namespace, name: obj.metadata.name! }))) continue;
       if (clusterScoped) {
         // cluster-scoped objects cannot have a namespaced owner: ours carry the CR's instance label

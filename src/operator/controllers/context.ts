@@ -68,6 +68,21 @@ export async function liveObject(ctx: ReconcileContext, obj: KubeObject): Promis
   return ctx.api.get(ref);
 }
 
+/** Informer index of owned kinds: objects by the uid of their controller (what a CR owns, without a scan). */
+export const BY_CONTROLLER_UID = 'controller-uid';
+/** Informer index of the cluster-scoped kinds: objects by `app.kubernetes.io/instance` (they cannot have a namespaced owner). */
+export const BY_INSTANCE = 'instance';
+
+export function controllerUidIndex(obj: KubeObject): string[] {
+  const uid = controllerOf(obj)?.uid;
+  return uid ? [uid] : [];
+}
+
+export function instanceIndex(obj: KubeObject): string[] {
+  const instance = obj.metadata.labels?.['app.kubernetes.io/instance'];
+  return instance ? [instance] : [];
+}
+
 /** The controller owner reference of `obj`, if any. */
 export function controllerOf(obj: KubeObject): { kind: string; name: string; uid?: string } | undefined {
   return obj.metadata.ownerReferences?.find((r) => r.controller);
