@@ -197,7 +197,8 @@ describe('operator', () => {
     expect(reconciled).toBeGreaterThanOrEqual(3 * n);
     await op.stop('SIGTERM');
     op = await startOperator(cluster.cp.kubeconfigPath, ['--sync-period', period]);
-    await op.waitForLog('first reconcile pass', (l) => l.msg === 'first reconcile pass done');
+    const pass = await op.waitForLog('first reconcile pass', (l) => l.msg === 'first reconcile pass done', 300_000);
+    figures[`restart with ${n} collectors: start to first reconcile pass done (inside the process)`] = `${pass.ms} ms`;
     await quiet(client, op, 3000);
     const after = await apiWrites(client);
     const writes = delta(before, after);
