@@ -48,6 +48,8 @@ let updates = 0;
  */
 export class Allocator {
   private readonly byId = new Map<string, TargetItem>();
+  /** the list of the last update, as given: the next update is compared with it in order */
+  private sequence: readonly TargetItem[] = [];
   private itemList: TargetItem[] | undefined = [];
   private collectorList: Collector[] = [];
   private readonly byJob = new Map<string, JobIndex>();
@@ -87,53 +89,23 @@ export class Allocator {
    */
   setTargets(items: readonly TargetItem[]): void {
     const update = ++updates;
-    const added = new Map<string, TargetItem>();
-    let seen = 0;
-    let relabelled = 0;
-    let replaced = 0;
-    for (const item of items) {
-      if (item.heldBy === this) {
-        // the very object already held: nothing changed (the common case, no look-up needed)
-        if (item.seenIn !== update) seen++;
-        item.seenIn = update;
-        continue;
+    const diff: Diff = { added: new Map(), removed: [], relabelled: 0, replaced: 0, repeats: false };
+    const walked = this.walk(items, update);
+    if (walked) {
+      // only the items out of the previous order are looked at; the previous ones stepped over are removed
+      for (const item of walked.unmatched) this.admit(item, update, diff);
+      for (const item of walked.skipped) if (item.heldBy === this) diff.removed.push(item);
+      if (diff.repeats) this.sequence = this.heldOnceEach(items);
+      else if (!walked.same) this.sequence = items.slice();
+    } else {
+      for (const item of items) {
+        if (item.heldBy === this) item.seenIn = update;
+        else this.admit(item, update, diff);
       }
-      const id = item.hash;
-      const old = this.byId.get(id);
-      item.seenIn = update;
-      item.heldBy = this;
-      if (old === undefined) {
-        item.collectorName = undefined;
-        this.byId.set(id, item);
-        added.set(id, item);
-        seen++;
-        continue;
-      }
-      if (old.seenIn !== update) seen++;
-      old.heldBy = undefined;
-      this.byId.set(id, item);
-      replaced++;
-      if (added.has(id)) {
-        item.collectorName = undefined;
-        added.set(id, item);
-        continue;
-      }
-      // stays: keeps its collector, serves the fresh labels
-      item.collectorName = old.collectorName;
-      const bucket = this.bucketOf(item);
-      if (bucket && bucket.items[old.slot] === old) {
-        bucket.items[old.slot] = item;
-        item.slot = old.slot;
-      }
-      if (!old.hasSameLabels(item)) {
-        relabelled++;
-        if (bucket) this.dirty.add(bucket);
-      }
+      for (const item of this.byId.values()) if (item.seenIn !== update) diff.removed.push(item);
+      this.sequence = this.heldOnceEach(items);
     }
-    const removed: TargetItem[] = [];
-    if (this.byId.size > seen) {
-      for (const item of this.byId.values()) if (item.seenIn !== update) removed.push(item);
-    }
+    const { added, removed, relabelled, replaced } = diff;
     if (replaced > 0) this.itemList = undefined;
     if (added.size === 0 && removed.length === 0 && relabelled === 0) {
       this.lastChanges = { added: 0, removed: 0, relabelled: 0, moved: 0 };
@@ -225,6 +197,102 @@ export class Allocator {
     return this.byId.size - this.assigned;
   }
 
+  /**
+   * Compares the new list with the previous one in order. Discovery hands unchanged targets over as the very
+   * objects already held, in the same order as last time, so a pointer comparison recognises them without
+   * touching the objects. The result names the items out of that order and the previous ones the walk stepped
+   * over; it is undefined when the list is not the previous one with runs added and removed (a held item met
+   * out of order or twice, an id repeated in the list), and the caller then diffs the whole list.
+   */
+  private walk(items: readonly TargetItem[], update: number): Walk | undefined {
+    const prev = this.sequence;
+    const unmatched: TargetItem[] = [];
+    const skipped: TargetItem[] = [];
+    let j = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item === prev[j]) {
+        j++;
+        continue;
+      }
+      if (item.heldBy !== this) {
+        unmatched.push(item);
+        continue;
+      }
+      // held and out of step: the previous items up to it were removed, unless it was stepped over already
+      if (item.passedIn === update) return undefined;
+      const k = prev.indexOf(item, j + 1);
+      if (k < 0) return undefined;
+      for (; j < k; j++) {
+        prev[j].passedIn = update;
+        skipped.push(prev[j]);
+      }
+      j++;
+    }
+    for (; j < prev.length; j++) {
+      prev[j].passedIn = update;
+      skipped.push(prev[j]);
+    }
+    // a new item whose id a held item kept in the list also has: the list repeats an id
+    for (const item of unmatched) {
+      const old = this.byId.get(item.hash);
+      if (old !== undefined && old.heldBy === this && old.passedIn !== update) return undefined;
+    }
+    return { unmatched, skipped, same: unmatched.length === 0 && skipped.length === 0 };
+  }
+
+  /** Takes in an item the allocator does not hold: a new target, or a fresh object for one it holds. */
+  private admit(item: TargetItem, update: number, diff: Diff): void {
+    if (item.heldBy === this) {
+      // the same new object met again
+      diff.repeats = true;
+      return;
+    }
+    const id = item.hash;
+    const old = this.byId.get(id);
+    item.seenIn = update;
+    item.heldBy = this;
+    if (old === undefined) {
+      item.collectorName = undefined;
+      this.byId.set(id, item);
+      diff.added.set(id, item);
+      return;
+    }
+    if (old.seenIn === update) diff.repeats = true;
+    old.heldBy = undefined;
+    this.byId.set(id, item);
+    diff.replaced++;
+    if (diff.added.has(id)) {
+      item.collectorName = undefined;
+      diff.added.set(id, item);
+      return;
+    }
+    // stays: keeps its collector, serves the fresh labels
+    item.collectorName = old.collectorName;
+    const bucket = this.bucketOf(item);
+    if (bucket && bucket.items[old.slot] === old) {
+      bucket.items[old.slot] = item;
+      item.slot = old.slot;
+    }
+    if (!old.hasSameLabels(item)) {
+      diff.relabelled++;
+      if (bucket) this.dirty.add(bucket);
+    }
+  }
+
+  /** The held items of `items`, each once, in order. */
+  private heldOnceEach(items: readonly TargetItem[]): TargetItem[] {
+    const mark = ++updates;
+    const out: TargetItem[] = [];
+    for (const item of items) {
+      if (item.heldBy === this && item.seenIn !== mark) {
+        item.seenIn = mark;
+        out.push(item);
+      }
+    }
+    return out;
+  }
+
   /** Runs the strategy over every target and moves, in the index, those whose collector changed. */
   private reassignAll(): void {
     const items = this.targets;
@@ -300,6 +368,26 @@ export class Allocator {
     this.dirty = new Set();
     for (const listener of this.listeners) listener(dirty);
   }
+}
+
+/** What an update found, as {@link Allocator.admit} and the removal search fill it in. */
+interface Diff {
+  readonly added: Map<string, TargetItem>;
+  readonly removed: TargetItem[];
+  relabelled: number;
+  replaced: number;
+  /** the list repeats an id */
+  repeats: boolean;
+}
+
+/** The outcome of walking a new list alongside the previous one. */
+interface Walk {
+  /** items out of the previous order, none of them held */
+  readonly unmatched: readonly TargetItem[];
+  /** previous items the walk stepped over: gone from the list */
+  readonly skipped: readonly TargetItem[];
+  /** the list is the previous one, item for item */
+  readonly same: boolean;
 }
 
 function dedupeCollectors(collectors: readonly Collector[]): Collector[] {

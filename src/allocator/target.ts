@@ -21,6 +21,8 @@ export class TargetItem {
   public readonly partition: number;
   /** the allocator's update this item was last seen in (lets an update find removed targets without a second map) */
   public seenIn = 0;
+  /** the allocator's update whose walk over the previous list passed this item (or first met it) */
+  public passedIn = 0;
   /** the allocator that holds this very object, so an unchanged item is recognised without a look-up */
   public heldBy: object | undefined = undefined;
   /** where the holder keeps it in its (job, collector) list, so it is taken out without a search */

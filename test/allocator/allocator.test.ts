@@ -64,6 +64,87 @@ describe('allocation engine', () => {
   });
 });
 
+describe('incremental target updates', () => {
+  /** What the allocator holds, checked against the list it was given: ids, the index and the loads agree. */
+  const expectHolds = (a: Allocator, given: readonly TargetItem[], collectors: number) => {
+    const last = new Map<string, TargetItem>();
+    for (const t of given) last.set(t.hash, t);
+    // compared by id and identity: printing items would print the allocator they point to
+    expect(a.targets.map((t) => t.hash).sort()).toEqual(Array.from(last.keys()).sort());
+    expect(a.targets.filter((t) => t !== last.get(t.hash)).map((t) => t.hash)).toEqual([]);
+    let indexed = 0;
+    const wrong: string[] = [];
+    for (const job of a.jobNames()) {
+      for (const c of makeCollectors(collectors)) {
+        for (const t of a.targetsFor(job, c.name)) {
+          if (t !== last.get(t.hash) || t.collectorName !== c.name || t.jobName !== job) wrong.push(`${t.hash} in ${job}/${c.name}`);
+          indexed++;
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(indexed).toBe(last.size);
+    expect(Array.from(a.loads().values()).reduce((x, y) => x + y, 0)).toBe(last.size);
+    expect(a.jobNames().sort()).toEqual(Array.from(new Set(Array.from(last.values(), (t) => t.jobName))).sort());
+  };
+
+  test.each(['consistent-hashing', 'least-weighted', 'bounded-rendezvous'] as const)(
+    '%s: removed, added, replaced, reordered and repeated items are all found by the in-order walk', (strategy) => {
+      const pool = makeTargets(hasher, 400, { jobs: 7 });
+      const a = new Allocator(createStrategy(strategy, hasher));
+      a.setCollectors(makeCollectors(5));
+      let current = pool.slice(0, 200);
+      a.setTargets(current);
+      expectHolds(a, current, 5);
+      let seed = 7;
+      const rand = (n: number) => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed % n;
+      };
+      for (let round = 0; round < 60; round++) {
+        const next = current.slice();
+        const edits = 1 + rand(8);
+        for (let e = 0; e < edits; e++) {
+          const at = rand(next.length + 1);
+          switch (rand(7)) {
+            case 0: next.splice(at, 1 + rand(20)); break; // a run removed
+            case 1: next.splice(at, 0, ...pool.slice(200 + rand(150), 200 + rand(150) + 1 + rand(10))); break; // added (maybe already there: repeated)
+            case 2: if (next.length > 0) next.push(next[rand(next.length)]); break; // the same object twice
+            case 3: if (next.length > 0) next.splice(at, 0, next.splice(rand(next.length), 1)[0]); break; // moved
+            case 4: if (at < next.length) next[at] = fresh([next[at]])[0]; break; // replaced by an equal item
+            case 5: next.reverse(); break;
+            default: next.splice(at, 1 + rand(40)); next.unshift(...pool.slice(rand(200), rand(200) + 1 + rand(30)));
+          }
+        }
+        a.setTargets(next);
+        expectHolds(a, next, 5);
+        current = next;
+      }
+      // unchanged: a no-op that keeps every collector
+      const version = a.version;
+      const before = owners(a.targets);
+      a.setTargets(current.slice());
+      expect(a.version).toBe(version);
+      expect(owners(a.targets)).toEqual(before);
+    });
+
+  test('a target that stays keeps its collector whatever else changes around it', () => {
+    const pool = makeTargets(hasher, 300, { jobs: 3 });
+    const a = new Allocator(createStrategy('consistent-hashing', hasher));
+    a.setCollectors(makeCollectors(4));
+    a.setTargets(pool.slice(0, 200));
+    const before = owners(pool.slice(0, 200));
+    const next = pool.slice(100, 300);
+    a.setTargets(next);
+    expect(a.changes).toEqual({ added: 100, removed: 100, relabelled: 0, moved: 0 });
+    for (const t of pool.slice(100, 200)) expect(t.collectorName).toBe(before.get(t.hash));
+    a.setCollectors(makeCollectors(5));
+    expect(a.changes.removed).toBe(100); // setCollectors does not touch the target diff
+    a.setTargets(next.slice().reverse());
+    expect(a.changes).toEqual({ added: 0, removed: 0, relabelled: 0, moved: 0 });
+  });
+});
+
 describe('allocator service metrics', () => {
   test('targets_remaining counts the targets kept by the filter before equal ids are merged, as upstream records it', async () => {
     const config = parseAllocatorConfig(`
