@@ -47,7 +47,8 @@ function collectorIdOf(query: string): string | null {
 /**
  * Builds the request handler of upstream's API (spec §1). `redactSecrets` is true on the plain-HTTP listener
  * unless `allow_insecure_auth_secrets` is set. Responses for `/jobs/{job}/targets?collector_id=`, which every
- * collector polls, are prepared when the allocation changes ({@link bodiesOf}), so such a request is a look-up.
+ * collector polls, are kept between allocation changes ({@link bodiesOf}), so such a request is a look-up (the first
+ * one after its bucket changed makes that one body).
  */
 export function createApiHandler(state: ApiState, redactSecrets: boolean): (req: IncomingMessage, res: ServerResponse) => void {
   const bodies = bodiesOf(state.allocator);

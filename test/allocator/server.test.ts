@@ -4,7 +4,7 @@ import { Allocator } from '../../src/allocator/allocator';
 import { ScrapeJob } from '../../src/allocator/config';
 import { Hasher } from '../../src/allocator/hasher';
 import { AllocatorMetrics } from '../../src/allocator/metrics';
-import { bodiesOf } from '../../src/allocator/bodies';
+import { bodiesOf, targetGroupsJson } from '../../src/allocator/bodies';
 import { ApiState, createApiHandler, queryEscape, queryUnescape } from '../../src/allocator/server';
 import { createStrategy } from '../../src/allocator/strategies';
 import { TargetItem } from '../../src/allocator/target';
@@ -104,7 +104,7 @@ describe('HTTP API details', () => {
     });
   });
 
-  test('bodies are prepared when the allocation changes: an update prepares only the buckets it touched', () => {
+  test('bodies are kept between changes: an update forgets only the buckets it touched', () => {
     const allocator = new Allocator(createStrategy('consistent-hashing', hasher));
     allocator.setCollectors([{ name: 'c-0' }, { name: 'c-1' }]);
     const item = (job: string, url: string, extra: Record<string, string> = {}) =>
@@ -126,6 +126,36 @@ describe('HTTP API details', () => {
     allocator.setTargets(items.slice(0, 3));
     expect(bodies.body('b', owner).toString()).toBe('[]\n');
     expect(bodies.size).toBe(['c-0', 'c-1'].reduce((n, c) => n + (bodies.body('a', c).toString() === '[]\n' ? 0 : bodies.body('a', c).length), 0));
+  });
+
+  test('a change that touches every bucket makes no body; each first request afterwards makes its one', () => {
+    const allocator = new Allocator(createStrategy('consistent-hashing', hasher));
+    allocator.setCollectors([{ name: 'c-0' }, { name: 'c-1' }]);
+    const items = Array.from({ length: 200 }, (_, i) => {
+      const url = `10.0.${i >> 8}.${i & 255}:80`;
+      return new TargetItem(`job-${i % 4}`, url, { __address__: url, __meta_i: String(i) }, `job-${i % 4}${url}`, hasher.h64(url));
+    });
+    allocator.setTargets(items);
+    const bodies = bodiesOf(allocator);
+    const pairs = ['job-0', 'job-1', 'job-2', 'job-3'].flatMap((j) => ['c-0', 'c-1', 'c-2'].map((c) => [j, c] as const));
+    const expected = (j: string, c: string) => {
+      const list = allocator.targetsFor(j, c);
+      return list.length === 0 ? '[]\n' : `${targetGroupsJson(list)}\n`;
+    };
+    expect(bodies.bodiesMade).toBe(0); // nothing is made before it is asked for
+    for (const [j, c] of pairs) expect(bodies.body(j, c).toString()).toBe(expected(j, c));
+    const made = bodies.bodiesMade;
+    expect(made).toBe(8);
+    for (const [j, c] of pairs) bodies.body(j, c);
+    expect(bodies.bodiesMade).toBe(made); // asked again: a look-up
+    allocator.setCollectors([{ name: 'c-0' }, { name: 'c-1' }, { name: 'c-2' }]); // a collector joins: targets move
+    expect(bodies.bodiesMade).toBe(made);
+    expect(allocator.loads().get('c-2')).toBeGreaterThan(0);
+    const moved = pairs.filter(([j, c]) => bodies.body(j, c).toString() !== expected(j, c));
+    expect(moved).toEqual([]); // every body follows the new allocation, none is stale
+    expect(bodies.bodiesMade).toBeGreaterThan(made);
+    expect(bodies.bodiesMade).toBeLessThanOrEqual(made + 12);
+    expect(bodies.size).toBe(pairs.reduce((n, [j, c]) => n + (expected(j, c) === '[]\n' ? 0 : Buffer.byteLength(expected(j, c))), 0));
   });
 
   test('collector_id with escapes or further parameters is read as gin reads it', async () => {
