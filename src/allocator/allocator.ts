@@ -90,14 +90,14 @@ export class Allocator {
   setTargets(items: readonly TargetItem[]): void {
     const update = ++updates;
     const diff: Diff = { added: new Map(), removed: [], relabelled: 0, replaced: 0, repeats: false };
-    const walked = this.walk(items, update);
+    const walked = this.walk(items, update, diff);
     if (walked) {
-      // only the items out of the previous order are looked at; the previous ones stepped over are removed
-      for (const item of walked.unmatched) this.admit(item, update, diff);
+      // only the items out of the previous order were looked at; the previous ones stepped over are removed
       for (const item of walked.skipped) if (item.heldBy === this) diff.removed.push(item);
       if (diff.repeats) this.sequence = this.heldOnceEach(items);
       else if (!walked.same) this.sequence = items.slice();
     } else {
+      // items the walk admitted before it gave up are held now, and only marked here
       for (const item of items) {
         if (item.heldBy === this) item.seenIn = update;
         else this.admit(item, update, diff);
@@ -200,11 +200,12 @@ export class Allocator {
   /**
    * Compares the new list with the previous one in order. Discovery hands unchanged targets over as the very
    * objects already held, in the same order as last time, so a pointer comparison recognises them without
-   * touching the objects. The result names the items out of that order and the previous ones the walk stepped
-   * over; it is undefined when the list is not the previous one with runs added and removed (a held item met
-   * out of order or twice, an id repeated in the list), and the caller then diffs the whole list.
+   * touching the objects. The items out of that order are admitted ({@link admit}); the result names the
+   * previous ones the walk stepped over. It is undefined when the list is not the previous one with runs added
+   * and removed (a held item met out of order or twice, an id repeated in the list, mostly new objects): the
+   * caller then diffs the whole list, the items admitted so far being held already.
    */
-  private walk(items: readonly TargetItem[], update: number): Walk | undefined {
+  private walk(items: readonly TargetItem[], update: number, diff: Diff): Walk | undefined {
     const prev = this.sequence;
     const unmatched: TargetItem[] = [];
     const skipped: TargetItem[] = [];
@@ -233,23 +234,25 @@ export class Allocator {
       prev[j].passedIn = update;
       skipped.push(prev[j]);
     }
-    // a new item whose id a held item kept in the list also has: the list repeats an id
+    // mostly new objects (a discovery that rebuilt everything): the whole-list diff looks each up once, not twice
+    if (unmatched.length > items.length / 2) return undefined;
     for (const item of unmatched) {
       const old = this.byId.get(item.hash);
+      // a new item whose id a held item kept in the list also has: the list repeats an id
       if (old !== undefined && old.heldBy === this && old.passedIn !== update) return undefined;
+      this.admit(item, update, diff, old);
     }
-    return { unmatched, skipped, same: unmatched.length === 0 && skipped.length === 0 };
+    return { skipped, same: unmatched.length === 0 && skipped.length === 0 };
   }
 
   /** Takes in an item the allocator does not hold: a new target, or a fresh object for one it holds. */
-  private admit(item: TargetItem, update: number, diff: Diff): void {
+  private admit(item: TargetItem, update: number, diff: Diff, old = this.byId.get(item.hash)): void {
     if (item.heldBy === this) {
       // the same new object met again
       diff.repeats = true;
       return;
     }
     const id = item.hash;
-    const old = this.byId.get(id);
     item.seenIn = update;
     item.heldBy = this;
     if (old === undefined) {
@@ -382,8 +385,6 @@ interface Diff {
 
 /** The outcome of walking a new list alongside the previous one. */
 interface Walk {
-  /** items out of the previous order, none of them held */
-  readonly unmatched: readonly TargetItem[];
   /** previous items the walk stepped over: gone from the list */
   readonly skipped: readonly TargetItem[];
   /** the list is the previous one, item for item */
