@@ -21,11 +21,14 @@ const NODE_A = {
 };
 
 describe('attach_metadata: {node: true} (Prometheus addNodeLabels)', () => {
-  test('parsed for pod, endpoints and endpointslice; other roles and node: false attach nothing; bad shapes are refused', () => {
-    expect(sd({ role: 'pod', attach_metadata: { node: true } })).toMatchObject({ attachNode: true, ignored: [] });
-    expect(sd({ role: 'endpointslice', attach_metadata: { node: true } }).attachNode).toBe(true);
-    expect(sd({ role: 'service', attach_metadata: { node: true } }).attachNode).toBeUndefined();
-    expect(sd({ role: 'pod', attach_metadata: { node: false } }).attachNode).toBeUndefined();
+  test('parsed; roles other than pod, endpoints and endpointslice watch no Nodes for it; bad shapes are refused', () => {
+    expect(sd({ role: 'pod', attach_metadata: { node: true } })).toMatchObject({ attachMetadata: { node: true }, ignored: [] });
+    expect(sd({ role: 'endpointslice', attach_metadata: { node: true } }).attachMetadata.node).toBe(true);
+    expect(sd({ role: 'pod', attach_metadata: { node: false } }).attachMetadata.node).toBe(false);
+    expect(sd({ role: 'pod', attach_metadata: { node: null } }).attachMetadata.node).toBe(false);
+    const pool = new InformerPool(new FakeKubeApi());
+    new KubernetesDiscovery(sd({ role: 'service', attach_metadata: { node: true } }), pool, () => undefined);
+    expect(pool.size).toBe(1);
     expect(() => sd({ role: 'pod', attach_metadata: { nodes: true } })).toThrow(/sd\[0\].attach_metadata.nodes: unknown key/);
     expect(() => sd({ role: 'pod', attach_metadata: { node: 'yes' } })).toThrow(/attach_metadata.node: must be true or false/);
   });
@@ -42,8 +45,9 @@ describe('attach_metadata: {node: true} (Prometheus addNodeLabels)', () => {
     await pool.start();
     const [a, b] = d.groups();
     expect(a.labels).toMatchObject({ ...NODE_A, __meta_kubernetes_pod_node_name: 'node-a' });
-    // a node the informer does not know adds nothing
-    expect(Object.keys(b.labels ?? {}).filter((k) => k.startsWith('__meta_kubernetes_node_'))).toEqual([]);
+    // a pod on a node the informer does not hold (filtered out by a node selector) has an empty group, as in
+    // Prometheus (tools/prom-sd-fixture proves it)
+    expect(b).toEqual({ source: 'pod/shop/web-1', labels: {}, targets: [] });
     expect(Object.keys(plain.groups()[0].labels ?? {}).filter((k) => k.startsWith('__meta_kubernetes_node_'))).toEqual([]);
     expect(d.groups()[0]).toBe(a);
 

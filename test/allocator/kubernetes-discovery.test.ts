@@ -91,6 +91,43 @@ describe('kubernetes_sd_configs over shared informers', () => {
   });
 });
 
+describe('attach_metadata', () => {
+  test('node and namespace are parsed; deployment, job and cronjob are accepted and reported as ignored; bad input says where', () => {
+    expect(sd({ role: 'pod', attach_metadata: { node: true, namespace: true, job: true, cronjob: false } })).toMatchObject({
+      attachMetadata: { node: true, namespace: true }, ignored: ['attach_metadata.job'],
+    });
+    expect(sd({ role: 'pod' }).attachMetadata).toEqual({ node: false, namespace: false });
+    expect(() => sd({ role: 'pod', attach_metadata: { nodes: true } })).toThrow(/sd\[0\]\.attach_metadata\.nodes.*unknown key.*node, namespace, deployment, job, cronjob/);
+    expect(() => sd({ role: 'pod', attach_metadata: { node: 'yes' } })).toThrow(/sd\[0\]\.attach_metadata\.node.*must be true or false/);
+    expect(() => sd({ role: 'pod', attach_metadata: [] })).toThrow(/sd\[0\]\.attach_metadata.*must be a mapping/);
+  });
+
+  test('the pod role watches nodes and namespaces only when asked, and a node or namespace change rebuilds the groups', async () => {
+    const api = new FakeKubeApi();
+    api.seed(appPod('web-0', 'shop', '10.0.0.5'));
+    api.seed({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', labels: { zone: 'z1' } } } as any);
+    api.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', annotations: { owner: 'team-a' } } } as any);
+    const pool = new InformerPool(api);
+    const plain = new KubernetesDiscovery(sd({ role: 'pod' }), pool, () => undefined);
+    const attached = new KubernetesDiscovery(sd({ role: 'pod', attach_metadata: { node: true, namespace: true } }), pool, () => undefined);
+    expect(pool.size).toBe(3); // pods (shared), nodes, namespaces
+    await pool.start();
+    expect(plain.groups()[0].labels?.__meta_kubernetes_node_name).toBeUndefined();
+    expect(attached.groups()[0].labels).toMatchObject({
+      __meta_kubernetes_node_name: 'node-a', __meta_kubernetes_node_label_zone: 'z1', __meta_kubernetes_namespace_annotation_owner: 'team-a',
+    });
+    api.seed({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', labels: { zone: 'z2' } } } as any);
+    await flush();
+    expect(attached.groups()[0].labels?.__meta_kubernetes_node_label_zone).toBe('z2');
+    // a pod on a node the node informer does not hold gives an empty group, as in Prometheus
+    await api.delete({ apiVersion: 'v1', kind: 'Node', name: 'node-a' });
+    await flush();
+    expect(attached.groups()[0]).toEqual({ source: 'pod/shop/web-0', labels: {}, targets: [] });
+    expect(plain.groups()[0].targets).toHaveLength(1);
+    await pool.stop();
+  });
+});
+
 describe('the allocator service in a cluster', () => {
   let hasher: Hasher;
   beforeAll(async () => {

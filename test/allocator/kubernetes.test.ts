@@ -143,7 +143,7 @@ describe('role pod (pod_test.go)', () => {
     expect(podGroup({ ...pod, status: { ...pod.status, podIP: '' } })).toEqual({ source: 'pod/default/testpod', labels: {}, targets: [] });
   });
 
-  test('no Ready condition reads "unknown"; podIPs give the first IPv4 and IPv6; an IPv6 pod IP without port is bracketed', () => {
+  test('no Ready condition reads "unknown"; no pod_ipv4/ipv6 labels (Prometheus v0.313); an IPv6 pod IP without port stays as written', () => {
     const pod: Pod = {
       metadata: { name: 'p', namespace: 'ns' },
       spec: { containers: [{ name: 'c' }] },
@@ -151,8 +151,8 @@ describe('role pod (pod_test.go)', () => {
     };
     const g = podGroup(pod);
     expect(g.labels.__meta_kubernetes_pod_ready).toBe('unknown');
-    expect([g.labels.__meta_kubernetes_pod_ipv4, g.labels.__meta_kubernetes_pod_ipv6]).toEqual(['10.0.0.1', '2001:DB8:0:0::1']);
-    expect(g.targets[0].__address__).toBe('[2001:db8::1]');
+    expect(Object.keys(g.labels).filter((k) => k.startsWith('__meta_kubernetes_pod_ipv'))).toEqual([]);
+    expect(g.targets[0].__address__).toBe('2001:DB8:0:0::1');
     const withPort = podGroup({ ...pod, spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }] }] } });
     expect(withPort.targets[0].__address__).toBe('[2001:DB8:0:0::1]:80');
     expect(withPort.targets[0].__meta_kubernetes_pod_container_port_protocol).toBe('');

@@ -12,8 +12,7 @@ import { endpointSliceGroup } from './endpointslice';
 import { ingressGroup } from './ingress';
 import { DiscoveredGroup } from './meta';
 import { nodeGroup } from './node';
-import { withNodeMetadata } from './node-metadata';
-import { EndpointSlice, Endpoints, Ingress, Node, ObjectLookup, Pod, Service } from './objects';
+import { EndpointSlice, Endpoints, Ingress, Namespace, Node, ObjectLookup, Pod, Service } from './objects';
 import { podGroup } from './pod';
 import { KubernetesRole, KubernetesSDConfig } from './sd-config';
 import { serviceGroup } from './service';
@@ -32,6 +31,9 @@ const KINDS: Record<KubernetesRole, Kind> = {
   node: { apiVersion: 'v1', kind: 'Node', namespaced: false },
   ingress: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespaced: true },
 };
+
+/** Namespaces, watched for `attach_metadata.namespace` only. */
+const NAMESPACE_KIND: Kind = { apiVersion: 'v1', kind: 'Namespace', namespaced: false };
 
 /** Informers shared by every job of the allocator: one per (kind, namespaces, label selector, field selector). */
 export class InformerPool {
@@ -80,10 +82,10 @@ export class KubernetesDiscovery {
   private readonly main: Informer;
   private readonly services?: Informer;
   private readonly pods?: Informer;
-  /** the Nodes, with `attach_metadata: {node: true}` */
   private readonly nodes?: Informer;
+  private readonly namespaceObjects?: Informer;
   private readonly cache = new Map<string, { version: string; group: TargetGroup }>();
-  /** bumped on every Service or Pod event, so endpoints groups that may read them are rebuilt */
+  /** bumped on every event of an informer the groups look up (Services, Pods, Nodes, Namespaces), so they are rebuilt */
   private lookupGeneration = 0;
   private closed = false;
 
@@ -94,19 +96,17 @@ export class KubernetesDiscovery {
     this.main.on(() => {
       if (!this.closed) onChange();
     });
-    if (config.role === 'endpoints' || config.role === 'endpointslice') {
+    const endpointsLike = config.role === 'endpoints' || config.role === 'endpointslice';
+    if (endpointsLike) {
       this.services = informerFor('service');
       this.pods = informerFor('pod');
-      for (const i of [this.services, this.pods]) {
-        i.on(() => {
-          this.lookupGeneration++;
-          if (!this.closed) onChange();
-        });
-      }
     }
-    if (config.attachNode) {
-      this.nodes = pool.informer(KINDS.node, []);
-      this.nodes.on(() => {
+    // attach_metadata as Prometheus honours it: node for pod/endpoints/endpointslice (with the config's node
+    // selector, which only the pod role may have), namespace for every role but node
+    if (config.attachMetadata.node && (endpointsLike || config.role === 'pod')) this.nodes = informerFor('node');
+    if (config.attachMetadata.namespace && config.role !== 'node') this.namespaceObjects = pool.informer(NAMESPACE_KIND, []);
+    for (const i of [this.services, this.pods, this.nodes, this.namespaceObjects]) {
+      i?.on(() => {
         this.lookupGeneration++;
         if (!this.closed) onChange();
       });
@@ -127,6 +127,8 @@ export class KubernetesDiscovery {
     const lookup: ObjectLookup = {
       pod: (ns, name) => this.pods?.get(ns, name) as Pod | undefined,
       service: (ns, name) => this.services?.get(ns, name) as Service | undefined,
+      node: this.nodes && ((name) => this.nodes!.get(undefined, name) as Node | undefined),
+      namespace: this.namespaceObjects && ((name) => this.namespaceObjects!.get(undefined, name) as Namespace | undefined),
     };
     const out: TargetGroup[] = [];
     const seen = new Set<string>();
@@ -135,15 +137,14 @@ export class KubernetesDiscovery {
       const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
       seen.add(key);
       let version = String(obj.metadata.resourceVersion ?? '');
-      if (this.services || this.nodes) version += `#${this.lookupGeneration}`;
+      if (this.services || this.nodes || this.namespaceObjects) version += `#${this.lookupGeneration}`;
       const known = this.cache.get(key);
       if (known && known.version === version) {
         out.push(known.group);
         continue;
       }
-      let built = this.build(obj, lookup);
+      const built = this.build(obj, lookup);
       if (!built) continue;
-      if (this.nodes) built = withNodeMetadata(this.config.role, built, (obj as Pod).spec?.nodeName, (name) => this.nodes!.get(undefined, name) as Node | undefined);
       const group: TargetGroup = { source: built.source, labels: built.labels, targets: built.targets };
       this.cache.set(key, { version, group });
       out.push(group);
@@ -154,12 +155,12 @@ export class KubernetesDiscovery {
 
   private build(obj: KubeObject, lookup: ObjectLookup): DiscoveredGroup | undefined {
     switch (this.config.role) {
-      case 'pod': return podGroup(obj as Pod);
-      case 'service': return serviceGroup(obj as Service);
+      case 'pod': return podGroup(obj as Pod, lookup);
+      case 'service': return serviceGroup(obj as Service, lookup);
       case 'endpoints': return endpointsGroup(obj as Endpoints, lookup);
       case 'endpointslice': return endpointSliceGroup(obj as EndpointSlice, lookup);
       case 'node': return nodeGroup(obj as Node);
-      case 'ingress': return ingressGroup(obj as Ingress);
+      case 'ingress': return ingressGroup(obj as Ingress, lookup);
     }
   }
 }

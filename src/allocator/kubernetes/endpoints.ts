@@ -1,3 +1,4 @@
+import { namespaceMetadata, nodeMetadata } from './attach-metadata';
 import { addObjectMetaLabels, DiscoveredGroup, joinHostPort, LabelSet, META, NAMESPACE_LABEL } from './meta';
 import { EndpointAddress, EndpointPort, Endpoints, ObjectLookup } from './objects';
 import { PodPorts } from './pod-ports';
@@ -20,7 +21,10 @@ export const ENDPOINT = {
  * - per subset, port and address (ready ones, then not-ready ones with `endpoint_ready` "false"): a target at
  *   `<ip>:<port>` with the port's name and protocol, the address's target kind and name, node and hostname;
  * - an address whose target is a Pod known to `lookup` gets the pod's labels, and the labels of its container
- *   (init containers too) with that port; the pod's other container ports get targets of their own.
+ *   (init containers too) with that port, the protocol being the endpoint port's; the pod's other container ports
+ *   get targets of their own;
+ * - `attach_metadata` (`lookup.node`, `lookup.namespace`): the namespace's labels on the group, the labels of the
+ *   address's node (its `nodeName`, else a Node target) on the target.
  */
 export function endpointsGroup(eps: Endpoints, lookup: ObjectLookup = {}): DiscoveredGroup {
   const namespace = eps.metadata?.namespace ?? '';
@@ -29,6 +33,7 @@ export function endpointsGroup(eps: Endpoints, lookup: ObjectLookup = {}): Disco
   const svc = lookup.service?.(namespace, name);
   if (svc) labels = { ...labels, ...serviceLabels(svc) };
   addObjectMetaLabels(labels, eps.metadata, 'endpoints');
+  Object.assign(labels, namespaceMetadata(lookup, namespace));
 
   const targets: LabelSet[] = [];
   const pods = new PodPorts(lookup);
@@ -45,7 +50,8 @@ export function endpointsGroup(eps: Endpoints, lookup: ObjectLookup = {}): Disco
     }
     if (addr.nodeName !== undefined) target[ENDPOINT.nodeName] = addr.nodeName;
     if (addr.hostname) target[ENDPOINT.hostname] = addr.hostname;
-    targets.push(pods.attach(target, addr.targetRef, port.port ?? 0));
+    Object.assign(target, nodeMetadata(lookup, addr.nodeName ?? (addr.targetRef?.kind === 'Node' ? addr.targetRef.name ?? '' : undefined)));
+    targets.push(pods.attach(target, addr.targetRef, port.port ?? 0, port.protocol ?? ''));
   };
   for (const subset of eps.subsets ?? []) {
     for (const port of subset.ports ?? []) {

@@ -1,5 +1,6 @@
+import { namespaceMetadata, nodeMetadata } from './attach-metadata';
 import { addObjectMetaLabels, DiscoveredGroup, joinHostPort, LabelSet, META, NAMESPACE_LABEL, sanitizeLabelName } from './meta';
-import { EndpointSlice, ObjectLookup } from './objects';
+import { EndpointSlice, ObjectLookup, Service } from './objects';
 import { PodPorts } from './pod-ports';
 import { serviceLabels } from './service';
 
@@ -13,7 +14,10 @@ const SLICE = `${META}endpointslice_`;
  * - per endpoint, port and address a target `<address>:<port>` (the address alone for a port without number)
  *   with the port's name, protocol, number and app protocol, the endpoint's conditions, hostname, target kind
  *   and name, node, zone and deprecated topology, each only when set;
- * - Pod targets get the pod's labels and container port as in the endpoints role.
+ * - Pod targets get the pod's labels and container port as in the endpoints role;
+ * - `attach_metadata` (`lookup.node`, `lookup.namespace`): the namespace's labels on the group, the labels of the
+ *   endpoint's node (a Node target, else its `nodeName`) on the target;
+ * - the slice of a dual-stack Service's secondary IP family gets no targets (see {@link nonPrimaryIPFamilySlice}).
  */
 export function endpointSliceGroup(slice: EndpointSlice, lookup: ObjectLookup = {}): DiscoveredGroup {
   const namespace = slice.metadata?.namespace ?? '';
@@ -22,6 +26,9 @@ export function endpointSliceGroup(slice: EndpointSlice, lookup: ObjectLookup = 
   const serviceName = slice.metadata?.labels?.['kubernetes.io/service-name'];
   const svc = serviceName === undefined ? undefined : lookup.service?.(namespace, serviceName);
   if (svc) labels = { ...labels, ...serviceLabels(svc) };
+  Object.assign(labels, namespaceMetadata(lookup, namespace));
+  const source = `endpointslice/${namespace}/${slice.metadata?.name ?? ''}`;
+  if (nonPrimaryIPFamilySlice(svc, slice)) return { source, labels, targets: [] };
 
   const targets: LabelSet[] = [];
   const pods = new PodPorts(lookup);
@@ -49,10 +56,23 @@ export function endpointSliceGroup(slice: EndpointSlice, lookup: ObjectLookup = 
           t[`${SLICE}endpoint_topology_${ln}`] = v;
           t[`${SLICE}endpoint_topology_present_${ln}`] = 'true';
         }
+        Object.assign(t, nodeMetadata(lookup, ep.targetRef?.kind === 'Node' ? ep.targetRef.name ?? '' : ep.nodeName));
         targets.push(pods.attach(t, ep.targetRef, port.port));
       }
     }
   }
   targets.push(...pods.uncoveredPorts());
-  return { source: `endpointslice/${namespace}/${slice.metadata?.name ?? ''}`, labels, targets };
+  return { source, labels, targets };
+}
+
+/**
+ * Prometheus's `nonPrimaryIPFamilySlice`: a dual-stack Service (policy PreferDualStack or RequireDualStack) has a
+ * slice per IP family; only the slice of its primary family (the first of `ipFamilies`) gives targets, so each
+ * pod is scraped once.
+ */
+function nonPrimaryIPFamilySlice(svc: Service | undefined, slice: EndpointSlice): boolean {
+  const policy = svc?.spec?.ipFamilyPolicy;
+  if (policy !== 'PreferDualStack' && policy !== 'RequireDualStack') return false;
+  const primary = svc?.spec?.ipFamilies?.[0];
+  return primary !== undefined && (slice.addressType ?? '') !== primary;
 }

@@ -25,8 +25,13 @@ export function sanitizeLabelName(name: string): string {
  * sanitized.
  */
 export function addObjectMetaLabels(ls: LabelSet, meta: ObjectMeta | undefined, role: string): void {
+  ls[`${META}${role}_name`] = meta?.name ?? '';
+  addLabelsAndAnnotations(ls, meta, role);
+}
+
+/** Prometheus's `addObjectAnnotationsAndLabels`: {@link addObjectMetaLabels} without the name. */
+export function addLabelsAndAnnotations(ls: LabelSet, meta: ObjectMeta | undefined, role: string): void {
   const prefix = `${META}${role}_`;
-  ls[`${prefix}name`] = meta?.name ?? '';
   for (const [k, v] of Object.entries(meta?.labels ?? {})) {
     const ln = sanitizeLabelName(k);
     ls[`${prefix}label_${ln}`] = v;

@@ -67,6 +67,8 @@ export interface Service {
     readonly externalName?: string;
     readonly loadBalancerIP?: string;
     readonly ports?: readonly ServicePort[];
+    readonly ipFamilyPolicy?: string;
+    readonly ipFamilies?: readonly string[];
   };
 }
 
@@ -112,10 +114,19 @@ export interface Endpoints {
   }>;
 }
 
-/** What a role's builder may look up: the objects the shared informers hold (keyed `namespace/name`, nodes by name). */
+export interface Namespace {
+  readonly metadata?: ObjectMeta;
+}
+
+/**
+ * What a role's builder may look up: the objects the shared informers hold (keyed `namespace/name`, nodes and
+ * namespaces by name). `node` and `namespace` are there only when the config's `attach_metadata` asks for them.
+ */
 export interface ObjectLookup {
   pod?(namespace: string, name: string): Pod | undefined;
   service?(namespace: string, name: string): Service | undefined;
+  node?(name: string): Node | undefined;
+  namespace?(name: string): Namespace | undefined;
 }
 
 export interface EndpointSlice {

@@ -12,8 +12,13 @@ export class PodPorts {
 
   constructor(private readonly lookup: ObjectLookup) {}
 
-  /** The target, with the pod's labels when `ref` is a Pod the lookup knows. `port` undefined: the endpoint has none. */
-  attach(target: LabelSet, ref: ObjectReference | undefined, port: number | undefined): LabelSet {
+  /**
+   * The target, with the pod's labels when `ref` is a Pod the lookup knows. `port` undefined: the endpoint has
+   * none. `endpointProtocol`: the protocol to write for the matching container port instead of the container
+   * port's own (Prometheus's endpoints role writes the endpoint port's protocol there, its endpointslice role the
+   * container port's).
+   */
+  attach(target: LabelSet, ref: ObjectReference | undefined, port: number | undefined, endpointProtocol?: string): LabelSet {
     const pod = ref?.kind === 'Pod' ? this.lookup.pod?.(ref.namespace ?? '', ref.name ?? '') : undefined;
     if (!pod) return target;
     const key = `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
@@ -29,7 +34,7 @@ export class PodPorts {
           out[POD.containerImage] = container.image ?? '';
           out[POD.portName] = cport.name ?? '';
           out[POD.portNumber] = String(port);
-          out[POD.portProtocol] = cport.protocol ?? '';
+          out[POD.portProtocol] = endpointProtocol ?? cport.protocol ?? '';
           out[POD.containerInit] = String(init);
           break;
         }

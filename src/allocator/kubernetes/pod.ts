@@ -1,12 +1,10 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { namespaceMetadata, nodeMetadata } from './attach-metadata';
 import { addObjectMetaLabels, DiscoveredGroup, joinHostPort, LabelSet, META, NAMESPACE_LABEL } from './meta';
-import { Container, ContainerStatus, Pod } from './objects';
+import { Container, ContainerStatus, ObjectLookup, Pod } from './objects';
 
 /** The pod role's `__meta_kubernetes_pod_*` names (Prometheus's discovery/kubernetes/pod.go). */
 export const POD = {
   ip: `${META}pod_ip`,
-  ipv4: `${META}pod_ipv4`,
-  ipv6: `${META}pod_ipv6`,
   ready: `${META}pod_ready`,
   phase: `${META}pod_phase`,
   nodeName: `${META}pod_node_name`,
@@ -23,20 +21,11 @@ export const POD = {
   portProtocol: `${META}pod_container_port_protocol`,
 } as const;
 
-/** Go's `ip.To4() != nil`: an IPv4 address, also written IPv4-mapped (`::ffff:1.2.3.4`). */
-function isV4(ip: string): boolean {
-  return isIPv4(ip) || (isIPv6(ip) && /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip));
-}
-
-/** Go's `net.IP.String()` for an IPv6 address: RFC 5952 form (lower case, the longest zero run compressed). */
-function canonicalIPv6(ip: string): string {
-  return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-}
-
 /**
  * Prometheus's `podLabels`: the labels every target of a pod shares (also attached to endpoints targets that
  * point at the pod): ip, ready (the Ready condition lower-cased, else `unknown`), phase, node, host ip, uid,
- * the first IPv4 and IPv6 of `podIPs`, name, labels and annotations, and the controller's kind and name.
+ * name, labels and annotations, and the controller's kind and name. (Prometheus v0.313, which the collector's
+ * prometheusreceiver v0.159 uses, writes no `pod_ipv4`/`pod_ipv6` labels: tools/prom-sd-fixture.)
  */
 export function podLabels(pod: Pod): LabelSet {
   const status = pod.status ?? {};
@@ -48,12 +37,6 @@ export function podLabels(pod: Pod): LabelSet {
     [POD.hostIP]: status.hostIP ?? '',
     [POD.uid]: pod.metadata?.uid ?? '',
   };
-  for (const { ip } of status.podIPs ?? []) {
-    if (!ip) continue;
-    if (ls[POD.ipv4] !== undefined && ls[POD.ipv6] !== undefined) break;
-    if (isV4(ip)) ls[POD.ipv4] ??= ip;
-    else if (isIPv6(ip)) ls[POD.ipv6] ??= ip;
-  }
   addObjectMetaLabels(ls, pod.metadata, 'pod');
   const controller = pod.metadata?.ownerReferences?.find((r) => r.controller === true);
   if (controller?.kind) ls[POD.controllerKind] = controller.kind;
@@ -75,16 +58,21 @@ function containerID(statuses: readonly ContainerStatus[] | undefined, name: str
 
 /**
  * The pod role's target group (`pod/<namespace>/<name>`): one target per container port, `<podIP>:<port>`, and
- * one per container without ports, with the pod IP alone (an IPv6 one bracketed) as its address. A pod without an
- * IP yet has no targets and no labels.
+ * one per container without ports, with the pod IP alone as its address (as written, an IPv6 one not bracketed:
+ * the user adds the port by relabelling). A pod without an IP yet has no targets and no labels.
+ * `attach_metadata` (`lookup.node`, `lookup.namespace`): the node's and the namespace's labels on the group; a pod
+ * whose node the node informer does not hold (filtered out by a node selector) has no targets and no labels.
  */
-export function podGroup(pod: Pod): DiscoveredGroup {
+export function podGroup(pod: Pod, lookup: ObjectLookup = {}): DiscoveredGroup {
   const namespace = pod.metadata?.namespace ?? '';
   const source = `pod/${namespace}/${pod.metadata?.name ?? ''}`;
   const podIP = pod.status?.podIP ?? '';
   if (podIP === '') return { source, labels: {}, targets: [] };
-  const labels = podLabels(pod);
-  labels[NAMESPACE_LABEL] = namespace;
+  const nodeName = pod.spec?.nodeName ?? '';
+  if (lookup.node && !lookup.node(nodeName)) return { source, labels: {}, targets: [] };
+  const labels: LabelSet = {
+    ...podLabels(pod), [NAMESPACE_LABEL]: namespace, ...nodeMetadata(lookup, nodeName), ...namespaceMetadata(lookup, namespace),
+  };
   const targets: LabelSet[] = [];
   for (const { container, init } of podContainers(pod)) {
     const statuses = init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses;
@@ -96,8 +84,7 @@ export function podGroup(pod: Pod): DiscoveredGroup {
     };
     const ports = container.ports ?? [];
     if (ports.length === 0) {
-      const address = isIPv6(podIP) && !isV4(podIP) ? `[${canonicalIPv6(podIP)}]` : podIP;
-      targets.push({ __address__: address, ...common });
+      targets.push({ __address__: podIP, ...common });
       continue;
     }
     for (const port of ports) {

@@ -16,10 +16,13 @@ export interface KubernetesSDConfig {
   /** namespaces to watch; empty = all (ignored by the node role, which is cluster-scoped) */
   readonly namespaces: readonly string[];
   readonly selectors: readonly RoleSelector[];
+  /**
+   * `attach_metadata`: the labels of the target's node (roles pod, endpoints, endpointslice) and namespace (every
+   * role but node) on its targets, as Prometheus writes them.
+   */
+  readonly attachMetadata: { readonly node: boolean; readonly namespace: boolean };
   /** keys this allocator accepts but does not act on (it talks to its own cluster with its own credentials) */
   readonly ignored: readonly string[];
-  /** `attach_metadata.node` on a role that has it (pod, endpoints, endpointslice): targets get their node's labels */
-  readonly attachNode?: boolean;
 }
 
 /** Which roles may carry a selector of which role, as Prometheus validates them. */
@@ -31,6 +34,9 @@ const ALLOWED_SELECTOR_ROLES: Record<KubernetesRole, readonly KubernetesRole[]> 
   node: ['node'],
   ingress: ['ingress'],
 };
+
+/** Prometheus's `attach_metadata` keys; deployment, job and cronjob are accepted and ignored (with a warning). */
+const ATTACH_METADATA_KEYS = ['node', 'namespace', 'deployment', 'job', 'cronjob'];
 
 const KNOWN_KEYS = new Set(['role', 'namespaces', 'selectors', 'attach_metadata', 'api_server', 'kubeconfig_file', 'follow_redirects',
   'enable_http2', 'tls_config', 'authorization', 'basic_auth', 'oauth2', 'bearer_token', 'bearer_token_file', 'proxy_url', 'no_proxy',
@@ -87,17 +93,18 @@ export function parseKubernetesSDConfigs(raw: unknown, file: string, path: strin
       });
     }
     const ignored = ['api_server', 'kubeconfig_file'].filter((k) => o[k] !== undefined && o[k] !== null);
-    let attachNode = false;
+    const attach = { node: false, namespace: false };
     if (o.attach_metadata !== undefined && o.attach_metadata !== null) {
       const am = o.attach_metadata;
       if (typeof am !== 'object' || Array.isArray(am)) bad(`${p}.attach_metadata`, 'must be a mapping', 'write attach_metadata: {node: true}');
-      for (const [key, v] of Object.entries(am as Record<string, unknown>)) {
-        if (key !== 'node') bad(`${p}.attach_metadata.${key}`, 'unknown key', 'use node');
-        if (v !== null && typeof v !== 'boolean') bad(`${p}.attach_metadata.node`, 'must be true or false', 'write node: true');
+      for (const [key, value] of Object.entries(am as Record<string, unknown>)) {
+        const where = `${p}.attach_metadata.${key}`;
+        if (!ATTACH_METADATA_KEYS.includes(key)) bad(where, 'unknown key', `use one of ${ATTACH_METADATA_KEYS.join(', ')}`);
+        if (value !== null && typeof value !== 'boolean') bad(where, 'must be true or false', `write ${key}: true`);
+        if (key === 'node' || key === 'namespace') attach[key] = value === true;
+        else if (value === true) ignored.push(`attach_metadata.${key}`);
       }
-      // Prometheus reads it for these roles only
-      attachNode = (am as Record<string, unknown>).node === true && ['pod', 'endpoints', 'endpointslice'].includes(role as string);
     }
-    return { role: role as KubernetesRole, namespaces: Array.from(new Set(namespaces)), selectors, ignored, ...(attachNode ? { attachNode } : {}) };
+    return { role: role as KubernetesRole, namespaces: Array.from(new Set(namespaces)), selectors, attachMetadata: attach, ignored };
   });
 }

@@ -1,5 +1,6 @@
+import { namespaceMetadata } from './attach-metadata';
 import { addObjectMetaLabels, DiscoveredGroup, joinHostPort, LabelSet, META, NAMESPACE_LABEL } from './meta';
-import { Service } from './objects';
+import { ObjectLookup, Service } from './objects';
 
 /** Prometheus's `serviceLabels`: namespace, name, labels and annotations (also attached to endpoints groups). */
 export function serviceLabels(svc: Service): LabelSet {
@@ -11,9 +12,10 @@ export function serviceLabels(svc: Service): LabelSet {
 /**
  * The service role's target group (`svc/<namespace>/<name>`): one target per port, addressed
  * `<name>.<namespace>.svc:<port>`, with the port's name, number and protocol, the service type, the cluster IP
- * (the external name for an ExternalName service) and, for a LoadBalancer, its `loadBalancerIP`.
+ * (the external name for an ExternalName service) and, for a LoadBalancer, its `loadBalancerIP`; with
+ * `attach_metadata.namespace` (`lookup.namespace`) the namespace's labels on the group.
  */
-export function serviceGroup(svc: Service): DiscoveredGroup {
+export function serviceGroup(svc: Service, lookup: ObjectLookup = {}): DiscoveredGroup {
   const name = svc.metadata?.name ?? '';
   const namespace = svc.metadata?.namespace ?? '';
   const type = svc.spec?.type ?? '';
@@ -31,5 +33,5 @@ export function serviceGroup(svc: Service): DiscoveredGroup {
     if (type === 'LoadBalancer') t[`${META}service_loadbalancer_ip`] = svc.spec?.loadBalancerIP ?? '';
     return t;
   });
-  return { source: `svc/${namespace}/${name}`, labels: serviceLabels(svc), targets };
+  return { source: `svc/${namespace}/${name}`, labels: { ...serviceLabels(svc), ...namespaceMetadata(lookup, namespace) }, targets };
 }
