@@ -151,10 +151,7 @@ export class AllocatorService {
     this.pool ??= new InformerPool(kube);
     const pool = this.pool;
     this.kubernetes.set(job.jobName, job.kubernetesSD.map((sd) => {
-      for (const key of sd.ignored) {
-        const why = key.startsWith('attach_metadata.') ? 'is not supported by this allocator yet' : 'is ignored; the allocator watches its own cluster with its own credentials';
-        this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: kubernetes_sd_configs ${key} ${why}`);
-      }
+      for (const key of sd.ignored) this.opts.log.warn(`job ${JSON.stringify(job.jobName)}: kubernetes_sd_configs ${key} is ignored; the allocator watches its own cluster with its own credentials`);
       return new KubernetesDiscovery(sd, pool, () => {
         this.opts.metrics.events.inc({ source: 'kubernetes_sd' });
         this.schedule();

@@ -31,7 +31,7 @@ describe('the allocator reads the ConfigMap the TargetAllocator construct writes
       'app.kubernetes.io/component': 'opentelemetry-collector', 'app.kubernetes.io/instance': expect.stringMatching(/\.agg$/),
       'app.kubernetes.io/managed-by': 'opentelemetry-operator', 'app.kubernetes.io/part-of': 'opentelemetry',
     });
-    expect(c.scrapeConfigs[0].kubernetesSD).toEqual([{ role: 'pod', namespaces: [], selectors: [], attachMetadata: { node: false, namespace: false }, ignored: [] }]);
+    expect(c.scrapeConfigs[0].kubernetesSD).toEqual([{ role: 'pod', namespaces: [], selectors: [], attachMetadata: { node: false, namespace: false, deployment: false, job: false, cronjob: false }, ignored: [] }]);
     expect(c.scrapeConfigs[0].unsupportedSD).toEqual([]);
   });
 
@@ -66,7 +66,7 @@ config:
     expect(c.scrapeConfigs[0].kubernetesSD).toEqual([{
       role: 'endpoints', namespaces: ['a', 'b', 'obs'],
       selectors: [{ role: 'service', label: 'app=web' }, { role: 'pod', field: 'spec.nodeName=n1' }],
-      attachMetadata: { node: false, namespace: false }, ignored: ['kubeconfig_file'],
+      attachMetadata: { node: false, namespace: false, deployment: false, job: false, cronjob: false }, ignored: ['kubeconfig_file'],
     }]);
   });
 });

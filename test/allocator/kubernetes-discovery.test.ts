@@ -92,11 +92,11 @@ describe('kubernetes_sd_configs over shared informers', () => {
 });
 
 describe('attach_metadata', () => {
-  test('node and namespace are parsed; deployment, job and cronjob are accepted and reported as ignored; bad input says where', () => {
+  test('node, namespace, deployment, job and cronjob are parsed; bad input says where', () => {
     expect(sd({ role: 'pod', attach_metadata: { node: true, namespace: true, job: true, cronjob: false } })).toMatchObject({
-      attachMetadata: { node: true, namespace: true }, ignored: ['attach_metadata.job'],
+      attachMetadata: { node: true, namespace: true, deployment: false, job: true, cronjob: false }, ignored: [],
     });
-    expect(sd({ role: 'pod' }).attachMetadata).toEqual({ node: false, namespace: false });
+    expect(sd({ role: 'pod' }).attachMetadata).toEqual({ node: false, namespace: false, deployment: false, job: false, cronjob: false });
     expect(() => sd({ role: 'pod', attach_metadata: { nodes: true } })).toThrow(/sd\[0\]\.attach_metadata\.nodes.*unknown key.*node, namespace, deployment, job, cronjob/);
     expect(() => sd({ role: 'pod', attach_metadata: { node: 'yes' } })).toThrow(/sd\[0\]\.attach_metadata\.node.*must be true or false/);
     expect(() => sd({ role: 'pod', attach_metadata: [] })).toThrow(/sd\[0\]\.attach_metadata.*must be a mapping/);
@@ -124,6 +124,23 @@ describe('attach_metadata', () => {
     await flush();
     expect(attached.groups()[0]).toEqual({ source: 'pod/shop/web-0', labels: {}, targets: [] });
     expect(plain.groups()[0].targets).toHaveLength(1);
+    await pool.stop();
+  });
+
+  test('deployment and cronjob watch ReplicaSets and Jobs in the config\'s namespaces (job needs no watch); a ReplicaSet change rebuilds', async () => {
+    const api = new FakeKubeApi();
+    api.seed({ ...appPod('web-0', 'shop', '10.0.0.5'), metadata: { name: 'web-0', namespace: 'shop', ownerReferences: [{ kind: 'ReplicaSet', name: 'web-1a', controller: true }] } } as any);
+    api.seed({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1a', namespace: 'shop', ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] } } as any);
+    const pool = new InformerPool(api);
+    const d = new KubernetesDiscovery(sd({ role: 'pod', namespaces: { names: ['shop'] }, attach_metadata: { deployment: true, job: true } }), pool, () => undefined);
+    new KubernetesDiscovery(sd({ role: 'endpoints', namespaces: { names: ['shop'] }, attach_metadata: { cronjob: true } }), pool, () => undefined);
+    await pool.start();
+    expect(api.calls.filter((c) => c.verb === 'list').map((c) => `${c.kind}/${c.namespace ?? '*'}`).sort())
+      .toEqual(['Endpoints/shop', 'Job/shop', 'Pod/shop', 'ReplicaSet/shop', 'Service/shop']);
+    expect(d.groups()[0].labels?.__meta_kubernetes_pod_deployment_name).toBe('web');
+    api.seed({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1a', namespace: 'shop', ownerReferences: [{ kind: 'Deployment', name: 'web2', controller: true }] } } as any);
+    await flush();
+    expect(d.groups()[0].labels?.__meta_kubernetes_pod_deployment_name).toBe('web2');
     await pool.stop();
   });
 });

@@ -81,6 +81,8 @@ var kinds = []struct {
 	{"endpoints", schema.GroupVersionResource{Version: "v1", Resource: "endpoints"}, true},
 	{"endpointslices", schema.GroupVersionResource{Group: "discovery.k8s.io", Version: "v1", Resource: "endpointslices"}, true},
 	{"ingresses", schema.GroupVersionResource{Group: "networking.k8s.io", Version: "v1", Resource: "ingresses"}, true},
+	{"replicasets", schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "replicasets"}, true},
+	{"jobs", schema.GroupVersionResource{Group: "batch", Version: "v1", Resource: "jobs"}, true},
 }
 
 func main() {

@@ -12,7 +12,7 @@ import { endpointSliceGroup } from './endpointslice';
 import { ingressGroup } from './ingress';
 import { DiscoveredGroup } from './meta';
 import { nodeGroup } from './node';
-import { EndpointSlice, Endpoints, Ingress, Namespace, Node, ObjectLookup, Pod, Service } from './objects';
+import { EndpointSlice, Endpoints, Ingress, Namespace, Node, ObjectLookup, Pod, Service, Workload } from './objects';
 import { podGroup } from './pod';
 import { KubernetesRole, KubernetesSDConfig } from './sd-config';
 import { serviceGroup } from './service';
@@ -32,8 +32,10 @@ const KINDS: Record<KubernetesRole, Kind> = {
   ingress: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespaced: true },
 };
 
-/** Namespaces, watched for `attach_metadata.namespace` only. */
+/** Kinds watched for `attach_metadata` only. */
 const NAMESPACE_KIND: Kind = { apiVersion: 'v1', kind: 'Namespace', namespaced: false };
+const REPLICASET_KIND: Kind = { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespaced: true };
+const JOB_KIND: Kind = { apiVersion: 'batch/v1', kind: 'Job', namespaced: true };
 
 /** Informers shared by every job of the allocator: one per (kind, namespaces, label selector, field selector). */
 export class InformerPool {
@@ -84,9 +86,12 @@ export class KubernetesDiscovery {
   private readonly pods?: Informer;
   private readonly nodes?: Informer;
   private readonly namespaceObjects?: Informer;
+  private readonly replicaSets?: Informer;
+  private readonly jobs?: Informer;
   private readonly cache = new Map<string, { version: string; group: TargetGroup }>();
-  /** bumped on every event of an informer the groups look up (Services, Pods, Nodes, Namespaces), so they are rebuilt */
+  /** bumped on every event of an informer the groups look up (Services, Pods, Nodes, Namespaces, ReplicaSets, Jobs), so they are rebuilt */
   private lookupGeneration = 0;
+  private readonly jobName: boolean;
   private closed = false;
 
   constructor(readonly config: KubernetesSDConfig, pool: InformerPool, onChange: () => void) {
@@ -105,7 +110,12 @@ export class KubernetesDiscovery {
     // selector, which only the pod role may have), namespace for every role but node
     if (config.attachMetadata.node && (endpointsLike || config.role === 'pod')) this.nodes = informerFor('node');
     if (config.attachMetadata.namespace && config.role !== 'node') this.namespaceObjects = pool.informer(NAMESPACE_KIND, []);
-    for (const i of [this.services, this.pods, this.nodes, this.namespaceObjects]) {
+    // deployment and cronjob for the roles that build pod labels; the pod's Job name needs no watch
+    const podLabelled = endpointsLike || config.role === 'pod';
+    if (config.attachMetadata.deployment && podLabelled) this.replicaSets = pool.informer(REPLICASET_KIND, config.namespaces);
+    if (config.attachMetadata.cronjob && podLabelled) this.jobs = pool.informer(JOB_KIND, config.namespaces);
+    this.jobName = config.attachMetadata.job && podLabelled;
+    for (const i of [this.services, this.pods, this.nodes, this.namespaceObjects, this.replicaSets, this.jobs]) {
       i?.on(() => {
         this.lookupGeneration++;
         if (!this.closed) onChange();
@@ -129,6 +139,9 @@ export class KubernetesDiscovery {
       service: (ns, name) => this.services?.get(ns, name) as Service | undefined,
       node: this.nodes && ((name) => this.nodes!.get(undefined, name) as Node | undefined),
       namespace: this.namespaceObjects && ((name) => this.namespaceObjects!.get(undefined, name) as Namespace | undefined),
+      replicaSet: this.replicaSets && ((ns, name) => this.replicaSets!.get(ns, name) as Workload | undefined),
+      job: this.jobs && ((ns, name) => this.jobs!.get(ns, name) as Workload | undefined),
+      jobName: this.jobName,
     };
     const out: TargetGroup[] = [];
     const seen = new Set<string>();
@@ -137,7 +150,7 @@ export class KubernetesDiscovery {
       const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
       seen.add(key);
       let version = String(obj.metadata.resourceVersion ?? '');
-      if (this.services || this.nodes || this.namespaceObjects) version += `#${this.lookupGeneration}`;
+      if (this.services || this.nodes || this.namespaceObjects || this.replicaSets || this.jobs) version += `#${this.lookupGeneration}`;
       const known = this.cache.get(key);
       if (known && known.version === version) {
         out.push(known.group);

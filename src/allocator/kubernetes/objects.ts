@@ -118,6 +118,11 @@ export interface Namespace {
   readonly metadata?: ObjectMeta;
 }
 
+/** A ReplicaSet or Job: only its owner (the Deployment or CronJob) is read, for `attach_metadata`. */
+export interface Workload {
+  readonly metadata?: ObjectMeta;
+}
+
 /**
  * What a role's builder may look up: the objects the shared informers hold (keyed `namespace/name`, nodes and
  * namespaces by name). `node` and `namespace` are there only when the config's `attach_metadata` asks for them.
@@ -127,6 +132,12 @@ export interface ObjectLookup {
   service?(namespace: string, name: string): Service | undefined;
   node?(name: string): Node | undefined;
   namespace?(name: string): Namespace | undefined;
+  /** `attach_metadata.deployment`: a pod's ReplicaSet, whose controller names the Deployment */
+  replicaSet?(namespace: string, name: string): Workload | undefined;
+  /** `attach_metadata.cronjob`: a pod's Job, whose controller names the CronJob */
+  job?(namespace: string, name: string): Workload | undefined;
+  /** `attach_metadata.job`: write `pod_job_name` (needs no lookup) */
+  readonly jobName?: boolean;
 }
 
 export interface EndpointSlice {

@@ -24,7 +24,7 @@ export class PodPorts {
     const key = `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
     const seen = this.seen.get(key) ?? { pod, ports: [] };
     this.seen.set(key, seen);
-    const out: LabelSet = { ...target, ...podLabels(pod) };
+    const out: LabelSet = { ...target, ...podLabels(pod, this.lookup) };
     if (port !== undefined) {
       // Prometheus's loop breaks out of one container's ports only, so a later container with the port wins
       for (const { container, init } of podContainers(pod)) {
@@ -62,7 +62,7 @@ export class PodPorts {
             [POD.portNumber]: String(number),
             [POD.portProtocol]: cport.protocol ?? '',
             [POD.containerInit]: String(init),
-            ...podLabels(pod),
+            ...podLabels(pod, this.lookup),
           });
         }
       }

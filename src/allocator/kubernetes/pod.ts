@@ -1,6 +1,6 @@
 import { namespaceMetadata, nodeMetadata } from './attach-metadata';
 import { addObjectMetaLabels, DiscoveredGroup, joinHostPort, LabelSet, META, NAMESPACE_LABEL } from './meta';
-import { Container, ContainerStatus, ObjectLookup, Pod } from './objects';
+import { Container, ContainerStatus, ObjectLookup, ObjectMeta, OwnerReference, Pod } from './objects';
 
 /** The pod role's `__meta_kubernetes_pod_*` names (Prometheus's discovery/kubernetes/pod.go). */
 export const POD = {
@@ -12,6 +12,9 @@ export const POD = {
   uid: `${META}pod_uid`,
   controllerKind: `${META}pod_controller_kind`,
   controllerName: `${META}pod_controller_name`,
+  deploymentName: `${META}pod_deployment_name`,
+  jobName: `${META}pod_job_name`,
+  cronJobName: `${META}pod_cronjob_name`,
   containerName: `${META}pod_container_name`,
   containerID: `${META}pod_container_id`,
   containerImage: `${META}pod_container_image`,
@@ -25,9 +28,11 @@ export const POD = {
  * Prometheus's `podLabels`: the labels every target of a pod shares (also attached to endpoints targets that
  * point at the pod): ip, ready (the Ready condition lower-cased, else `unknown`), phase, node, host ip, uid,
  * name, labels and annotations, and the controller's kind and name. (Prometheus v0.313, which the collector's
- * prometheusreceiver v0.159 uses, writes no `pod_ipv4`/`pod_ipv6` labels: tools/prom-sd-fixture.)
+ * prometheusreceiver v0.159 uses, writes no `pod_ipv4`/`pod_ipv6` labels: tools/prom-sd-fixture.) With
+ * `attach_metadata` (see {@link ObjectLookup}): the Deployment of the pod's ReplicaSet, its Job, the CronJob of
+ * its Job.
  */
-export function podLabels(pod: Pod): LabelSet {
+export function podLabels(pod: Pod, lookup: ObjectLookup = {}): LabelSet {
   const status = pod.status ?? {};
   const ls: LabelSet = {
     [POD.ip]: status.podIP ?? '',
@@ -38,10 +43,25 @@ export function podLabels(pod: Pod): LabelSet {
     [POD.uid]: pod.metadata?.uid ?? '',
   };
   addObjectMetaLabels(ls, pod.metadata, 'pod');
-  const controller = pod.metadata?.ownerReferences?.find((r) => r.controller === true);
+  const controller = controllerOf(pod.metadata);
   if (controller?.kind) ls[POD.controllerKind] = controller.kind;
   if (controller?.name) ls[POD.controllerName] = controller.name;
+  const namespace = pod.metadata?.namespace ?? '';
+  if (controller?.kind === 'ReplicaSet' && lookup.replicaSet) {
+    const owner = controllerOf(lookup.replicaSet(namespace, controller.name ?? '')?.metadata);
+    if (owner?.kind === 'Deployment') ls[POD.deploymentName] = owner.name ?? '';
+  }
+  if (controller?.kind === 'Job') {
+    if (lookup.jobName) ls[POD.jobName] = controller.name ?? '';
+    const owner = lookup.job && controllerOf(lookup.job(namespace, controller.name ?? '')?.metadata);
+    if (owner?.kind === 'CronJob') ls[POD.cronJobName] = owner.name ?? '';
+  }
   return ls;
+}
+
+/** Kubernetes's `GetControllerOf`: the owner reference marked as controller. */
+function controllerOf(meta: ObjectMeta | undefined): OwnerReference | undefined {
+  return meta?.ownerReferences?.find((r) => r.controller === true);
 }
 
 /** The pod's containers then its init containers, each with whether it is an init container. */
@@ -71,7 +91,7 @@ export function podGroup(pod: Pod, lookup: ObjectLookup = {}): DiscoveredGroup {
   const nodeName = pod.spec?.nodeName ?? '';
   if (lookup.node && !lookup.node(nodeName)) return { source, labels: {}, targets: [] };
   const labels: LabelSet = {
-    ...podLabels(pod), [NAMESPACE_LABEL]: namespace, ...nodeMetadata(lookup, nodeName), ...namespaceMetadata(lookup, namespace),
+    ...podLabels(pod, lookup), [NAMESPACE_LABEL]: namespace, ...nodeMetadata(lookup, nodeName), ...namespaceMetadata(lookup, namespace),
   };
   const targets: LabelSet[] = [];
   for (const { container, init } of podContainers(pod)) {

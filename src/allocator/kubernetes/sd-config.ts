@@ -3,6 +3,14 @@ import { InvalidInputError } from '../../common/errors';
 export const KUBERNETES_ROLES = ['pod', 'service', 'endpoints', 'endpointslice', 'node', 'ingress'] as const;
 export type KubernetesRole = typeof KUBERNETES_ROLES[number];
 
+export interface AttachMetadata {
+  readonly node: boolean;
+  readonly namespace: boolean;
+  readonly deployment: boolean;
+  readonly job: boolean;
+  readonly cronjob: boolean;
+}
+
 /** One `selectors` entry: label and field selectors in the API server's syntax, for the objects of one role. */
 export interface RoleSelector {
   readonly role: KubernetesRole;
@@ -18,9 +26,10 @@ export interface KubernetesSDConfig {
   readonly selectors: readonly RoleSelector[];
   /**
    * `attach_metadata`: the labels of the target's node (roles pod, endpoints, endpointslice) and namespace (every
-   * role but node) on its targets, as Prometheus writes them.
+   * role but node) on its targets, and of the pod's Deployment, Job and CronJob (pod, endpoints, endpointslice),
+   * as Prometheus writes them.
    */
-  readonly attachMetadata: { readonly node: boolean; readonly namespace: boolean };
+  readonly attachMetadata: AttachMetadata;
   /** keys this allocator accepts but does not act on (it talks to its own cluster with its own credentials) */
   readonly ignored: readonly string[];
 }
@@ -35,7 +44,7 @@ const ALLOWED_SELECTOR_ROLES: Record<KubernetesRole, readonly KubernetesRole[]> 
   ingress: ['ingress'],
 };
 
-/** Prometheus's `attach_metadata` keys; deployment, job and cronjob are accepted and ignored (with a warning). */
+/** Prometheus's `attach_metadata` keys. */
 const ATTACH_METADATA_KEYS = ['node', 'namespace', 'deployment', 'job', 'cronjob'];
 
 const KNOWN_KEYS = new Set(['role', 'namespaces', 'selectors', 'attach_metadata', 'api_server', 'kubeconfig_file', 'follow_redirects',
@@ -93,7 +102,7 @@ export function parseKubernetesSDConfigs(raw: unknown, file: string, path: strin
       });
     }
     const ignored = ['api_server', 'kubeconfig_file'].filter((k) => o[k] !== undefined && o[k] !== null);
-    const attach = { node: false, namespace: false };
+    const attach: Record<keyof AttachMetadata, boolean> = { node: false, namespace: false, deployment: false, job: false, cronjob: false };
     if (o.attach_metadata !== undefined && o.attach_metadata !== null) {
       const am = o.attach_metadata;
       if (typeof am !== 'object' || Array.isArray(am)) bad(`${p}.attach_metadata`, 'must be a mapping', 'write attach_metadata: {node: true}');
@@ -101,8 +110,7 @@ export function parseKubernetesSDConfigs(raw: unknown, file: string, path: strin
         const where = `${p}.attach_metadata.${key}`;
         if (!ATTACH_METADATA_KEYS.includes(key)) bad(where, 'unknown key', `use one of ${ATTACH_METADATA_KEYS.join(', ')}`);
         if (value !== null && typeof value !== 'boolean') bad(where, 'must be true or false', `write ${key}: true`);
-        if (key === 'node' || key === 'namespace') attach[key] = value === true;
-        else if (value === true) ignored.push(`attach_metadata.${key}`);
+        attach[key as keyof AttachMetadata] = value === true;
       }
     }
     return { role: role as KubernetesRole, namespaces: Array.from(new Set(namespaces)), selectors, attachMetadata: attach, ignored };
