@@ -34,9 +34,9 @@ export interface KubernetesSDConfig {
   readonly ignored: readonly string[];
 }
 
-/** Which roles may carry a selector of which role, as Prometheus validates them. */
+/** Which roles may carry a selector of which role, as Prometheus validates them (the pod role's node selector filters the Nodes of `attach_metadata.node`). */
 const ALLOWED_SELECTOR_ROLES: Record<KubernetesRole, readonly KubernetesRole[]> = {
-  pod: ['pod'],
+  pod: ['pod', 'node'],
   service: ['service'],
   endpoints: ['pod', 'service', 'endpoints'],
   endpointslice: ['pod', 'service', 'endpointslice'],
