@@ -107,6 +107,15 @@ async function ourGroups(sd: Record<string, unknown>): Promise<Group[]> {
 }
 
 describe(`kubernetes_sd_configs labels against Prometheus ${fixture.prometheus}'s discovery (tools/prom-sd-fixture)`, () => {
+  test('the fixture was made with the Prometheus module of the collector we build (else: regenerate it)', () => {
+    const version = (goMod: string) => {
+      const m = /github\.com\/prometheus\/prometheus (v\S+)/.exec(fs.readFileSync(path.join(__dirname, '../..', goMod), 'utf8'));
+      return m?.[1];
+    };
+    expect({ collector: version('tools/otelcol/go.mod'), generator: version('tools/prom-sd-fixture/go.mod') })
+      .toEqual({ collector: fixture.prometheus, generator: fixture.prometheus });
+  });
+
   test('the fixture covers every role, with targets', () => {
     const roles = new Set(fixture.results.map((r) => r.sd.role));
     expect([...roles].sort()).toEqual(['endpoints', 'endpointslice', 'ingress', 'node', 'pod', 'service']);
