@@ -56,6 +56,22 @@ describe('kubernetes_sd_configs over shared informers', () => {
     await pool.stop();
   });
 
+  test('a target ref to a pod of another namespace resolves only when the config watches all namespaces, as Prometheus\'s per-namespace stores do', async () => {
+    const api = new FakeKubeApi();
+    api.seed(appPod('web-0', 'other', '10.0.0.5'));
+    api.seed({
+      apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'shop' },
+      subsets: [{ addresses: [{ ip: '10.0.0.5', targetRef: { kind: 'Pod', name: 'web-0', namespace: 'other' } }], ports: [{ port: 9090 }] }],
+    } as any);
+    const pool = new InformerPool(api);
+    const listed = new KubernetesDiscovery(sd({ role: 'endpoints', namespaces: { names: ['shop', 'other'] } }), pool, () => undefined);
+    const all = new KubernetesDiscovery(sd({ role: 'endpoints' }), pool, () => undefined);
+    await pool.start();
+    expect(listed.groups()[0].targets.map((t) => t.__meta_kubernetes_pod_name)).toEqual([undefined]);
+    expect(all.groups()[0].targets.map((t) => t.__meta_kubernetes_pod_name)).toEqual(['web-0']);
+    await pool.stop();
+  });
+
   test('jobs watching the same kind, namespaces and selectors share one informer; other selectors get their own', async () => {
     const api = new FakeKubeApi();
     const pool = new InformerPool(api);

@@ -156,7 +156,7 @@ export class KubernetesDiscovery {
         out.push(known.group);
         continue;
       }
-      const built = this.build(obj, lookup);
+      const built = this.build(obj, this.scoped(lookup, obj.metadata.namespace ?? ''));
       if (!built) continue;
       const group: TargetGroup = { source: built.source, labels: built.labels, targets: built.targets };
       this.cache.set(key, { version, group });
@@ -164,6 +164,17 @@ export class KubernetesDiscovery {
     }
     for (const key of this.cache.keys()) if (!seen.has(key)) this.cache.delete(key);
     return out.sort((a, b) => ((a.source ?? '') < (b.source ?? '') ? -1 : 1));
+  }
+
+  /**
+   * Prometheus runs one discoverer per listed namespace, each with Pod and Service stores of its namespace only:
+   * an Endpoints or EndpointSlice resolves a target ref to a pod of another namespace only when the config
+   * watches all namespaces. The shared informers here span every listed namespace, so the lookup is narrowed.
+   */
+  private scoped(lookup: ObjectLookup, namespace: string): ObjectLookup {
+    if (this.config.namespaces.length === 0 || !lookup.pod) return lookup;
+    const pod = lookup.pod;
+    return { ...lookup, pod: (ns, name) => (ns === namespace ? pod(ns, name) : undefined) };
   }
 
   private build(obj: KubeObject, lookup: ObjectLookup): DiscoveredGroup | undefined {
