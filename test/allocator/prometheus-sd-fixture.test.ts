@@ -91,6 +91,13 @@ export function diffGroups(prom: Group[], ours: Group[]): string {
   return out.join('\n');
 }
 
+/** The fixture's namespaces: the generator keeps only their groups (and cluster-scoped ones), so do we. */
+const fixtureNamespaces = new Set(fixture.objects.namespaces.map((ns) => ns.metadata.name));
+const inFixture = (source: string) => {
+  const parts = source.split('/');
+  return parts.length !== 3 || fixtureNamespaces.has(parts[1]);
+};
+
 async function ourGroups(sd: Record<string, unknown>): Promise<Group[]> {
   const api = new FakeKubeApi();
   for (const objs of Object.values(fixture.objects)) for (const obj of objs) api.seed(obj);
@@ -99,7 +106,7 @@ async function ourGroups(sd: Record<string, unknown>): Promise<Group[]> {
   const discovery = new KubernetesDiscovery(config, pool, () => undefined);
   await pool.start();
   try {
-    return discovery.groups().map((g) => ({ source: g.source ?? '', labels: { ...g.labels }, targets: g.targets.map((t) => ({ ...t })) }));
+    return discovery.groups().filter((g) => inFixture(g.source ?? '')).map((g) => ({ source: g.source ?? '', labels: { ...g.labels }, targets: g.targets.map((t) => ({ ...t })) }));
   } finally {
     discovery.close();
     await pool.stop();

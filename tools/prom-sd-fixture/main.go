@@ -152,7 +152,7 @@ func run(kubeconfig, objectsFile, configsFile, out string, settle time.Duration)
 		Objects:    map[string][]any{},
 	}
 	for _, c := range configs {
-		groups, err := discover(c, kubeconfig, settle)
+		groups, err := discover(c, kubeconfig, settle, namespaces)
 		if err != nil {
 			return fmt.Errorf("config %s: %w", c.Name, err)
 		}
@@ -242,7 +242,11 @@ func apply(ctx context.Context, dyn dynamic.Interface, mapper meta.RESTMapper, f
 // discover runs Prometheus's discoverer for one config until it has been quiet for `settle`, and returns the last
 // group of every source, sorted by source, the targets of each group sorted too (Prometheus appends the targets of
 // container ports not named by an endpoint from a Go map, in random order).
-func discover(c namedConfig, kubeconfig string, settle time.Duration) ([]group, error) {
+//
+// A config that watches all namespaces also sees the API server's own objects in `default` (the `kubernetes`
+// Service, Endpoints and EndpointSlice, with the port this run's apiserver listens on): only groups of the objects
+// file's namespaces (and of cluster-scoped objects) are kept.
+func discover(c namedConfig, kubeconfig string, settle time.Duration, namespaces []string) ([]group, error) {
 	raw, err := yaml.Marshal(c.SD)
 	if err != nil {
 		return nil, err
@@ -299,6 +303,9 @@ loop:
 
 	out := make([]group, 0, len(latest))
 	for _, tg := range latest {
+		if parts := strings.Split(tg.Source, "/"); len(parts) == 3 && !contains(namespaces, parts[1]) {
+			continue
+		}
 		g := group{Source: tg.Source, Labels: map[string]string{}, Targets: []map[string]string{}}
 		for k, v := range tg.Labels {
 			g.Labels[string(k)] = string(v)
