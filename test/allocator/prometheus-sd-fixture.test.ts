@@ -53,7 +53,7 @@ function labelDiff(prom: LabelSet, ours: LabelSet, indent: string): string[] {
  * A readable diff of two groups lists ('' when equal): per source, the group labels that differ, then the targets
  * only one side has, each paired with the most similar target of the other side to show its differing labels.
  */
-export function diffGroups(prom: Group[], ours: Group[]): string {
+function diffGroups(prom: Group[], ours: Group[]): string {
   const out: string[] = [];
   const bySource = (gs: Group[]) => new Map(gs.map((g) => [g.source, g]));
   const p = bySource(prom);
