@@ -4,10 +4,14 @@
 // entries in byte order, owner root, every time stamp SOURCE_DATE_EPOCH, no user or group names, gzip without
 // a time stamp, and the image's created time and history from the same epoch.
 //
-//	oci-image build --rootfs DIR --out FILE.tar --ref NAME:TAG --epoch N --config config.json
+//	oci-image build --rootfs DIR --out FILE.tar --ref NAME:TAG --epoch N --config config.json [--annotation K=V ...]
+//	oci-image push --archive FILE.tar --to HOST:PORT/REPO:TAG [--to ...] [--annotation K=V ...]
 //
 // config.json holds the image's runtime config (Entrypoint, Cmd, User, Env, WorkingDir, Labels, ExposedPorts)
-// as in the OCI image config. The manifest digest is printed on stdout.
+// as in the OCI image config; annotations go into the manifest. build prints the manifest digest on stdout.
+// push copies the archive's image into a plain-HTTP registry (the real node's local one) under each name, adding
+// the annotations; a name that already holds the same digest is left alone. It prints "DIGEST SIZE", SIZE being
+// the bytes of manifest, config and compressed layers.
 package main
 
 import (
@@ -32,9 +36,35 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
+// annotations is a repeatable K=V flag.
+type annotations map[string]string
+
+func (a annotations) String() string { return fmt.Sprint(map[string]string(a)) }
+func (a annotations) Set(v string) error {
+	k, val, ok := strings.Cut(v, "=")
+	if !ok || k == "" {
+		return fmt.Errorf("annotation %q is not KEY=VALUE", v)
+	}
+	a[k] = val
+	return nil
+}
+
+// refs is a repeatable string flag.
+type refs []string
+
+func (r *refs) String() string     { return strings.Join(*r, ",") }
+func (r *refs) Set(v string) error { *r = append(*r, v); return nil }
+
+const usage = `usage: oci-image build --rootfs DIR --out FILE.tar --ref NAME:TAG --epoch N --config config.json [--annotation K=V ...]
+       oci-image push --archive FILE.tar --to HOST:PORT/REPO:TAG [--to ...] [--annotation K=V ...]`
+
 func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "push" {
+		pushMain(os.Args[2:])
+		return
+	}
 	if len(os.Args) < 2 || os.Args[1] != "build" {
-		fmt.Fprintln(os.Stderr, "usage: oci-image build --rootfs DIR --out FILE.tar --ref NAME:TAG --epoch N --config config.json")
+		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
 	}
 	fl := flag.NewFlagSet("build", flag.ExitOnError)
@@ -43,12 +73,14 @@ func main() {
 	ref := fl.String("ref", "", "reference name recorded in index.json (org.opencontainers.image.ref.name)")
 	epoch := fl.Int64("epoch", 0, "SOURCE_DATE_EPOCH: every time stamp in the image")
 	configPath := fl.String("config", "", "JSON file with the image runtime config")
+	ann := annotations{}
+	fl.Var(ann, "annotation", "manifest annotation KEY=VALUE (repeatable)")
 	_ = fl.Parse(os.Args[2:])
 	if *rootfs == "" || *out == "" || *configPath == "" {
 		fmt.Fprintln(os.Stderr, "oci-image: --rootfs, --out and --config are required")
 		os.Exit(2)
 	}
-	digest, err := build(*rootfs, *out, *ref, time.Unix(*epoch, 0).UTC(), *configPath)
+	digest, err := build(*rootfs, *out, *ref, time.Unix(*epoch, 0).UTC(), *configPath, ann)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "oci-image: %v\n", err)
 		os.Exit(1)
@@ -56,7 +88,7 @@ func main() {
 	fmt.Println(digest)
 }
 
-func build(rootfs, out, ref string, epoch time.Time, configPath string) (string, error) {
+func build(rootfs, out, ref string, epoch time.Time, configPath string, ann annotations) (string, error) {
 	raw, err := os.ReadFile(configPath)
 	if err != nil {
 		return "", err
@@ -101,6 +133,9 @@ func build(rootfs, out, ref string, epoch time.Time, configPath string) (string,
 	img, err = mutate.ConfigFile(img, cf)
 	if err != nil {
 		return "", err
+	}
+	if len(ann) > 0 {
+		img = mutate.Annotations(img, ann).(v1.Image)
 	}
 	digest, err := img.Digest()
 	if err != nil {

@@ -79,6 +79,7 @@ func components() (otelcol.Factories, error) {
 	); err != nil {
 		return otelcol.Factories{}, err
 	}
+	if factories.Connectors, err = otelcol.MakeFactoryMap[connector.Factory](); err != nil {
 		return otelcol.Factories{}, err
 	}
 	return factories, nil
