@@ -91,8 +91,38 @@ async function tool(name: string, log: (line: string) => void): Promise<string> 
   return line.slice(name.length + 2);
 }
 
+/**
+ * Runs `fn` holding `<dir>.lock` (a folder: mkdir is atomic), so that two processes sharing the cache (a test
+ * run and a dev cluster, or two engineers' runs) do not build one image twice at once. A lock older than
+ * `staleMs` is taken over: its holder died.
+ */
+export async function withDirLock<T>(dir: string, fn: () => Promise<T>, staleMs = 45 * 60_000): Promise<T> {
+  const lock = `${dir}.lock`;
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > staleMs) fs.rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Builds one image into its cache folder (image.oci.tar + image.json) unless it is there. */
-async function buildImage(spec: ImageSpec, ociImage: string, log: (line: string) => void): Promise<BuiltImage> {
+function buildImage(spec: ImageSpec, ociImage: string, log: (line: string) => void): Promise<BuiltImage> {
+  return withDirLock(specCacheDir(spec), () => buildImageLocked(spec, ociImage, log));
+}
+
+async function buildImageLocked(spec: ImageSpec, ociImage: string, log: (line: string) => void): Promise<BuiltImage> {
   const dir = specCacheDir(spec);
   const metaFile = path.join(dir, 'image.json');
   const archive = path.join(dir, 'image.oci.tar');
@@ -113,7 +143,7 @@ async function buildImage(spec: ImageSpec, ociImage: string, log: (line: string)
       const rootfs = path.join(work, 'rootfs');
       const out = await runScript(SCRIPT, ['rootfs', spec.recipe, rootfs], log);
       const found = out.filter((l) => l.startsWith('from: ')).map((l) => l.slice(6));
-      const full = found.length ? `${builtFrom}; ${found.join('; ')}` : builtFrom;
+      const full = found.length ? `${builtFrom} (${found.join(', ')})` : builtFrom;
       rootfsBytes = dirBytes(rootfs);
       const configFile = path.join(work, 'config.json');
       fs.writeFileSync(configFile, JSON.stringify(imageConfig(spec, full)));
