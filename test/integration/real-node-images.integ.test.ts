@@ -3,8 +3,10 @@
  * image is built (or taken from ~/.cache/cdk8s-otel/images) and pushed, then read back over the registry's HTTP
  * API: each name's manifest, its annotations (source, version, description, built-from), its config (entry point,
  * user, labels) and its size. A second ensureImages pushes nothing. podman pulls a few of them from the registry
- * and runs them, as the node's containerd will. A cold first build takes several minutes (the collector's Go
- * build most of it: see docs/real-node.md); later runs reuse the cache.
+ * and runs them, as the node's containerd will; with host networking (every address 127.0.0.1) the collector
+ * image receives the spans of the Java and Node.js app images injected as the operator does (the agent image's
+ * init `cp` into a shared volume, then JAVA_TOOL_OPTIONS / NODE_OPTIONS). A cold first build takes several
+ * minutes (the collector's Go build most of it: see docs/real-node.md); later runs reuse the cache.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -113,4 +115,89 @@ describe('the real node\'s registry and images', () => {
     const { stdout } = await run('podman', [...podmanArgs, ref, ...args], { timeout: 120_000 });
     expect(stdout.trim()).toMatch(expected);
   }, 180_000);
+
+  describe('agents injected as the operator does send spans to the collector image', () => {
+    let grpcPort: number;
+    let httpPort: number;
+    const containers: string[] = [];
+    let work: string;
+
+    const podman = (...args: string[]) => run('podman', args, { timeout: 120_000 });
+    const ref = (name: string) => `${registry.address}/${mirrorPath(name)}`;
+    const detached = ['run', '-d', '--network=host', '--cgroup-manager=cgroupfs', '--runtime', 'runc',
+      '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--tls-verify=false'];
+
+    beforeAll(async () => {
+      [grpcPort, httpPort] = [await freePort(), await freePort()];
+      work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-otel-inject-'));
+      fs.writeFileSync(path.join(work, 'collector.yaml'), [
+        'receivers:', '  otlp:', '    protocols:', `      grpc: {endpoint: "127.0.0.1:${grpcPort}"}`, `      http: {endpoint: "127.0.0.1:${httpPort}"}`,
+        'exporters:', '  debug: {verbosity: detailed}',
+        'service:', '  telemetry: {metrics: {level: none}}', '  pipelines:', '    traces: {receivers: [otlp], exporters: [debug]}', '',
+      ].join('\n'));
+      fs.chmodSync(work, 0o755);
+      fs.chmodSync(path.join(work, 'collector.yaml'), 0o644);
+      const collector = ref('ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector:0.158.0');
+      pulled.push(collector);
+      const { stdout } = await podman(...detached, '-v', `${work}/collector.yaml:/conf/collector.yaml:ro`, collector, '--config=/conf/collector.yaml');
+      containers.push(stdout.trim());
+    }, 180_000);
+
+    afterAll(async () => {
+      for (const id of containers) await run('podman', ['rm', '-f', id]).catch(() => undefined);
+      if (work) fs.rmSync(work, { recursive: true, force: true });
+    });
+
+    /** The agent image's init container, as the operator writes it: cp into an emptyDir, as the image's user. */
+    async function initContainer(agentImage: string, volume: string, command: string[]): Promise<string> {
+      const dir = path.join(work, volume);
+      fs.mkdirSync(dir);
+      fs.chmodSync(dir, 0o777); // an emptyDir is writable by any user
+      pulled.push(ref(agentImage));
+      await podman(...podmanArgs, '-v', `${dir}:/${volume}`, ref(agentImage), ...command);
+      return dir;
+    }
+
+    async function spansOf(service: string): Promise<string> {
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const { stdout, stderr } = await podman('logs', containers[0]);
+        const logs = stdout + stderr;
+        if (logs.includes(`service.name: Str(${service})`) || Date.now() > deadline) return logs;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+
+    test('Java: the agent image\'s cp, JAVA_TOOL_OPTIONS -javaagent, OTLP/HTTP', async () => {
+      const dir = await initContainer('ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.30.0',
+        'otel-auto-instrumentation-java', ['cp', '/javaagent.jar', '/otel-auto-instrumentation-java/javaagent.jar']);
+      const app = ref('ghcr.io/open-telemetry/opentelemetry-operator/e2e-test-app-java:main');
+      pulled.push(app);
+      const { stdout } = await podman(...detached, '-v', `${dir}:/otel-auto-instrumentation-java`,
+        '-e', `PORT=${await freePort()}`, '-e', 'OTEL_SERVICE_NAME=java-app',
+        '-e', 'JAVA_TOOL_OPTIONS= -javaagent:/otel-auto-instrumentation-java/javaagent.jar',
+        '-e', `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${httpPort}`, '-e', 'OTEL_METRICS_EXPORTER=none', '-e', 'OTEL_LOGS_EXPORTER=none',
+        app);
+      containers.push(stdout.trim());
+      const logs = await spansOf('java-app');
+      expect(logs).toContain('service.name: Str(java-app)');
+      expect(logs).toMatch(/InstrumentationScope io\.opentelemetry\.java-http-(client|server)/);
+    }, 180_000);
+
+    test('Node.js: the agent image\'s cp -r, NODE_OPTIONS --require, OTLP/gRPC', async () => {
+      const dir = await initContainer('ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs:0.78.0',
+        'otel-auto-instrumentation-nodejs', ['cp', '-r', '/autoinstrumentation/.', '/otel-auto-instrumentation-nodejs']);
+      const app = ref('ghcr.io/open-telemetry/opentelemetry-operator/e2e-test-app-nodejs:main');
+      pulled.push(app);
+      const { stdout } = await podman(...detached, '-v', `${dir}:/otel-auto-instrumentation-nodejs`,
+        '-e', `PORT=${await freePort()}`, '-e', 'OTEL_SERVICE_NAME=nodejs-app',
+        '-e', 'NODE_OPTIONS= --require /otel-auto-instrumentation-nodejs/autoinstrumentation.js',
+        '-e', `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${grpcPort}`, '-e', 'OTEL_METRICS_EXPORTER=none',
+        app);
+      containers.push(stdout.trim());
+      const logs = await spansOf('nodejs-app');
+      expect(logs).toContain('service.name: Str(nodejs-app)');
+      expect(logs).toMatch(/InstrumentationScope @opentelemetry\/instrumentation-http/);
+    }, 180_000);
+  });
 });
