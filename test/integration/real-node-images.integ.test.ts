@@ -3,7 +3,8 @@
  * image is built (or taken from ~/.cache/cdk8s-otel/images) and pushed, then read back over the registry's HTTP
  * API: each name's manifest, its annotations (source, version, description, built-from), its config (entry point,
  * user, labels) and its size. A second ensureImages pushes nothing. podman pulls a few of them from the registry
- * and runs them, as the node's containerd will; with host networking (every address 127.0.0.1) the collector
+ * and runs them; containerd 1.6 (Debian's, its own root and socket, no CRI) pulls by the names pods use through
+ * writeContainerdHostsConfig's hosts.toml, as the node's containerd will; with host networking (every address 127.0.0.1) the collector
  * image receives the spans of the Java and Node.js app images injected as the operator does (the agent image's
  * init `cp` into a shared volume, then JAVA_TOOL_OPTIONS / NODE_OPTIONS). A cold first build takes several
  * minutes (the collector's Go build most of it: see docs/real-node.md); later runs reuse the cache.
@@ -17,7 +18,7 @@ import { promisify } from 'node:util';
 
 import { BUILT_FROM_ANNOTATION, IMAGE_SPECS, mirrorPath } from '../../src/devcluster/real-node/image-specs';
 import { ensureImages, NodeImage, PAUSE_IMAGE } from '../../src/devcluster/real-node/images';
-import { LocalRegistry, startRegistry } from '../../src/devcluster/real-node/registry';
+import { LocalRegistry, startRegistry, writeContainerdHostsConfig } from '../../src/devcluster/real-node/registry';
 import { freePort } from './harness/control-plane';
 
 const run = promisify(execFile);
@@ -114,6 +115,34 @@ describe('the real node\'s registry and images', () => {
     pulled.push(ref);
     const { stdout } = await run('podman', [...podmanArgs, ref, ...args], { timeout: 120_000 });
     expect(stdout.trim()).toMatch(expected);
+  }, 180_000);
+
+  test('containerd pulls the names pods use through the hosts.toml mirrors', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-otel-containerd-'));
+    const sock = path.join(dir, 'containerd.sock');
+    fs.writeFileSync(path.join(dir, 'config.toml'), [
+      'version = 2', `root = "${dir}/root"`, `state = "${dir}/state"`, 'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+      '[grpc]', `  address = "${sock}"`, '[ttrpc]', `  address = "${sock}.ttrpc"`, '[debug]', '  address = ""', '[metrics]', '  address = ""', '',
+    ].join('\n'));
+    const hostsDir = path.join(dir, 'certs.d');
+    writeContainerdHostsConfig(hostsDir, registry.address);
+    const { spawn } = await import('node:child_process');
+    const containerd = spawn('containerd', ['--config', path.join(dir, 'config.toml')], { stdio: 'ignore' });
+    const exited = new Promise((r) => { containerd.once('exit', r); containerd.once('error', r); });
+    try {
+      for (let i = 0; i < 100 && !fs.existsSync(sock); i++) await new Promise((r) => setTimeout(r, 100));
+      for (const name of ['docker.io/library/busybox:1.36', 'mirror.gcr.io/alpine/curl:latest', `${PAUSE_IMAGE}`,
+        'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-python:0.64b0']) {
+        const { stdout } = await run('ctr', ['--address', sock, '-n', 'test', 'images', 'pull', '--hosts-dir', hostsDir, name], { timeout: 120_000 });
+        expect(stdout).toMatch(/done/);
+      }
+      const { stdout } = await run('ctr', ['--address', sock, '-n', 'test', 'images', 'ls', '-q']);
+      expect(stdout.trim().split('\n')).toEqual(expect.arrayContaining(['docker.io/library/busybox:1.36', PAUSE_IMAGE]));
+    } finally {
+      containerd.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 
   describe('agents injected as the operator does send spans to the collector image', () => {
