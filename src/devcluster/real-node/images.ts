@@ -46,11 +46,28 @@ const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
 
-/** The cache folder of one spec: named by id and version, keyed by the spec and the build script. */
+/**
+ * The cache folder of one spec: named by id and version, keyed by the spec and the build script, and for our
+ * operator image by the sources it compiles (it must follow the checkout, as `npm run image` does).
+ */
 export function specCacheDir(spec: ImageSpec): string {
   const hash = createHash('sha256').update(JSON.stringify(spec));
   hash.update(fs.readFileSync(SCRIPT));
+  if (spec.recipe === 'operator') {
+    for (const p of ['src', 'imports', 'bin', 'tsconfig.json', 'package-lock.json', 'scripts/build-image.sh']) hashTree(hash, path.join(ROOT, p));
+  }
   return path.join(imagesCacheDir(), `${spec.id}-${spec.version}-${hash.digest('hex').slice(0, 12)}`);
+}
+
+/** Feeds every file's path and content under `p` (in a stable order) to `hash`. */
+function hashTree(hash: ReturnType<typeof createHash>, p: string): void {
+  const stat = fs.statSync(p, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (stat.isDirectory()) {
+    for (const name of fs.readdirSync(p).sort()) hashTree(hash, path.join(p, name));
+  } else if (stat.isFile()) {
+    hash.update(path.relative(ROOT, p)).update(fs.readFileSync(p));
+  }
 }
 
 /** HEAD of a manifest in the registry: its digest, or undefined when the tag is not there. */
@@ -132,39 +149,44 @@ async function buildImageLocked(spec: ImageSpec, ociImage: string, log: (line: s
   fs.mkdirSync(dir, { recursive: true });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-otel-image-${spec.id}-`));
   try {
-    let rootfsBytes = 0;
-    const builtFrom = spec.builtFrom;
-    if (spec.recipe === 'operator') {
-      const out = await runScript(path.join(ROOT, 'scripts', 'build-image.sh'), [path.join(work, 'operator.oci.tar')], log);
-      const size = out.find((l) => l.startsWith('size: '));
-      rootfsBytes = Number(/unpacked (\d+)/.exec(size ?? '')?.[1] ?? 0);
-      fs.renameSync(path.join(work, 'operator.oci.tar'), archive);
-    } else {
-      const rootfs = path.join(work, 'rootfs');
-      const out = await runScript(SCRIPT, ['rootfs', spec.recipe, rootfs], log);
-      const found = out.filter((l) => l.startsWith('from: ')).map((l) => l.slice(6));
-      const full = found.length ? `${builtFrom} (${found.join(', ')})` : builtFrom;
-      rootfsBytes = dirBytes(rootfs);
-      const configFile = path.join(work, 'config.json');
-      fs.writeFileSync(configFile, JSON.stringify(imageConfig(spec, full)));
-      const annotations = Object.entries(imageAnnotations(spec, full)).flatMap(([k, v]) => ['--annotation', `${k}=${v}`]);
-      await runTool(ociImage, ['build', '--rootfs', rootfs, '--out', archive, '--ref', spec.names[0], '--epoch', '0',
-        '--config', configFile, ...annotations]);
-      const meta: BuiltImage = { id: spec.id, names: [...spec.names], builtFrom: full, rootfsBytes, buildSeconds: 0 };
-      return finish(meta, t0, metaFile, log);
-    }
-    const meta: BuiltImage = { id: spec.id, names: [...spec.names], builtFrom, rootfsBytes, buildSeconds: 0 };
-    return finish(meta, t0, metaFile, log);
+    const built = spec.recipe === 'operator'
+      ? await buildOperatorImage(spec, archive, log)
+      : await buildRecipeImage(spec, work, archive, ociImage, log);
+    const meta: BuiltImage = { id: spec.id, names: [...spec.names], ...built, buildSeconds: Math.round((Date.now() - t0) / 100) / 10 };
+    fs.writeFileSync(metaFile, JSON.stringify(meta, null, 2) + '\n');
+    log(`built image ${meta.id} in ${meta.buildSeconds} s (root filesystem ${(meta.rootfsBytes / 1e6).toFixed(1)} MB)`);
+    return meta;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-function finish(meta: BuiltImage, t0: number, metaFile: string, log: (line: string) => void): BuiltImage {
-  meta.buildSeconds = Math.round((Date.now() - t0) / 100) / 10;
-  fs.writeFileSync(metaFile, JSON.stringify(meta, null, 2) + '\n');
-  log(`built image ${meta.id} in ${meta.buildSeconds} s (root filesystem ${(meta.rootfsBytes / 1e6).toFixed(1)} MB)`);
-  return meta;
+/** A recipe's root filesystem (scripts/build-node-images.sh) made into an image by tools/oci-image. */
+async function buildRecipeImage(spec: ImageSpec, work: string, archive: string, ociImage: string,
+  log: (line: string) => void): Promise<{ builtFrom: string; rootfsBytes: number }> {
+  const rootfs = path.join(work, 'rootfs');
+  const out = await runScript(SCRIPT, ['rootfs', spec.recipe, rootfs], log);
+  const found = out.filter((l) => l.startsWith('from: ')).map((l) => l.slice(6));
+  const builtFrom = found.length ? `${spec.builtFrom} (${found.join(', ')})` : spec.builtFrom;
+  const configFile = path.join(work, 'config.json');
+  fs.writeFileSync(configFile, JSON.stringify(imageConfig(spec, builtFrom)));
+  const annotations = Object.entries(imageAnnotations(spec, builtFrom)).flatMap(([k, v]) => ['--annotation', `${k}=${v}`]);
+  await runTool(ociImage, ['build', '--rootfs', rootfs, '--out', archive, '--ref', spec.names[0], '--epoch', '0',
+    '--config', configFile, ...annotations]);
+  return { builtFrom, rootfsBytes: dirBytes(rootfs) };
+}
+
+/** Our operator image, as `npm run image` builds it (its annotations are added when it is pushed). */
+async function buildOperatorImage(spec: ImageSpec, archive: string,
+  log: (line: string) => void): Promise<{ builtFrom: string; rootfsBytes: number }> {
+  const out = await runScript(path.join(ROOT, 'scripts', 'build-image.sh'), [`${archive}.tmp`], log);
+  fs.renameSync(`${archive}.tmp`, archive);
+  const digest = out.find((l) => l.startsWith('digest: '))?.slice(8);
+  const size = out.find((l) => l.startsWith('size: '));
+  return {
+    builtFrom: digest ? `${spec.builtFrom} (archive ${digest})` : spec.builtFrom,
+    rootfsBytes: Number(/unpacked (\d+)/.exec(size ?? '')?.[1] ?? 0),
+  };
 }
 
 function runTool(binary: string, args: string[]): Promise<string> {
