@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvalidInputError } from '../../common/errors';
-import { startProcess, tailFile } from '../processes';
+import { Reaper, startProcess, tailFile } from '../processes';
 
 /** distribution's version that tools/registry/go.mod pins (keep both in sync: the cache folder is named by it). */
 export const REGISTRY_VERSION = 'v3.1.2';
@@ -178,6 +178,8 @@ export async function startRegistry(opts: { listen: string; dataDir?: string; lo
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-otel-registry-'));
   const configFile = path.join(runDir, 'config.yml');
   fs.writeFileSync(configFile, registryConfig(opts.listen, dataDir));
+  // kills the registry (and removes its run folder) should this process die without stopping it (SIGKILL, OOM)
+  const reaper = new Reaper(path.join(runDir, 'pgids'), [runDir]);
   const proc = startProcess({
     name: 'registry',
     command: binary,
@@ -185,8 +187,10 @@ export async function startRegistry(opts: { listen: string; dataDir?: string; lo
     logDir: runDir,
     env: { ...process.env, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' },
   });
+  reaper.track([proc.pid]);
   const stop = async () => {
     await proc.stop();
+    reaper.stop();
     fs.rmSync(runDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 20_000;
