@@ -1,9 +1,11 @@
 /**
  * An informer as controller-runtime has it: list, then watch from the list's resourceVersion, keeping an
- * in-memory copy of every object; relist when the watch's resourceVersion expired (410 Gone) or the stream
- * failed (with backoff, so a down API server is not hammered); restart the watch where it ended when the server
- * closes it; and a periodic resync that hands every cached object to the handler again (level-triggered
- * controllers converge even if an event was missed). Depends only on {@link KubeApi}.
+ * in-memory copy of every object. Like client-go's reflector, a watch that ends or breaks (server timeout,
+ * connection reset, API server restart, 429 or 5xx) is resumed from the last resourceVersion seen, with backoff
+ * while it keeps failing, so a restarted API server costs one watch per informer, not a list of everything; it
+ * relists only when it must: the resourceVersion expired (410 Gone), a list failed, or the server refused the
+ * watch for another reason (e.g. 403). A periodic resync hands every cached object to the handler again
+ * (level-triggered controllers converge even if an event was missed). Depends only on {@link KubeApi}.
  */
 import { KubeApi, KubeObject, keyOf, WatchEvent, WatchHandle } from './api';
 import { Logger, silentLogger } from '../common/log';
@@ -37,7 +39,29 @@ export interface InformerStats {
   watches: number;
   /** relists caused by 410 Gone */
   expired: number;
+  /** relists caused by a failed list or a watch the server refused (not 410, 429 or 5xx) */
   errors: number;
+  /** watches resumed from the last resourceVersion after the stream broke or could not be opened (no relist) */
+  resumes: number;
+}
+
+/** Why a watch loop handed back to `run`: relist (the resourceVersion is unusable), or resume from where it got. */
+type WatchEnd = 'expired' | 'refused' | 'stopped';
+
+/**
+ * A watch failure after which the same resourceVersion can be watched again (client-go's
+ * `isWatchErrorRetriable` plus its 429 and internal-error retries): no HTTP status (connection refused or reset,
+ * stream cut), 429 or a 5xx. Anything else with a status (403, 404...) means the watch cannot go on: relist.
+ */
+export function isResumable(err: unknown): boolean {
+  const code = statusOf(err);
+  return code === undefined || code === 429 || code >= 500;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const e = err as { statusCode?: unknown; code?: unknown } | undefined;
+  if (typeof e?.statusCode === 'number') return e.statusCode;
+  return typeof e?.code === 'number' ? e.code : undefined;
 }
 
 export class Informer {
@@ -51,7 +75,7 @@ export class Informer {
   private synced = 0;
   private resyncTimer?: NodeJS.Timeout;
   private readonly wakers = new Set<() => void>();
-  readonly stats: InformerStats = { lists: 0, watches: 0, expired: 0, errors: 0 };
+  readonly stats: InformerStats = { lists: 0, watches: 0, expired: 0, errors: 0, resumes: 0 };
   private readonly log: Logger;
 
   constructor(private readonly api: KubeApi, readonly options: InformerOptions) {
@@ -134,24 +158,42 @@ export class Informer {
   }
 
   private async run(namespace: string | undefined, onFirstSync: () => void): Promise<void> {
-    let backoff = this.options.backoffMs ?? 500;
+    const initialBackoff = this.options.backoffMs ?? 500;
+    let backoff = initialBackoff;
+    /** where the next watch starts; undefined: list first */
+    const cursor: { rv?: string } = {};
     let first = true;
     while (!this.stopped) {
+      let listing = cursor.rv === undefined;
       try {
-        const rv = await this.relist(namespace);
-        if (first) {
-          first = false;
-          this.synced++;
-          onFirstSync();
+        if (listing) {
+          cursor.rv = await this.relist(namespace);
+          listing = false;
+          backoff = initialBackoff;
+          if (first) {
+            first = false;
+            this.synced++;
+            onFirstSync();
+          }
         }
-        backoff = this.options.backoffMs ?? 500;
-        await this.watchFrom(namespace, rv);
+        const end = await this.watchFrom(namespace, cursor as { rv: string }, () => (backoff = initialBackoff));
+        if (end === 'stopped') continue;
+        if (end === 'expired') this.stats.expired++;
+        else this.stats.errors++;
+        cursor.rv = undefined;
+        if (end === 'refused') backoff = await this.backoff(backoff);
       } catch (e) {
         if (this.stopped) break;
-        this.stats.errors++;
-        this.log.warn({ kind: this.options.kind, namespace, err: (e as Error).message, retryInMs: backoff }, 'list/watch failed, relisting after backoff');
-        await this.sleep(backoff);
-        backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 30_000);
+        const retryInMs = backoff;
+        if (listing) {
+          this.stats.errors++;
+          this.log.warn({ kind: this.options.kind, namespace, err: (e as Error).message, retryInMs }, 'list failed, relisting after backoff');
+        } else {
+          this.stats.resumes++;
+          this.log.warn({ kind: this.options.kind, namespace, err: (e as Error).message, resourceVersion: cursor.rv, retryInMs },
+            'watch failed, resuming from the last resourceVersion after backoff');
+        }
+        backoff = await this.backoff(backoff);
       }
     }
   }
@@ -207,22 +249,25 @@ export class Informer {
     }
   }
 
-  /** Watches until the stream fails; returns (to relist) on 410, re-watches from the last version on a normal end. */
-  private async watchFrom(namespace: string | undefined, resourceVersion: string): Promise<void> {
-    let rv = resourceVersion;
+  /**
+   * Watches from `cursor.rv`, moving it along with every event, and re-watches from there when the server ends
+   * the stream normally. Returns when a relist is needed (`expired`: 410 Gone; `refused`: an ERROR event or a
+   * status the watch cannot go on after) or when stopped; throws a resumable failure (see {@link isResumable})
+   * for `run` to resume after backoff. `onProgress` is called when an event arrives (the backoff starts over).
+   */
+  private async watchFrom(namespace: string | undefined, cursor: { rv: string }, onProgress: () => void): Promise<WatchEnd> {
     const { apiVersion, kind, labelSelector, fieldSelector } = this.options;
     while (!this.stopped) {
-      let expired = false;
+      let errorEvent: { code?: number; message?: string } | undefined;
       const onEvent = (ev: WatchEvent) => {
         if (ev.type === 'ERROR') {
-          const code = (ev.object as { code?: number }).code;
-          if (code === 410) expired = true;
-          else this.log.warn({ kind, namespace, status: ev.object }, 'watch error event');
+          errorEvent = ev.object as { code?: number; message?: string };
           handle?.stop();
           return;
         }
+        onProgress();
         const obj = ev.object;
-        if (obj.metadata?.resourceVersion) rv = String(obj.metadata.resourceVersion);
+        if (obj.metadata?.resourceVersion) cursor.rv = String(obj.metadata.resourceVersion);
         if (ev.type === 'BOOKMARK') return;
         const key = keyOf({ kind, namespace: obj.metadata.namespace, name: obj.metadata.name! });
         if (ev.type === 'DELETED') {
@@ -233,22 +278,44 @@ export class Informer {
         }
       };
       let handle: WatchHandle | undefined;
-      handle = await this.api.watch(apiVersion, kind, {
-        namespace, labelSelector, fieldSelector, resourceVersion: rv, timeoutSeconds: this.options.watchTimeoutSeconds ?? 300,
-      }, onEvent);
-      this.watches.add(handle);
       try {
-        await handle.done;
-      } finally {
-        this.watches.delete(handle);
+        handle = await this.api.watch(apiVersion, kind, {
+          namespace, labelSelector, fieldSelector, resourceVersion: cursor.rv, timeoutSeconds: this.options.watchTimeoutSeconds ?? 300,
+        }, onEvent);
+        this.watches.add(handle);
+        try {
+          await handle.done;
+        } finally {
+          this.watches.delete(handle);
+        }
+      } catch (e) {
+        if (this.stopped) return 'stopped';
+        if (statusOf(e) === 410) errorEvent = { code: 410, message: (e as Error).message };
+        else if (isResumable(e)) throw e;
+        else {
+          this.log.warn({ kind, namespace, err: (e as Error).message }, 'watch refused, relisting after backoff');
+          return 'refused';
+        }
       }
       this.stats.watches++;
-      if (expired) {
-        this.stats.expired++;
-        this.log.info({ kind, namespace, resourceVersion: rv }, 'watch expired (410 Gone), relisting');
-        return;
+      if (errorEvent) {
+        const code = errorEvent.code;
+        if (code === 410) {
+          this.log.info({ kind, namespace, resourceVersion: cursor.rv }, 'watch expired (410 Gone), relisting');
+          return 'expired';
+        }
+        if (isResumable(errorEvent)) throw Object.assign(new Error(`watch error event: ${code} ${errorEvent.message ?? ''}`.trim()), { statusCode: code ?? 500 });
+        this.log.warn({ kind, namespace, status: errorEvent }, 'watch error event, relisting after backoff');
+        return 'refused';
       }
     }
+    return 'stopped';
+  }
+
+  /** Waits `ms`, then returns the next wait (doubled, up to `maxBackoffMs`). */
+  private async backoff(ms: number): Promise<number> {
+    await this.sleep(ms);
+    return Math.min(ms * 2, this.options.maxBackoffMs ?? 30_000);
   }
 
   private sleep(ms: number): Promise<void> {

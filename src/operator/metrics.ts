@@ -36,8 +36,13 @@ export class OperatorMetrics {
   private readonly informers: Array<{ kind: string; stats: InformerStats }> = [];
   /** copied from the informers' own counters at each scrape (the informers are shared with the target allocator) */
   readonly informerRelists: Counter<'informer' | 'reason'> = new Counter({
-    name: 'informer_relists_total', help: 'Lists after the first per informer: reason "expired" (the watch got 410 Gone) or "error" (a list or watch failed)',
+    name: 'informer_relists_total', help: 'Lists after the first per informer: reason "expired" (the watch got 410 Gone) or "error" (a list failed or the server refused the watch)',
     labelNames: ['informer', 'reason'], registers: [this.registry], collect: () => this.copyInformerStats(),
+  });
+  /** watches resumed from their last resourceVersion (a broken stream, an API server restart): no relist */
+  readonly informerResumes: Counter<'informer'> = new Counter({
+    name: 'informer_watch_resumes_total', help: 'Watches resumed from the last resourceVersion after the stream broke or could not be opened (no relist) per informer',
+    labelNames: ['informer'], registers: [this.registry],
   });
 
   constructor(processMetrics = false) {
@@ -51,9 +56,11 @@ export class OperatorMetrics {
 
   private copyInformerStats(): void {
     this.informerRelists.reset();
+    this.informerResumes.reset();
     for (const { kind, stats } of this.informers) {
       this.informerRelists.inc({ informer: kind, reason: 'expired' }, stats.expired);
       this.informerRelists.inc({ informer: kind, reason: 'error' }, stats.errors);
+      this.informerResumes.inc({ informer: kind }, stats.resumes);
     }
   }
 }

@@ -40,7 +40,9 @@ export class FakeKubeApi implements KubeApi {
   readonly calls: Call[] = [];
   private rv = 100;
   private uid = 0;
-  private readonly watchers = new Set<{ kind: string; namespace?: string; push: (e: WatchEvent) => void }>();
+  private readonly watchers = new Set<{ kind: string; namespace?: string; push: (e: WatchEvent) => void; fail: (e: Error) => void }>();
+  /** the resourceVersion each watch started from, in call order */
+  readonly watchVersions: Array<string | undefined> = [];
   /** throw this for the next call matching (verb, kind), once */
   readonly failures: Array<{ verb: string; kind: string; error: Error }> = [];
   /** every write as `VERB Kind/namespace/name` (`POST`, `PUT`, `PATCH(merge|json|strategic|apply)`, `DELETE`) */
@@ -106,6 +108,11 @@ export class FakeKubeApi implements KubeApi {
     for (const w of [...this.watchers]) w.push({ type: 'ERROR', object: { apiVersion: 'v1', kind: 'Status', metadata: {}, code: 410, reason: 'Expired' } as KubeObject });
   }
 
+  /** Breaks every open watch's stream with `error` (a connection reset, an API server going away). */
+  breakWatches(error: Error): void {
+    for (const w of [...this.watchers]) w.fail(error);
+  }
+
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     this.calls.push({ verb: 'get', kind: ref.kind, namespace: ref.namespace, name: ref.name });
     this.fail('get', ref.kind);
@@ -123,11 +130,17 @@ export class FakeKubeApi implements KubeApi {
 
   async watch(_apiVersion: string, kind: string, options: WatchOptions, onEvent: (e: WatchEvent) => void): Promise<WatchHandle> {
     this.calls.push({ verb: 'watch', kind, namespace: options.namespace });
+    this.watchVersions.push(options.resourceVersion);
+    this.fail('watch', kind);
     let end!: () => void;
-    const done = new Promise<void>((resolve) => (end = resolve));
+    let reject!: (e: Error) => void;
+    const done = new Promise<void>((resolve, rej) => ((end = resolve), (reject = rej)));
     const w = { kind, namespace: options.namespace, push: (e: WatchEvent) => {
       onEvent(e);
       if (e.type === 'ERROR') stop();
+    }, fail: (e: Error) => {
+      this.watchers.delete(w);
+      reject(e);
     } };
     const stop = () => {
       this.watchers.delete(w);

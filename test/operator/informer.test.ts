@@ -73,6 +73,44 @@ describe('Informer', () => {
     await inf.stop();
   });
 
+  test('a broken watch and a refused reconnect (an API server restart) resume from the last resourceVersion: no relist', async () => {
+    const api = new FakeKubeApi();
+    api.seed(cm('x'));
+    const inf = new Informer(api, { apiVersion: 'v1', kind: 'ConfigMap', backoffMs: 10 });
+    const events: Array<[InformerEventType, string]> = [];
+    inf.on((t, o) => events.push([t, o.metadata.name!]));
+    await inf.start();
+    const seen = api.seed(cm('y')).metadata.resourceVersion;
+    await until(() => inf.get('a', 'y') !== undefined);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+    api.failures.push({ verb: 'watch', kind: 'ConfigMap', error: refused });
+    api.failures.push({ verb: 'watch', kind: 'ConfigMap', error: Object.assign(new Error('Service Unavailable'), { statusCode: 503 }) });
+    api.breakWatches(new Error('socket hang up'));
+    await until(() => api.watchVersions.length === 4);
+    api.seed(cm('z'));
+    await until(() => inf.get('a', 'z') !== undefined);
+    expect(inf.stats).toMatchObject({ lists: 1, expired: 0, errors: 0, resumes: 3 });
+    expect(api.watchVersions.slice(1)).toEqual([seen, seen, seen]);
+    expect(events).toEqual([['add', 'x'], ['add', 'y'], ['add', 'z']]);
+    await inf.stop();
+  });
+
+  test('410 Gone when a watch is opened (not as an event) relists; a 403 relists as an error', async () => {
+    const api = new FakeKubeApi();
+    api.seed(cm('x'));
+    const inf = new Informer(api, { apiVersion: 'v1', kind: 'ConfigMap', backoffMs: 10 });
+    await inf.start();
+    api.failures.push({ verb: 'watch', kind: 'ConfigMap', error: Object.assign(new Error('Gone'), { statusCode: 410 }) });
+    api.breakWatches(new Error('socket hang up'));
+    await until(() => inf.stats.lists === 2);
+    expect(inf.stats).toMatchObject({ expired: 1, errors: 0, resumes: 1 });
+    api.failures.push({ verb: 'watch', kind: 'ConfigMap', error: Object.assign(new Error('Forbidden'), { statusCode: 403 }) });
+    api.breakWatches(new Error('socket hang up'));
+    await until(() => inf.stats.lists === 3);
+    expect(inf.stats).toMatchObject({ expired: 1, errors: 1, resumes: 2 });
+    await inf.stop();
+  });
+
   test('a failing list is retried with backoff until it works', async () => {
     const api = new FakeKubeApi();
     api.seed(cm('x'));
