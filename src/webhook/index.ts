@@ -16,3 +16,8 @@ export type { PodWebhookOptions } from './pod-review';
 export { withPrivilegeEscalationCheck, autoRbacGrant } from './privilege-escalation';
 export type { AccessReviewer, AccessSubject, PolicyRule } from './privilege-escalation';
 export type { AsyncAdmissionHandler } from './review';
+export {
+  withCollectorRbacWarnings, withTargetAllocatorRbacWarnings, warningsGroupedByResource, reviewAttributes, missingRuleWarnings,
+  serviceAccountUser, TARGET_ALLOCATOR_PROMETHEUS_CR_RULES,
+} from './rbac-warnings';
+export type { SubjectReviewer, ReviewAttributes, ReviewRule, RbacWarningOptions } from './rbac-warnings';

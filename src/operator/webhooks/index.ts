@@ -9,7 +9,7 @@ import type { AdmissionReview, PodWebhookOptions } from '../../webhook';
 import type { MutationLookup } from '../../instrumentation';
 import type { KubeApi } from '../../kube';
 import type { Logger } from '../../common/log';
-import { subjectAccessReviewer } from './access-review';
+import { operatorCanCreateRbac, subjectAccessReviewer, subjectReviewer } from './access-review';
 import { CaInjectionOptions, injectCaBundle } from './ca-injection';
 import { certificateSerial, renewalTime } from './certificates';
 import { fetchMissingOwners, mutationLookupFromCache, withOwners } from './lookup';
@@ -26,7 +26,7 @@ export { loadServingCertificates } from './serving-secret';
 export type { CertificateSource, ServingCertificates } from './serving-secret';
 export { injectCaBundle } from './ca-injection';
 export { mutationLookupFromCache } from './lookup';
-export { subjectAccessReviewer } from './access-review';
+export { subjectAccessReviewer, subjectReviewer, operatorCanCreateRbac } from './access-review';
 
 export interface WebhookRuntimeOptions {
   readonly api: KubeApi;
@@ -56,6 +56,11 @@ export interface WebhookRuntimeOptions {
    * does not hold (SubjectAccessReviews), as upstream. @default true
    */
   readonly privilegeEscalationCheck?: boolean;
+  /**
+   * Upstream's RBAC warnings (TargetAllocator prometheusCR rules; "RBAC rules are missing" when the operator cannot
+   * manage ClusterRoles, asked once at start with SelfSubjectAccessReviews). @default true
+   */
+  readonly rbacWarnings?: boolean;
   /** Metrics hook: path, HTTP status, seconds. */
   readonly onRequest?: (path: string, status: number, seconds: number) => void;
 }
@@ -74,11 +79,22 @@ export async function startWebhooks(options: WebhookRuntimeOptions): Promise<Run
   let certs: ServingCertificates = await loadServingCertificates(options.api, options.certificates, log);
   if (options.injection && certs.caCert) await injectCaBundle(options.api, certs.caCert, options.injection, log);
   const cached = mutationLookupFromCache(options.cache);
+  const rbacWarnings = options.rbacWarnings ?? true;
+  let operatorCreatesRbac = true;
+  if (rbacWarnings) {
+    try {
+      operatorCreatesRbac = await operatorCanCreateRbac(options.api);
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'could not ask whether the operator may manage ClusterRoles; assuming it may (no "RBAC rules are missing" warnings)');
+    }
+    if (!operatorCreatesRbac) log.info({}, 'the operator may not manage ClusterRoles/Bindings: collectors naming a serviceAccount get "RBAC rules are missing" warnings');
+  }
   // the owners fetched for a request belong to that request only: concurrent requests never see each other's
   const fetchedFor = new WeakMap<AdmissionReview, MutationLookup>();
   const routes = webhookRoutes({
     lookup: (review) => fetchedFor.get(review) ?? cached, pod: options.pod, customResources: options.customResources,
     accessReviewer: options.privilegeEscalationCheck ?? true ? subjectAccessReviewer(options.api) : undefined,
+    subjectReviewer: rbacWarnings ? subjectReviewer(options.api) : undefined, operatorCreatesRbac,
   });
   const pod = routes.get(POD_PATH);
   if (pod?.type === 'admission') {

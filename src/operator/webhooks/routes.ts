@@ -9,6 +9,7 @@ import {
 } from '../../webhook';
 import { podMutationWebhook, PodWebhookOptions } from '../../webhook';
 import { AccessReviewer, withPrivilegeEscalationCheck } from '../../webhook';
+import { SubjectReviewer, withCollectorRbacWarnings, withTargetAllocatorRbacWarnings } from '../../webhook';
 import type { AdmissionHandler, AdmissionReview, AsyncAdmissionHandler } from '../../webhook';
 import type { WebhookRoute } from './server';
 
@@ -58,6 +59,13 @@ export interface WebhookRouteOptions {
    * (upstream's privilege-escalation check). @default - no check
    */
   readonly accessReviewer?: AccessReviewer;
+  /**
+   * Asks the cluster what a service account may do, for upstream's RBAC warnings (TargetAllocator prometheusCR,
+   * "RBAC rules are missing"). @default - no RBAC warnings
+   */
+  readonly subjectReviewer?: SubjectReviewer;
+  /** the operator may manage ClusterRoles/Bindings: no "RBAC rules are missing" warning @default true */
+  readonly operatorCreatesRbac?: boolean;
 }
 
 /**
@@ -68,10 +76,16 @@ export function webhookRoutes(options: WebhookRouteOptions): Map<string, Webhook
   const admission = (handler: AdmissionHandler | AsyncAdmissionHandler): WebhookRoute => ({ type: 'admission', handler });
   const cr = options.customResources ?? {};
   const collectorMutate = admission(collectorDefaultingWebhook(cr));
-  const collectorValidate = admission(options.accessReviewer
-    ? withPrivilegeEscalationCheck(collectorValidatingWebhook(), options.accessReviewer) : collectorValidatingWebhook());
+  let collectorValidating: AdmissionHandler | AsyncAdmissionHandler = options.accessReviewer
+    ? withPrivilegeEscalationCheck(collectorValidatingWebhook(), options.accessReviewer) : collectorValidatingWebhook();
+  let taValidating: AdmissionHandler | AsyncAdmissionHandler = targetAllocatorValidatingWebhook();
+  if (options.subjectReviewer) {
+    collectorValidating = withCollectorRbacWarnings(collectorValidating, options.subjectReviewer, { operatorCreatesRbac: options.operatorCreatesRbac ?? true });
+    taValidating = withTargetAllocatorRbacWarnings(taValidating, options.subjectReviewer);
+  }
+  const collectorValidate = admission(collectorValidating);
   const taMutate = admission(targetAllocatorDefaultingWebhook());
-  const taValidate = admission(targetAllocatorValidatingWebhook());
+  const taValidate = admission(taValidating);
   return new Map<string, WebhookRoute>([
     [POD_PATH, admission(podMutationWebhook(options.lookup, options.pod))],
     ['/mutate-opentelemetry-io-v1beta1-opentelemetrycollector', collectorMutate],
