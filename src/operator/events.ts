@@ -25,7 +25,8 @@ export class EventRecorder {
   /** Records an event on `obj`; resolves once written (or skipped, or failed and logged). */
   async record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
     const now = (this.options.now ?? (() => new Date()))();
-    const key = `${obj.metadata.uid}/${type}/${reason}/${message}`;
+    // an object being admitted has no uid yet: its name tells it apart
+    const key = `${obj.kind}/${obj.metadata.namespace}/${obj.metadata.name}/${obj.metadata.uid}/${type}/${reason}/${message}`;
     const last = this.recent.get(key);
     if (last !== undefined && now.getTime() - last < (this.options.dedupeMs ?? 600_000)) return;
     this.recent.set(key, now.getTime());

@@ -23,8 +23,8 @@ import { validateCollectorSemantics, validatePorts } from '../apis';
 import type { OpenTelemetryCollector } from '../apis';
 import { InvalidInputError } from '../common/errors';
 import { describeObject } from '../common/kube';
-import { defaultConfigOf, enabledComponents } from '../collector';
-import type { CollectorConfigJson } from '../collector';
+import { configDefaultEvents, defaultConfigOf, enabledComponents } from '../collector';
+import type { CollectorConfigJson, ConfigDefaultEvent } from '../collector';
 import { inferPorts } from '../collector';
 import type { AdmissionReviewResponse } from './admission';
 import { AdmissionHandler, AdmissionRequest, admissionMessage, allow, deny, patchTo } from './review';
@@ -34,6 +34,11 @@ export interface CustomResourceWebhookOptions {
   readonly networkPolicyGate?: boolean;
   /** Image per language for Instrumentation defaulting (the `--auto-instrumentation-<lang>-image` flags). @default - upstream's */
   readonly instrumentationImages?: InstrumentationDefaultingOptions['images'];
+  /**
+   * Receives the Events upstream's collector defaulter records (e.g. `Spec.Service.Telemetry.DefaultsApplied`) on the
+   * collector as admitted; the operator writes them with its event recorder. @default - none recorded
+   */
+  readonly onEvent?: (collector: KubeObject, event: ConfigDefaultEvent) => void;
 }
 
 const V1ALPHA1 = 'opentelemetry.io/v1alpha1';
@@ -74,10 +79,17 @@ export function collectorDefaultingWebhook(options: CustomResourceWebhookOptions
   return handle('OpenTelemetryCollector', (request, obj) => {
     if (request.operation === 'DELETE') return allow(request);
     const cr = toV1beta1(obj);
+    const events: ConfigDefaultEvent[] = [];
     const defaulted = defaultCollector(cr, {
       ...defaulting,
-      applyConfigDefaults: (config) => defaultConfigOf(config as never, `OpenTelemetryCollector ${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`) as never,
+      applyConfigDefaults: (config) => {
+        const out = defaultConfigOf(config as never, `OpenTelemetryCollector ${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`) as never;
+        events.push(...configDefaultEvents(config as never));
+        return out;
+      },
     });
+    // recorded on the collector as it came in, once the defaults are known to apply (a rejected config records none)
+    for (const e of events) options.onEvent?.(obj, e);
     const answer = obj.apiVersion === V1ALPHA1 ? convertCollectorV1beta1ToV1alpha1(defaulted) : defaulted;
     return patchTo(request, request.object as object, { ...answer, metadata: request.object!.metadata });
   });

@@ -49,6 +49,11 @@ export class FakeKubeApi implements KubeApi {
   readonly writes: string[] = [];
   /** Namespaces that do not exist: a create there is a 404, as the API server answers. */
   readonly missingNamespaces = new Set<string>();
+  /**
+   * What (Self)SubjectAccessReviews answer: allowed, unless this says no for the review's spec. They are answered,
+   * not stored nor counted as writes, as the API server does. @default - everything allowed
+   */
+  accessAllowed: (spec: any) => boolean = () => true;
   /** What `/version` answers. */
   version = { major: '1', minor: '36' };
   /** Runs once before the next write, e.g. to let "another replica" write between a caller's read and its write. */
@@ -56,7 +61,7 @@ export class FakeKubeApi implements KubeApi {
 
   /** The calls that write (not get, list, watch, served). */
   writeCalls(): Call[] {
-    return this.calls.filter((c) => !['get', 'list', 'watch', 'served'].includes(c.verb));
+    return this.calls.filter((c) => !['get', 'list', 'watch', 'served'].includes(c.verb) && !c.kind.endsWith('AccessReview'));
   }
 
   asApi(): KubeApi {
@@ -162,6 +167,7 @@ export class FakeKubeApi implements KubeApi {
   async create(obj: KubeObject): Promise<KubeObject> {
     this.calls.push({ verb: 'create', kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
     this.fail('create', obj.kind);
+    if (obj.kind.endsWith('AccessReview')) return { ...obj, status: { allowed: this.accessAllowed((obj as { spec?: unknown }).spec) } } as KubeObject;
     this.write('POST', obj.kind, obj.metadata.namespace, obj.metadata.name);
     if (obj.metadata.namespace && this.missingNamespaces.has(obj.metadata.namespace)) {
       throw new KubeApiError(`POST ${obj.kind}`, 404, 'NotFound', `namespaces "${obj.metadata.namespace}" not found`);

@@ -101,6 +101,10 @@ describe('EventRecorder', () => {
     await rec.record(obj, 'Warning', 'Error', 'boom');
     await rec.record(obj, 'Warning', 'Error', 'other');
     expect(api.calls.filter((c) => c.kind === 'Event')).toHaveLength(3);
+    // objects being admitted have no uid yet: two of them are still told apart
+    await rec.record({ ...obj, metadata: { name: 'p', namespace: 'a' } }, 'Normal', 'Defaulted', 'same');
+    await rec.record({ ...obj, metadata: { name: 'q', namespace: 'a' } }, 'Normal', 'Defaulted', 'same');
+    expect(api.calls.filter((c) => c.kind === 'Event')).toHaveLength(5);
     api.failures.push({ verb: 'create', kind: 'Event', error: new Error('forbidden') });
     await expect(rec.record(obj, 'Normal', 'Updated', 'x')).resolves.toBeUndefined();
   });

@@ -41,6 +41,22 @@ describe('collector defaulting webhook (mopentelemetrycollectorbeta.kb.io)', () 
     expect(out.metadata).toEqual(obj.metadata);
   });
 
+  test('records upstream\'s Spec.Service.Telemetry.DefaultsApplied Event when it adds the telemetry reader, and only then', () => {
+    const events: Array<[string, string, string, string]> = [];
+    const recording = collectorDefaultingWebhook({ onEvent: (obj, e) => events.push([obj.metadata.name!, e.type, e.reason, e.message]) });
+    const once = patched(collector(), recording(review({ object: collector() })).response);
+    expect(events).toEqual([['simple', 'Normal', 'Spec.Service.Telemetry.DefaultsApplied', 'Applied default Prometheus telemetry configuration (host: 0.0.0.0, port: 8888)']]);
+    recording(review({ object: once }));
+    const ownAddress = collector({ config: { ...config, service: { ...config.service, telemetry: { metrics: { address: '0.0.0.0:9999' } } } } });
+    recording(review({ object: ownAddress }));
+    expect(events).toHaveLength(1);
+    const partial = collector({ config: { ...config, service: { ...config.service, telemetry: { metrics: { level: 'detailed' } } } } });
+    recording(review({ object: partial }));
+    expect(events[1]).toEqual(['simple', 'Normal', 'Spec.Service.Telemetry.DefaultsApplied', 'Applied default Prometheus telemetry configuration (host: 0.0.0.0, port: 8888)']);
+    recording(review({ object: collector({ config: { ...config, receivers: { otlp: { protocols: { carrier_pigeon: {} } } } } }) }));
+    expect(events).toHaveLength(2);
+  });
+
   test('an already defaulted collector gets no patch', () => {
     const once = patched(collector(), handler(review({ object: collector() })).response);
     expect(handler(review({ object: once })).response.patch).toBeUndefined();

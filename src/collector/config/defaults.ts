@@ -75,14 +75,37 @@ export function metricsEndpoint(config: CollectorConfigJson): { host: string; po
   return { host: DEFAULT_METRICS_HOST, port: DEFAULT_METRICS_PORT };
 }
 
+/** No metrics address nor reader is configured: upstream adds its Prometheus reader. */
+function needsTelemetryDefaults(config: CollectorConfigJson): boolean {
+  const metrics = asRecord(asRecord(config.service?.telemetry)?.metrics);
+  const readers = Array.isArray(metrics?.readers) ? metrics!.readers as unknown[] : [];
+  return !((typeof metrics?.address === 'string' && metrics.address !== '') || readers.length > 0);
+}
+
 function applyTelemetryDefaults(config: CollectorConfigJson): void {
   const service = (config.service ??= {});
   const telemetry = (service.telemetry ??= {}) as Record<string, unknown>;
+  if (!needsTelemetryDefaults(config)) return;
   const metrics = asRecord(telemetry.metrics);
-  const readers = Array.isArray(metrics?.readers) ? metrics!.readers as unknown[] : [];
-  if ((typeof metrics?.address === 'string' && metrics.address !== '') || readers.length > 0) return;
   const { host, port } = metricsEndpoint(config);
   telemetry.metrics = { ...(metrics ?? {}), readers: [prometheusReader(host, port)] };
+}
+
+/** An Event upstream's defaulting webhook records on the collector. */
+export interface ConfigDefaultEvent {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+}
+
+/**
+ * The Events upstream's defaulter records for what {@link applyConfigDefaults} does to `config` (before it is
+ * defaulted): `Spec.Service.Telemetry.DefaultsApplied` when the Prometheus telemetry reader is added.
+ */
+export function configDefaultEvents(config: CollectorConfigJson): ConfigDefaultEvent[] {
+  if (!needsTelemetryDefaults(config)) return [];
+  const { host, port } = metricsEndpoint(config);
+  return [{ type: 'Normal', reason: 'Spec.Service.Telemetry.DefaultsApplied', message: `Applied default Prometheus telemetry configuration (host: ${host}, port: ${port})` }];
 }
 
 /** A component's settings cannot be defaulted (e.g. an unknown protocol); `path` is relative to the config. */

@@ -13,6 +13,7 @@ import type { Logger } from '../../common/log';
 import type { WebhookRuntimeOptions } from './index';
 import { DEFAULT_OPERATOR_NAMESPACE, DEFAULT_WEBHOOK_SERVICE, WebhookEndpoint } from './registration';
 import type { CertificateSource } from './serving-secret';
+import { EventRecorder } from '../events';
 
 /** What the command line says about the webhooks. */
 export interface WebhookFlags {
@@ -96,6 +97,8 @@ export async function operatorWebhookOptions(input: OperatorWebhookInput): Promi
   const enabled: { [language: string]: boolean } = {};
   for (const [lang, on] of Object.entries(flags.enabledLanguages ?? {})) enabled[lang === 'apacheHttpd' ? 'apache-httpd' : lang] = on!;
   const metrics = input.metrics;
+  // upstream's webhook records through the manager's recorder (`opentelemetry-operator`), the controllers' too
+  const recorder = new EventRecorder(input.api, { log: input.log });
   return {
     api: input.api,
     cache: input.cache,
@@ -117,7 +120,10 @@ export async function operatorWebhookOptions(input: OperatorWebhookInput): Promi
         for (const e of events) input.log.info({ pod: `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? pod.metadata.generateName ?? ''}`, reason: e.reason, type: e.type }, e.message);
       },
     },
-    customResources: { instrumentationImages: flags.instrumentationImages, networkPolicyGate: flags.networkPolicyGate },
+    customResources: {
+      instrumentationImages: flags.instrumentationImages, networkPolicyGate: flags.networkPolicyGate,
+      onEvent: (collector, e) => void recorder.record(collector, e.type, e.reason, e.message),
+    },
     onRequest: metrics ? (path, status, seconds) => {
       metrics.webhookRequests.inc({ webhook: path, code: String(status) });
       metrics.webhookLatency.observe({ webhook: path }, seconds);

@@ -105,6 +105,19 @@ describe('startWebhooks', () => {
 });
 
 describe('operatorWebhookOptions', () => {
+  test('the collector defaulter\'s Events are written with the operator\'s recorder, on the collector as admitted', async () => {
+    const api = new FakeKubeApi();
+    const o = await operatorWebhookOptions({ api: api.asApi(), log: silentLogger, cache: emptyCache, flags: { port: 9443 } });
+    const collector = { apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'c', namespace: 'ns1' } };
+    o.customResources!.onEvent!(collector, { type: 'Normal', reason: 'Spec.Service.Telemetry.DefaultsApplied', message: 'Applied default Prometheus telemetry configuration (host: 0.0.0.0, port: 8888)' });
+    for (let i = 0; i < 50 && ![...api.objects.values()].some((x) => x.kind === 'Event'); i++) await new Promise((r) => setTimeout(r, 5));
+    const event = [...api.objects.values()].find((x) => x.kind === 'Event') as any;
+    expect(event).toMatchObject({
+      metadata: { namespace: 'ns1' }, type: 'Normal', reason: 'Spec.Service.Telemetry.DefaultsApplied', source: { component: 'opentelemetry-operator' },
+      involvedObject: { kind: 'OpenTelemetryCollector', name: 'c', namespace: 'ns1' },
+    });
+  });
+
   test('in cluster: the Service names in the certificate, caBundle patched into the installed configurations', async () => {
     const o = await operatorWebhookOptions({ api: new FakeKubeApi().asApi(), log: silentLogger, cache: emptyCache, flags: { port: 9443 }, podNamespace: 'otel' });
     expect(o.certificates).toMatchObject({
