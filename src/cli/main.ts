@@ -141,6 +141,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('--labels-filter <regex...>', 'CR label keys not copied to the objects')
     .option('--annotations-filter <regex...>', 'CR annotation keys not copied to the objects')
     .option('--feature-gates <list>', 'e.g. -operand.networkpolicy,operator.targetallocator.fallbackstrategy')
+    .option('--fips-disabled-components <list>', 'on a FIPS host, reject collectors using these, e.g. receiver.otlp,exporter.debug (env FIPS_DISABLED_COMPONENTS)')
     .option('--sync-period <duration>', 'reconcile every CR again this often', '10h')
     .option('--watch-timeout <duration>', 'the API server ends each watch after this long; it resumes where it was (or relists on 410 Gone)', '5m')
     .option('--concurrency <n>', 'reconciles at the same time per controller', '4')

@@ -8,6 +8,8 @@ import type { InstrumentationLanguage } from '../apis';
 import { parseAddress } from '../operator/http';
 import type { ManagerOptions } from '../operator/manager';
 import type { WebhookFlags } from '../operator/webhooks/operator-options';
+import { parseFipsDisabledComponents } from '../webhook/fips';
+import type { FipsDisabledComponents } from '../webhook/fips';
 import { EXIT_INVALID_INPUT, EXIT_OK, UsageError } from './io';
 
 /** The flags as commander hands them over (strings and booleans). */
@@ -47,6 +49,7 @@ export interface OperatorFlags {
   labelsFilter?: string[];
   annotationsFilter?: string[];
   featureGates?: string;
+  fipsDisabledComponents?: string;
   syncPeriod?: string;
   watchTimeout?: string;
   concurrency?: string;
@@ -165,8 +168,19 @@ export function parseOperatorFlags(flags: OperatorFlags, env: NodeJS.ProcessEnv 
       instrumentationImages: images,
       collectorImage: flags.collectorImage ?? env.RELATED_IMAGE_COLLECTOR,
       networkPolicyGate: gates['operand.networkpolicy'] ?? true,
+      fipsDisabledComponents: fipsFlag(flags.fipsDisabledComponents ?? env.FIPS_DISABLED_COMPONENTS),
     },
   };
+}
+
+/** `--fips-disabled-components` (env FIPS_DISABLED_COMPONENTS, upstream's): a bad entry is a usage error. */
+function fipsFlag(value: string | undefined): FipsDisabledComponents | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseFipsDisabledComponents(value);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /**

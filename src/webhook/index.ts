@@ -21,3 +21,5 @@ export {
   serviceAccountUser, TARGET_ALLOCATOR_PROMETHEUS_CR_RULES,
 } from './rbac-warnings';
 export type { SubjectReviewer, ReviewAttributes, ReviewRule, RbacWarningOptions } from './rbac-warnings';
+export { parseFipsDisabledComponents, fipsDisabledComponentsIn, fipsRejection, isEmptyFipsList } from './fips';
+export type { FipsDisabledComponents } from './fips';

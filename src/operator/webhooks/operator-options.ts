@@ -14,6 +14,9 @@ import type { WebhookRuntimeOptions } from './index';
 import { DEFAULT_OPERATOR_NAMESPACE, DEFAULT_WEBHOOK_SERVICE, WebhookEndpoint } from './registration';
 import type { CertificateSource } from './serving-secret';
 import { EventRecorder } from '../events';
+import { readFile } from 'node:fs/promises';
+import { isEmptyFipsList } from '../../webhook';
+import type { FipsDisabledComponents } from '../../webhook';
 
 /** What the command line says about the webhooks. */
 export interface WebhookFlags {
@@ -39,6 +42,10 @@ export interface WebhookFlags {
   readonly collectorImage?: string;
   /** the `operand.networkpolicy` gate @default true */
   readonly networkPolicyGate?: boolean;
+  /** `--fips-disabled-components`, enforced when the host is in FIPS mode @default - none */
+  readonly fipsDisabledComponents?: FipsDisabledComponents;
+  /** where the kernel says whether FIPS mode is on @default '/proc/sys/crypto/fips_enabled' */
+  readonly fipsModeFile?: string;
 }
 
 /**
@@ -64,6 +71,18 @@ export async function hasNativeSidecars(api: KubeApi): Promise<boolean> {
     return major > 1 || (major === 1 && minor >= 29);
   } catch {
     return false;
+  }
+}
+
+/**
+ * Upstream's FIPS-mode detection: `1` in /proc/sys/crypto/fips_enabled; no such file: not FIPS; a file that cannot
+ * be read: FIPS (rather deny a component than run a non-compliant one).
+ */
+export async function isFipsMode(file = '/proc/sys/crypto/fips_enabled'): Promise<boolean> {
+  try {
+    return (await readFile(file, 'utf8')).trim() === '1';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
 
@@ -99,6 +118,12 @@ export async function operatorWebhookOptions(input: OperatorWebhookInput): Promi
   const metrics = input.metrics;
   // upstream's webhook records through the manager's recorder (`opentelemetry-operator`), the controllers' too
   const recorder = new EventRecorder(input.api, { log: input.log });
+  let fipsDisabledComponents: FipsDisabledComponents | undefined;
+  if (flags.fipsDisabledComponents && !isEmptyFipsList(flags.fipsDisabledComponents)) {
+    const fips = await isFipsMode(flags.fipsModeFile);
+    input.log.info({ fips, disabled: flags.fipsDisabledComponents }, fips ? 'FIPS mode: collectors using the FIPS-disabled components are rejected' : 'not in FIPS mode: --fips-disabled-components not enforced');
+    if (fips) fipsDisabledComponents = flags.fipsDisabledComponents;
+  }
   return {
     api: input.api,
     cache: input.cache,
@@ -123,6 +148,7 @@ export async function operatorWebhookOptions(input: OperatorWebhookInput): Promi
     customResources: {
       instrumentationImages: flags.instrumentationImages, networkPolicyGate: flags.networkPolicyGate,
       onEvent: (collector, e) => void recorder.record(collector, e.type, e.reason, e.message),
+      fipsDisabledComponents,
     },
     onRequest: metrics ? (path, status, seconds) => {
       metrics.webhookRequests.inc({ webhook: path, code: String(status) });

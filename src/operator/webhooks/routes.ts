@@ -77,7 +77,7 @@ export function webhookRoutes(options: WebhookRouteOptions): Map<string, Webhook
   const cr = options.customResources ?? {};
   const collectorMutate = admission(collectorDefaultingWebhook(cr));
   let collectorValidating: AdmissionHandler | AsyncAdmissionHandler = options.accessReviewer
-    ? withPrivilegeEscalationCheck(collectorValidatingWebhook(), options.accessReviewer) : collectorValidatingWebhook();
+    ? withPrivilegeEscalationCheck(collectorValidatingWebhook(cr), options.accessReviewer) : collectorValidatingWebhook(cr);
   let taValidating: AdmissionHandler | AsyncAdmissionHandler = targetAllocatorValidatingWebhook();
   if (options.subjectReviewer) {
     collectorValidating = withCollectorRbacWarnings(collectorValidating, options.subjectReviewer, { operatorCreatesRbac: options.operatorCreatesRbac ?? true });
