@@ -261,7 +261,10 @@ export class Manager {
         } catch (e) {
           if (e instanceof KubeApiError && e.isConflict && attempt < MAX_CONFLICT_ATTEMPTS) {
             ctx.log.info({ resource, attempt, err: e.message }, 'instrumentation changed meanwhile: reading it again');
-            inst = await ctx.api.get(refOf(inst)).catch(() => undefined);
+            inst = await ctx.api.get(refOf(inst)).catch((err: Error) => {
+              ctx.log.warn({ resource, err: err.message }, 'instrumentation upgrade dropped: could not read it again');
+              return undefined;
+            });
             continue;
           }
           ctx.log.warn({ resource, err: (e as Error).message }, 'instrumentation upgrade failed');
@@ -276,7 +279,9 @@ export class Manager {
     if (!changed) return;
     const { status, ...rest } = instrumentation as unknown as KubeObject;
     const written = await ctx.api.replace(rest as KubeObject);
-    if (status) await ctx.api.replace({ ...written, status }, { subresource: 'status' });
+    // a merge patch of the status subresource carries no resourceVersion: a write by someone else between the spec
+    // write and this one cannot 409 it (which redid the whole upgrade, and lost the status when the re-read failed)
+    if (status) await ctx.api.patch(refOf(written), { status }, 'merge', { subresource: 'status' });
     for (const b of blocked) await ctx.events.record(written, 'Warning', 'UpgradeBlocked', b.message);
     ctx.log.info({ resource: `Instrumentation ${inst.metadata.namespace}/${inst.metadata.name}` }, 'instrumentation upgraded to the default images of this operator');
   }

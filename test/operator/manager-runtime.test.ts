@@ -3,7 +3,7 @@
  * and /metrics.
  */
 import * as http from 'node:http';
-import { DEFAULT_JAVA_IMAGE } from '../../src/apis/instrumentation-defaults';
+import { DEFAULT_JAVA_IMAGE, DEFAULT_NODEJS_IMAGE } from '../../src/apis/instrumentation-defaults';
 import { EventRecorder } from '../../src/operator/events';
 import { silentLogger } from '../../src/common/log';
 import { Manager } from '../../src/operator/manager';
@@ -59,6 +59,34 @@ describe('Manager start-up', () => {
     const after = api.objects.get('Instrumentation/a/i')!;
     expect((after.spec as any).java.image).toBe(DEFAULT_JAVA_IMAGE);
     expect(after.metadata.labels).toEqual({ team: 'x' });
+  });
+
+  test('a 409 on the status write after the spec was upgraded: the upgrade-blocked status is still written, the Event recorded once', async () => {
+    const api = new FakeKubeApi();
+    const ann = (lang: string) => `instrumentation.opentelemetry.io/default-auto-instrumentation-${lang}-image`;
+    const oldNode = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs:0.40.0';
+    const beforeBreak = 'ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:1.32.0';
+    api.seed({ apiVersion: 'opentelemetry.io/v1alpha1', kind: 'Instrumentation',
+      metadata: { name: 'i', namespace: 'a', annotations: { [ann('java')]: beforeBreak, [ann('nodejs')]: oldNode } },
+      spec: { java: { image: beforeBreak }, nodejs: { image: oldNode } } });
+    // a concurrent writer between the spec write and the status write: the status PUT carries a stale resourceVersion
+    api.beforeNextWrite = () => {
+      api.beforeNextWrite = () => {
+        const now = api.objects.get('Instrumentation/a/i')!;
+        api.put({ ...now, metadata: { ...now.metadata, labels: { team: 'x' } } });
+      };
+    };
+    const m = new Manager({ api, log: silentLogger, processMetrics: false });
+    await m.start();
+    await m.stop();
+    const after = api.objects.get('Instrumentation/a/i')!;
+    expect((after.spec as any).nodejs.image).toBe(DEFAULT_NODEJS_IMAGE);
+    expect((after.spec as any).java.image).toBe(beforeBreak);
+    expect(after.metadata.labels).toEqual({ team: 'x' });
+    expect((after.status as any)?.upgradeBlockedVersions?.java).toMatch(/^Automated upgrade blocked for java/);
+    expect([...api.objects.values()].filter((o) => o.kind === 'Event').map((e: any) => e.reason)).toEqual(['UpgradeBlocked']);
+    // the spec was written once: the status write did not start the upgrade over
+    expect(api.writes.filter((w) => w.includes('Instrumentation'))).toEqual(['PUT Instrumentation/a/i', 'PATCH(merge) Instrumentation/a/i']);
   });
 
   test('/healthz, /readyz once the caches are synced, /metrics with controller-runtime\'s names', async () => {
