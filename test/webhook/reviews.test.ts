@@ -55,6 +55,9 @@ describe('collector defaulting webhook (mopentelemetrycollectorbeta.kb.io)', () 
     expect(events[1]).toEqual(['simple', 'Normal', 'Spec.Service.Telemetry.DefaultsApplied', 'Applied default Prometheus telemetry configuration (host: 0.0.0.0, port: 8888)']);
     recording(review({ object: collector({ config: { ...config, receivers: { otlp: { protocols: { carrier_pigeon: {} } } } } }) }));
     expect(events).toHaveLength(2);
+    // no config at all: defaulted too, as upstream's zero-valued Config
+    recording(review({ object: { ...collector(), spec: { mode: 'deployment' } } }));
+    expect(events).toHaveLength(3);
   });
 
   test('an already defaulted collector gets no patch', () => {

@@ -102,7 +102,9 @@ export interface ConfigDefaultEvent {
  * The Events upstream's defaulter records for what {@link applyConfigDefaults} does to `config` (before it is
  * defaulted): `Spec.Service.Telemetry.DefaultsApplied` when the Prometheus telemetry reader is added.
  */
-export function configDefaultEvents(config: CollectorConfigJson): ConfigDefaultEvent[] {
+export function configDefaultEvents(input: CollectorConfigJson | undefined): ConfigDefaultEvent[] {
+  // no config at all is defaulted too (upstream's zero-valued Config)
+  const config = input ?? {};
   if (!needsTelemetryDefaults(config)) return [];
   const { host, port } = metricsEndpoint(config);
   return [{ type: 'Normal', reason: 'Spec.Service.Telemetry.DefaultsApplied', message: `Applied default Prometheus telemetry configuration (host: ${host}, port: ${port})` }];
