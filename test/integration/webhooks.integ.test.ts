@@ -144,6 +144,20 @@ describe('upstream e2e-automatic-rbac privilege escalation (kubectl --as, --dry-
   test('privilege-escalation-delta: limited-user is accepted, the service account already holds the rules', async () => {
     expect(await eventuallyAccepted('limited-user', 'privilege-escalation-delta/02-collector.yaml')).toEqual({ failed: false, stderr: '' });
   });
+
+  test('TargetAllocator prometheusCR: the rules the allocator\'s account lacks come back as upstream\'s warnings', async () => {
+    const collector = [
+      'apiVersion: opentelemetry.io/v1beta1', 'kind: OpenTelemetryCollector', 'metadata: { name: prom-cr }', 'spec:', '  mode: statefulset',
+      '  targetAllocator: { enabled: true, prometheusCR: { enabled: true } }', '  config:',
+      '    receivers: { prometheus: { config: { scrape_configs: [] } } }', '    exporters: { debug: {} }',
+      '    service: { pipelines: { metrics: { receivers: [prometheus], exporters: [debug] } } }', '',
+    ].join('\n');
+    const r = await kubectl(['apply', '--namespace', NS, '--dry-run=server', '-f', '-'], collector);
+    expect(r.failed).toBe(false);
+    // the account does not exist: every rule is missing, one warning per resource
+    expect(r.stderr).toContain(`Warning: missing the following rules for system:serviceaccount:${NS}:prom-cr-targetallocator - monitoring.coreos.com/servicemonitors: [*]`);
+    expect(r.stderr).toContain(`Warning: missing the following rules for system:serviceaccount:${NS}:prom-cr-targetallocator - nonResourceURL: /metrics: [get]`);
+  });
 });
 
 describe('pods through /mutate-v1-pod', () => {
