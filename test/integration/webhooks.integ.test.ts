@@ -88,6 +88,10 @@ test('a v1alpha1 collector is converted through /convert (stored as v1beta1, def
   const alpha = await client.get<KubeObject & { spec: any }>('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector', 'alpha', NS);
   expect(typeof alpha.spec.config).toBe('string');
   expect(alpha.spec.config).toContain('endpoint: 0.0.0.0:4317');
+  // the defaulter added the telemetry reader and says so, as upstream's does
+  const event = await client.waitFor('the DefaultsApplied Event', async () => (await client.list<any>('v1', 'Event', { namespace: NS })).items
+    .find((e: any) => e.involvedObject?.name === 'alpha' && e.reason === 'Spec.Service.Telemetry.DefaultsApplied'), 30_000, 500);
+  expect(event).toMatchObject({ type: 'Normal', message: 'Applied default Prometheus telemetry configuration (host: 0.0.0.0, port: 8888)', involvedObject: { kind: 'OpenTelemetryCollector' } });
 });
 
 test('the validating webhook rejects a collector with upstream\'s message', async () => {
