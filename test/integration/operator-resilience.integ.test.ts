@@ -4,7 +4,11 @@
  * plane runs without the watch cache, so watches are served by etcd and a watch resumed from a compacted
  * resourceVersion gets "too old resource version", as on a busy production cluster.
  */
+import * as fs from 'node:fs';
 import * as https from 'node:https';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { issueWebhookCertificates } from '../../src/operator/webhooks/certificates';
 import { installCrds } from './fixtures';
@@ -106,6 +110,39 @@ async function serveDeleteHook(client: KubeClient, instances: string[], onDelete
   };
 }
 
+/**
+ * A TCP relay to the API server on 127.0.0.1 that the test can cut (every open connection reset) and close to new
+ * connections (refused), as an API server restart looks to its clients.
+ */
+async function serveApiRelay(target: URL) {
+  const sockets = new Set<net.Socket>();
+  let refusing = false;
+  const server = net.createServer((client) => {
+    if (refusing) return client.resetAndDestroy();
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => { client.destroy(); upstream.destroy(); });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    /** resets every open connection and refuses new ones until `open()` */
+    cut: () => {
+      refusing = true;
+      for (const s of sockets) s.resetAndDestroy();
+    },
+    open: () => void (refusing = false),
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 describe('operator resilience', () => {
   let op: OperatorProcess | undefined;
   afterEach(async () => {
@@ -190,5 +227,45 @@ describe('operator resilience', () => {
     await gone(client, 'doomed', ns);
     expect(await operatorMetric(op, 'informer_relists_total', 'informer="OpenTelemetryCollector",reason="expired"')).toBeGreaterThan(expiredBefore);
     expect(op.child.exitCode).toBeNull();
+  }, 240_000);
+  test('API server unreachable for a while (connections reset, then refused): the informers resume their watches, no relist, nothing missed', async () => {
+    const { client } = cluster;
+    const ns = 'op-resume';
+    await ensureNamespace(client, ns);
+    const relay = await serveApiRelay(new URL(cluster.cp.server));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'op-resume-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    fs.writeFileSync(kubeconfig, fs.readFileSync(cluster.cp.kubeconfigPath, 'utf8').split(cluster.cp.server).join(`https://127.0.0.1:${relay.port}`));
+    try {
+      op = await startOperator(kubeconfig, ['--watch-timeout', '300s']);
+      await client.create(rbacCollector('before', ns));
+      await reconciled(client, 'before', ns);
+      const relists = () => operatorMetric(op!, 'informer_relists_total');
+      const relistsBefore = await relists();
+      // the API server's own count of LISTs of collectors (the watch and GETs of one collector are counted apart)
+      const collectorLists = async () => (await client.request<string>('GET', '/metrics')).toString().split('\n')
+        .filter((l) => l.startsWith('apiserver_request_total{') && l.includes('resource="opentelemetrycollectors"') && l.includes('verb="LIST"'))
+        .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+      const listsBefore = await collectorLists();
+
+      relay.cut();
+      // the operator's reconnects are refused meanwhile; the cluster changes behind its back
+      await op.waitForLog('a watch resumption after the cut', (l) => l.msg === 'watch failed, resuming from the last resourceVersion after backoff' && l.kind === 'OpenTelemetryCollector');
+      await client.create(rbacCollector('during', ns));
+      await new Promise((r) => setTimeout(r, 1500));
+      relay.open();
+
+      // the resumed watch (from the last resourceVersion, which etcd still has) brings the collector created meanwhile
+      await reconciled(client, 'during', ns);
+      expect(await operatorMetric(op, 'informer_watch_resumes_total', 'informer="OpenTelemetryCollector"')).toBeGreaterThan(0);
+      expect(await relists()).toBe(relistsBefore);
+      expect(await collectorLists()).toBe(listsBefore);
+      expect(op.child.exitCode).toBeNull();
+    } finally {
+      await op?.stop('SIGKILL');
+      op = undefined;
+      await relay.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }, 240_000);
 });
