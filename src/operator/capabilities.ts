@@ -6,6 +6,7 @@
 import type { RenderOptions } from '../render';
 import { KubeApi } from '../kube';
 import { Logger } from '../common/log';
+import { operatorCanCreateRbac } from './webhooks/access-review';
 
 export interface ClusterCapabilities {
   readonly prometheusCrds: boolean;
@@ -14,6 +15,11 @@ export interface ClusterCapabilities {
   readonly certManager: boolean;
   readonly instrumentationCrd: boolean;
   readonly targetAllocatorCrd: boolean;
+  /**
+   * the operator may manage ClusterRoles and ClusterRoleBindings (upstream's `CreateRBACPermissions`); without,
+   * collectors get no auto-RBAC objects, as upstream
+   */
+  readonly rbacPermissions: boolean;
   /** addresses and port of the API server, when the EndpointSlice could be read */
   readonly kubeApiServer?: { readonly port: number; readonly ips: string[] };
 }
@@ -28,6 +34,12 @@ export async function detectCapabilities(api: KubeApi, log: Logger): Promise<Clu
     served('opentelemetry.io/v1alpha1', 'Instrumentation'),
     served('opentelemetry.io/v1alpha1', 'TargetAllocator'),
   ]);
+  let rbacPermissions = true;
+  try {
+    rbacPermissions = await operatorCanCreateRbac(api);
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'could not ask whether the operator may manage ClusterRoles; assuming it may');
+  }
   let kubeApiServer: ClusterCapabilities['kubeApiServer'];
   try {
     const slices = await api.list('discovery.k8s.io/v1', 'EndpointSlice', { namespace: 'default', labelSelector: 'kubernetes.io/service-name=kubernetes' });
@@ -41,7 +53,7 @@ export async function detectCapabilities(api: KubeApi, log: Logger): Promise<Clu
   } catch (e) {
     log.warn({ err: (e as Error).message }, 'could not read the kubernetes EndpointSlice; NetworkPolicies allow the API server on any address');
   }
-  const caps = { prometheusCrds, gatewayApi, openShiftRoutes, certManager, instrumentationCrd, targetAllocatorCrd, kubeApiServer };
+  const caps = { prometheusCrds, gatewayApi, openShiftRoutes, certManager, instrumentationCrd, targetAllocatorCrd, rbacPermissions, kubeApiServer };
   log.info({ capabilities: caps }, 'cluster capabilities detected');
   return caps;
 }
@@ -54,5 +66,6 @@ export function renderOptionsFor(caps: ClusterCapabilities): RenderOptions {
     openShiftRoutesAvailable: caps.openShiftRoutes,
     certManagerAvailable: caps.certManager,
     kubeApiServer: caps.kubeApiServer,
+    ...(caps.rbacPermissions ? {} : { createRbac: false }),
   };
 }

@@ -141,6 +141,20 @@ describe('Manager', () => {
     expect(api.objects.get('OpenTelemetryCollector/obs/r')).toBeUndefined();
   });
 
+  test('an operator that may not manage ClusterRoles (SelfSubjectAccessReviews at start) makes no auto-RBAC objects, as upstream', async () => {
+    const api = new FakeKubeApi();
+    api.accessAllowed = (spec) => spec.resourceAttributes?.resource !== 'clusterrolebindings';
+    const cr = collector('r');
+    (cr.spec as any).config.processors = { k8sattributes: {} };
+    (cr.spec as any).config.service.pipelines.traces.processors = ['k8sattributes'];
+    api.seed(cr);
+    m = await started(api);
+    await settle(m);
+    expect(m.capabilities?.rbacPermissions).toBe(false);
+    expect(names(api, 'Deployment')).toEqual(['r-collector']);
+    expect([...names(api, 'ClusterRole'), ...names(api, 'ClusterRoleBinding')]).toEqual([]);
+  });
+
   test('a collector with targetAllocator.enabled: its TargetAllocator CR is created and owns the allocator objects (uids filled)', async () => {
     const api = new FakeKubeApi();
     const cr = api.seed(collector('stateful', {
