@@ -118,7 +118,10 @@ async function serveApiRelay(target: URL) {
   const sockets = new Set<net.Socket>();
   let refusing = false;
   const server = net.createServer((client) => {
-    if (refusing) return client.resetAndDestroy();
+    if (refusing) {
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = net.connect(Number(target.port), target.hostname);
     for (const s of [client, upstream]) {
       sockets.add(s);
