@@ -9,6 +9,7 @@ import { parseScrapeClasses, ScrapeClasses } from './prometheus-cr/scrape-class'
 import { relabelConfigs } from './prometheus-cr/generate';
 import { isValidLabelNameIn, Labels, NAME_VALIDATION_SCHEMES, NameValidationScheme } from './labels';
 import { parseRelabelRules, RelabelRule, servedRelabelRule } from './relabel';
+import { servedScrapeConfig } from './served-scrape-config';
 import { DEFAULT_STRATEGY, FALLBACK_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies';
 import { Collector } from './strategies/strategy';
 import { TargetGroup } from './target';
@@ -164,7 +165,7 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
   const globalInterval = durationField(global, 'scrape_interval', 'config.global.', bad) ?? DEFAULT_SCRAPE_INTERVAL_MS;
   const globalTimeoutSet = durationField(global, 'scrape_timeout', 'config.global.', bad);
   const globalScheme = nameValidationField(global, 'config.global.', bad) ?? 'utf8';
-  const scrapeConfigs = parseScrapeConfigs(promConfig.scrape_configs, { interval: globalInterval, timeout: globalTimeoutSet, scheme: globalScheme }, bad, file, namespace);
+  const scrapeConfigs = parseScrapeConfigs(promConfig.scrape_configs, { interval: globalInterval, timeout: globalTimeoutSet, scheme: globalScheme, raw: global }, bad, file, namespace);
   if (scrapeConfigs.length === 0 && !prometheusCrEnabled) bad('config.scrape_configs', 'at least one scrape config is required', 'add a job under config.scrape_configs, or set prometheus_cr.enabled: true');
 
   const insecureEnv = env.ALLOW_INSECURE_AUTH_SECRETS;
@@ -258,7 +259,7 @@ export function parseGeneratedScrapeConfigs(configs: readonly unknown[], interva
   const out: ScrapeJob[] = [];
   for (const sc of configs) {
     try {
-      out.push(...parseScrapeConfigs([sc], { interval: intervalMs, timeout: undefined, scheme }, bad, source, ownNamespace));
+      out.push(...parseScrapeConfigs([sc], { interval: intervalMs, timeout: undefined, scheme, raw: {} }, bad, source, ownNamespace));
     } catch (err) {
       onError(String((sc as Obj)?.job_name ?? ''), err as Error);
     }
@@ -327,6 +328,8 @@ interface GlobalScrapeDefaults {
   readonly interval: number;
   readonly timeout: number | undefined;
   readonly scheme: NameValidationScheme;
+  /** `config.global` as written (limits, protocols and histogram settings the jobs inherit) */
+  readonly raw: Readonly<Obj>;
 }
 
 function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad, file: string, ownNamespace: string | undefined): ScrapeJob[] {
@@ -372,23 +375,10 @@ function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad
     const httpSD = parseHttpSDConfigs(sc.http_sd_configs, file, `${path}.http_sd_configs`);
     const unsupportedSD = Object.keys(sc).filter((k) => k.endsWith(SD_SUFFIX) && !SUPPORTED_SD.has(k) && sc[k] !== null);
 
-    const served: Obj = {
-      job_name: jobName,
-      honor_timestamps: true,
-      scrape_interval: formatDuration(interval),
-      scrape_timeout: formatDuration(timeout),
-      metrics_path: metricsPath,
-      scheme,
-      enable_compression: true,
-      follow_redirects: true,
-      enable_http2: true,
-      ...sc,
-    };
-    served.scrape_interval = formatDuration(interval);
-    served.scrape_timeout = formatDuration(timeout);
-    // rules are served as Prometheus marshals them (defaults written out, action lower-cased)
-    if (Array.isArray(sc.relabel_configs)) served.relabel_configs = relabelRules.map(servedRelabelRule);
-    if (Array.isArray(sc.metric_relabel_configs)) served.metric_relabel_configs = metricRules.map(servedRelabelRule);
+    const served = servedScrapeConfig(sc, global.raw, {
+      jobName: jobName!, intervalMs: interval, timeoutMs: timeout, nameScheme,
+      rules: relabelRules.map(servedRelabelRule), metricRules: metricRules.map(servedRelabelRule),
+    });
     return { jobName: jobName!, served, relabelRules, seedLabels, staticGroups, fileSD, kubernetesSD, httpSD, unsupportedSD };
   });
 }

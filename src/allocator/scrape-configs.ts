@@ -37,10 +37,11 @@ export function scrapeConfigsBody(jobs: readonly ScrapeJob[], redact: boolean): 
 /**
  * `scrapeConfigsBody` as the bytes upstream serves: a Go map marshalled to JSON, so job names (like every key
  * below them) come sorted by their bytes, not in config order, and integer-like names (`"10"`, `"9"`) sort as
- * strings, where a JavaScript object would put them first in numeric order. No HTML escaping (`<secret>` as is).
+ * strings, where a JavaScript object would put them first in numeric order. HTML-escaped as upstream's last step
+ * (goccy/go-json's Marshal, like encoding/json) escapes it: `<secret>` is sent as `\u003csecret\u003e`.
  */
 export function scrapeConfigsJson(jobs: readonly ScrapeJob[], redact: boolean): string {
-  return goJsonMarshal(scrapeConfigsBody(jobs, redact), { escapeHtml: false });
+  return goJsonMarshal(scrapeConfigsBody(jobs, redact));
 }
 
 function transform(value: unknown, redact: boolean, parentKey: string): unknown {

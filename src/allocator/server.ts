@@ -111,7 +111,8 @@ export function createApiHandler(state: ApiState, redactSecrets: boolean): (req:
         // jobs generated from Prometheus CRs replace the array when they change
         if (scrapeCacheJobs !== state.jobs) scrapeCache = undefined;
         scrapeCacheJobs = state.jobs;
-        scrapeCache ??= `${scrapeConfigsJson(state.jobs, redactSecrets)}\n`;
+        // upstream writes the marshalled bytes as they are: no trailing newline
+        scrapeCache ??= scrapeConfigsJson(state.jobs, redactSecrets);
         send(res, 200, scrapeCache);
         return;
       }

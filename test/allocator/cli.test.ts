@@ -86,7 +86,9 @@ config:
 
     const sc = await get(`${base}/scrape_configs`);
     expect(sc.type).toBe('application/json');
-    expect(sc.body.endsWith('\n')).toBe(true);
+    // upstream writes the marshalled bytes as they are, without a trailing newline, `<` and `>` escaped
+    expect(sc.body.endsWith('}')).toBe(true);
+    expect(sc.body).toContain('"\\u003csecret\\u003e"');
     const configs = JSON.parse(sc.body);
     // job names sorted, as upstream marshals its map (issue 14 #12), not in config order
     expect(Object.keys(configs)).toEqual(['files', JOB]);

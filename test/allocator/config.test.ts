@@ -110,12 +110,14 @@ describe('/scrape_configs body', () => {
     const jobs = parseAllocatorConfig(text, 'ta.yaml').scrapeConfigs;
     const redacted = scrapeConfigsBody(jobs, true).secret as Record<string, Record<string, unknown>>;
     expect(redacted.basic_auth).toEqual({ username: 'u', password: '<secret>' });
-    expect(redacted.authorization).toEqual({ credentials: '<secret>' });
-    expect(redacted.tls_config).toEqual({ key: '<secret>', cert_file: '/c' });
-    expect(redacted.oauth2).toEqual({ client_id: 'i', client_secret: '<secret>', tls_config: { key: '<secret>' } });
+    expect(redacted.authorization).toEqual({ credentials: '<secret>', type: 'Bearer' });
+    expect(redacted.tls_config).toEqual({ key: '<secret>', cert_file: '/c', insecure_skip_verify: false });
+    expect(redacted.oauth2).toEqual({ client_id: 'i', client_secret: '<secret>', tls_config: { key: '<secret>', insecure_skip_verify: false } });
     expect(redacted.proxy_connect_header).toEqual({ 'Proxy-Authorization': ['<secret>'] });
     expect(redacted.http_headers).toEqual({ 'X-Token': { secrets: ['<secret>', '<secret>'], values: ['v'] } });
-    expect(redacted.kubernetes_sd_configs).toEqual([{ basic_auth: { password: '<secret>', username: 'u' }, role: 'pod' }]);
+    expect(redacted.kubernetes_sd_configs).toEqual([{
+      basic_auth: { password: '<secret>', username: 'u' }, role: 'pod', kubeconfig_file: '', enable_http2: true, follow_redirects: true,
+    }]);
     const plain = scrapeConfigsBody(jobs, false).secret as Record<string, Record<string, unknown>>;
     expect(plain.basic_auth).toEqual({ username: 'u', password: 'p' });
     expect(plain.proxy_connect_header).toEqual({ 'Proxy-Authorization': ['pa'] });

@@ -183,7 +183,7 @@ describe('issue 14 #12: Go map order in the JSON bodies', () => {
     await serve({ allocator, jobs: names.map(job), ready: true, metrics: new AllocatorMetrics() }, async (port) => {
       const configs = (await request(port, 'GET', '/scrape_configs')).body;
       expect(configs).toBe('{"10":{"job_name":"10","scrape_interval":"30s"},"9":{"job_name":"9","scrape_interval":"30s"},'
-        + '"alpha":{"job_name":"alpha","scrape_interval":"30s"},"zeta":{"job_name":"zeta","scrape_interval":"30s"}}\n');
+        + '"alpha":{"job_name":"alpha","scrape_interval":"30s"},"zeta":{"job_name":"zeta","scrape_interval":"30s"}}');
       expect((await request(port, 'GET', '/jobs')).body).toBe('{"10":{"_link":"/jobs/10/targets"},"9":{"_link":"/jobs/9/targets"},'
         + '"alpha":{"_link":"/jobs/alpha/targets"},"zeta":{"_link":"/jobs/zeta/targets"}}\n');
     });

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'path';
+import { Allocator } from '../../src/allocator/allocator';
+import { parseAllocatorConfig } from '../../src/allocator/config';
+import { AllocatorMetrics } from '../../src/allocator/metrics';
+import { scrapeConfigsJson } from '../../src/allocator/scrape-configs';
+import { createApiHandler } from '../../src/allocator/server';
+import { createStrategy } from '../../src/allocator/strategies';
+import { loadHasher } from './helpers';
+
+/**
+ * `/scrape_configs` against upstream's bytes: tools/ta-scrape-configs-fixture ran Prometheus's config package and
+ * upstream's marshalling steps (yaml.v2 → ghodss YAMLToJSON → keepequal/dropequal regex removal → goccy/go-json)
+ * on each allocator config of its configs/ folder and wrote the bodies upstream serves, redacted (plain HTTP) and
+ * with secrets (HTTPS / allow_insecure_auth_secrets). Our config reader and body writer must give the same JSON,
+ * and (Go's map order being deterministic) the same bytes.
+ */
+const FIXTURE = join(__dirname, '..', '..', 'tools', 'ta-scrape-configs-fixture');
+const configs = readdirSync(join(FIXTURE, 'configs')).filter((f) => f.endsWith('.yaml')).sort();
+
+describe('/scrape_configs wire format against upstream allocator bodies', () => {
+  test('the fixture has a body for every config', () => {
+    expect(configs.length).toBeGreaterThanOrEqual(6);
+    const bodies = new Set(readdirSync(join(FIXTURE, 'bodies')));
+    for (const config of configs) {
+      const base = config.replace(/\.yaml$/, '');
+      expect(bodies.has(`${base}.redacted.json`)).toBe(true);
+      expect(bodies.has(`${base}.secrets.json`)).toBe(true);
+    }
+  });
+
+  describe.each(configs)('%s', (config) => {
+    const base = config.replace(/\.yaml$/, '');
+    const parsed = parseAllocatorConfig(readFileSync(join(FIXTURE, 'configs', config), 'utf8'), config);
+
+    test.each([
+      ['redacted', true],
+      ['secrets', false],
+    ])('%s body: same JSON, then same bytes', (kind, redact) => {
+      const upstream = readFileSync(join(FIXTURE, 'bodies', `${base}.${kind}.json`), 'utf8');
+      const ours = scrapeConfigsJson(parsed.scrapeConfigs, redact);
+      // structural first, so a failure shows which job and key differ
+      expect(JSON.parse(ours)).toEqual(JSON.parse(upstream));
+      expect(ours).toBe(upstream);
+    });
+  });
+
+  test.each([
+    ['redacted', true],
+    ['secrets', false],
+  ])('the HTTP handler sends the %s body of construct-shapes.yaml as upstream: same bytes, application/json', async (kind, redact) => {
+    const parsed = parseAllocatorConfig(readFileSync(join(FIXTURE, 'configs', 'construct-shapes.yaml'), 'utf8'), 'construct-shapes.yaml');
+    const allocator = new Allocator(createStrategy('consistent-hashing', await loadHasher()));
+    const server = http.createServer(createApiHandler({ allocator, jobs: parsed.scrapeConfigs, ready: true, metrics: new AllocatorMetrics() }, redact as boolean));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await new Promise<{ body: string; type?: string }>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, path: '/scrape_configs' }, (r) => {
+          let body = '';
+          r.on('data', (c) => (body += c));
+          r.on('end', () => resolve({ body, type: r.headers['content-type'] }));
+        }).on('error', reject);
+      });
+      expect(res.type).toBe('application/json');
+      expect(res.body).toBe(readFileSync(join(FIXTURE, 'bodies', `construct-shapes.${kind}.json`), 'utf8'));
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
