@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'path';
+import { parse as parseYaml } from 'yaml';
 import { Allocator } from '../../src/allocator/allocator';
-import { parseAllocatorConfig } from '../../src/allocator/config';
+import { parseAllocatorConfig, parseGeneratedScrapeConfigs } from '../../src/allocator/config';
 import { AllocatorMetrics } from '../../src/allocator/metrics';
 import { scrapeConfigsJson } from '../../src/allocator/scrape-configs';
 import { createApiHandler } from '../../src/allocator/server';
@@ -45,6 +46,15 @@ describe('/scrape_configs wire format against upstream allocator bodies', () => 
       expect(JSON.parse(ours)).toEqual(JSON.parse(upstream));
       expect(ours).toBe(upstream);
     });
+  });
+
+  test('jobs generated from Prometheus CRs, read as generated jobs (not from the file), give the body upstream serves', () => {
+    const doc = parseYaml(readFileSync(join(FIXTURE, 'configs', 'prometheus-cr-jobs.yaml'), 'utf8'));
+    const errors: string[] = [];
+    const jobs = parseGeneratedScrapeConfigs(doc.config.scrape_configs, 30_000, 'utf8', 'prometheus-cr', (job, err) => errors.push(`${job}: ${err.message}`));
+    expect(errors).toEqual([]);
+    expect(jobs).toHaveLength(4);
+    expect(scrapeConfigsJson(jobs, true)).toBe(readFileSync(join(FIXTURE, 'bodies', 'prometheus-cr-jobs.redacted.json'), 'utf8'));
   });
 
   test.each([
