@@ -9,7 +9,7 @@ import { parseScrapeClasses, ScrapeClasses } from './prometheus-cr/scrape-class'
 import { relabelConfigs } from './prometheus-cr/generate';
 import { isValidLabelNameIn, Labels, NAME_VALIDATION_SCHEMES, NameValidationScheme } from './labels';
 import { parseRelabelRules, RelabelRule, servedRelabelRule } from './relabel';
-import { servedScrapeConfig } from './served-scrape-config';
+import { bytesOf, servedScrapeConfig } from './served-scrape-config';
 import { DEFAULT_STRATEGY, FALLBACK_STRATEGY_NAMES, STRATEGY_NAMES } from './strategies';
 import { Collector } from './strategies/strategy';
 import { TargetGroup } from './target';
@@ -351,6 +351,7 @@ function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad
     const scheme = optString(sc, 'scheme', bad, `${path}.`) ?? 'http';
     if (scheme !== 'http' && scheme !== 'https') bad(`${path}.scheme`, `unknown scheme ${JSON.stringify(scheme)}`, 'use http or https');
     const nameScheme = nameValidationField(sc, `${path}.`, bad) ?? global.scheme;
+    checkScrapeOptions(sc, path, bad);
     const relabelRules = parseRelabelRules(sc.relabel_configs, file, `${path}.relabel_configs`, nameScheme);
     const metricRules = parseRelabelRules(sc.metric_relabel_configs, file, `${path}.metric_relabel_configs`, nameScheme);
 
@@ -381,6 +382,28 @@ function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad
     });
     return { jobName: jobName!, served, relabelRules, seedLabels, staticGroups, fileSD, kubernetesSD, httpSD, unsupportedSD };
   });
+}
+
+const ESCAPING_SCHEMES = ['allow-utf-8', 'underscores', 'dots', 'values'];
+
+/** Options Prometheus rejects at load time that the served config writes out (`body_size_limit`, protocols, escaping). */
+function checkScrapeOptions(sc: Obj, path: string, bad: Bad): void {
+  const size = sc.body_size_limit;
+  if (size !== undefined && size !== null && size !== 0 && size !== '0' && bytesOf(size) === 0) {
+    bad(`${path}.body_size_limit`, `${JSON.stringify(size)} is not a size`, 'write a number with a unit, e.g. 10MB or 512KiB');
+  }
+  for (const key of ['scrape_protocols', 'fallback_scrape_protocol']) {
+    const v = sc[key];
+    if (v === undefined || v === null) continue;
+    const list = key === 'scrape_protocols' ? v : [v];
+    if (!Array.isArray(list) || list.some((p) => !SCRAPE_PROTOCOLS.includes(p))) {
+      bad(`${path}.${key}`, `must be ${key === 'scrape_protocols' ? 'a list of' : 'one of'} ${SCRAPE_PROTOCOLS.join(', ')}`, 'e.g. PrometheusText0.0.4');
+    }
+  }
+  const escaping = sc.metric_name_escaping_scheme;
+  if (escaping !== undefined && escaping !== null && escaping !== '' && !ESCAPING_SCHEMES.includes(escaping as string)) {
+    bad(`${path}.metric_name_escaping_scheme`, `unknown escaping scheme ${JSON.stringify(escaping)}`, `use one of ${ESCAPING_SCHEMES.join(', ')}`);
+  }
 }
 
 function parseStaticConfigs(raw: unknown, path: string, bad: Bad): TargetGroup[] {

@@ -83,6 +83,10 @@ describe('targetallocator.yaml', () => {
     ['bad duration', `${base}\ncollector_not_ready_grace_period: soon\n`, 'collector_not_ready_grace_period: "soon" is not a duration'],
     ['bad static label', base.replace("- targets: ['10.0.0.1:8080']", "- targets: ['10.0.0.1:8080']\n      labels: {'': x}"), 'static_configs[0].labels.: "" is not a valid label name'],
     ['YAML syntax', 'collectors: [a\n', 'not valid YAML'],
+    ['bad body size', base.replace('job_name: app', 'job_name: app\n    body_size_limit: 10kb'), 'config.scrape_configs[0].body_size_limit: "10kb" is not a size'],
+    ['bad scrape protocol', base.replace('job_name: app', 'job_name: app\n    scrape_protocols: [PrometheusText]'), 'config.scrape_configs[0].scrape_protocols: must be a list of PrometheusProto'],
+    ['bad fallback protocol', base.replace('job_name: app', 'job_name: app\n    fallback_scrape_protocol: text'), 'config.scrape_configs[0].fallback_scrape_protocol: must be one of PrometheusProto'],
+    ['bad escaping scheme', base.replace('job_name: app', 'job_name: app\n    metric_name_escaping_scheme: dashes'), 'config.scrape_configs[0].metric_name_escaping_scheme: unknown escaping scheme "dashes"'],
   ];
   test.each(invalid)('%s fails with the key path and the reason', (_n, text, message) => {
     const err = errorOf(text);
