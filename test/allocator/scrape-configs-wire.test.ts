@@ -32,6 +32,13 @@ describe('/scrape_configs wire format against upstream allocator bodies', () => 
     }
   });
 
+  test("the generator's Prometheus module is the collector's (tools/otelcol/go.mod): a bump asks for regenerated bodies", () => {
+    const version = (goMod: string) => /github\.com\/prometheus\/prometheus (v\S+)/.exec(readFileSync(goMod, 'utf8'))?.[1];
+    const collector = version(join(FIXTURE, '..', 'otelcol', 'go.mod'));
+    expect(collector).toMatch(/^v0\.\d+\.\d+$/);
+    expect(version(join(FIXTURE, 'go.mod'))).toBe(collector);
+  });
+
   describe.each(configs)('%s', (config) => {
     const base = config.replace(/\.yaml$/, '');
     const parsed = parseAllocatorConfig(readFileSync(join(FIXTURE, 'configs', config), 'utf8'), config);
