@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { InvalidInputError } from '../common/errors';
 import { formatDuration, parseDuration } from './duration';
+import { checkHttpClient } from './http-client-check';
 import { HttpSDConfig, parseHttpSDConfigs } from './http-sd-config';
 import { KubernetesSDConfig, parseKubernetesSDConfigs } from './kubernetes/sd-config';
 import { LabelSelector, parseLabelSelector } from './label-selector';
@@ -386,8 +387,13 @@ function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad
 
 const ESCAPING_SCHEMES = ['allow-utf-8', 'underscores', 'dots', 'values'];
 
-/** Options Prometheus rejects at load time that the served config writes out (`body_size_limit`, protocols, escaping). */
+/** Options Prometheus rejects at load time that the served config writes out (HTTP client, `body_size_limit`, protocols, escaping). */
 function checkScrapeOptions(sc: Obj, path: string, bad: Bad): void {
+  checkHttpClient(sc, path, bad);
+  for (const key of ['kubernetes_sd_configs', 'http_sd_configs']) {
+    const list = sc[key];
+    if (Array.isArray(list)) list.forEach((c, i) => c !== null && typeof c === 'object' && checkHttpClient(c as Obj, `${path}.${key}[${i}]`, bad));
+  }
   const size = sc.body_size_limit;
   if (size !== undefined && size !== null && size !== 0 && size !== '0' && bytesOf(size) === 0) {
     bad(`${path}.body_size_limit`, `${JSON.stringify(size)} is not a size`, 'write a number with a unit, e.g. 10MB or 512KiB');

@@ -86,6 +86,13 @@ describe('targetallocator.yaml', () => {
     ['bad body size', base.replace('job_name: app', 'job_name: app\n    body_size_limit: 10kb'), 'config.scrape_configs[0].body_size_limit: "10kb" is not a size'],
     ['bad scrape protocol', base.replace('job_name: app', 'job_name: app\n    scrape_protocols: [PrometheusText]'), 'config.scrape_configs[0].scrape_protocols: must be a list of PrometheusProto'],
     ['bad fallback protocol', base.replace('job_name: app', 'job_name: app\n    fallback_scrape_protocol: text'), 'config.scrape_configs[0].fallback_scrape_protocol: must be one of PrometheusProto'],
+    ['two kinds of credentials', base.replace('job_name: app', 'job_name: app\n    basic_auth: {username: u}\n    authorization: {credentials: c}'),
+      'config.scrape_configs[0]: at most one of basic_auth, oauth2 & authorization must be configured'],
+    ['client key without certificate', base.replace('job_name: app', 'job_name: app\n    tls_config: {key_file: /k}'),
+      'config.scrape_configs[0].tls_config: a client key needs a certificate'],
+    ['no_proxy without proxy_url', base.replace('job_name: app', 'job_name: app\n    no_proxy: localhost'), 'config.scrape_configs[0].no_proxy: needs proxy_url'],
+    ['bad SD client', base.replace('job_name: app', 'job_name: app\n    http_sd_configs: [{url: "http://x", bearer_token: a, bearer_token_file: /b}]'),
+      'config.scrape_configs[0].http_sd_configs[0].bearer_token_file: at most one of bearer_token & bearer_token_file must be configured'],
     ['bad escaping scheme', base.replace('job_name: app', 'job_name: app\n    metric_name_escaping_scheme: dashes'), 'config.scrape_configs[0].metric_name_escaping_scheme: unknown escaping scheme "dashes"'],
   ];
   test.each(invalid)('%s fails with the key path and the reason', (_n, text, message) => {
@@ -100,23 +107,27 @@ describe('/scrape_configs body', () => {
   const text = `${base}
   - job_name: secret
     basic_auth: {username: u, password: p}
-    authorization: {credentials: c}
     tls_config: {key: k, cert_file: /c}
-    oauth2: {client_id: i, client_secret: s, tls_config: {key: ok}}
+    proxy_url: http://proxy:3128
     proxy_connect_header: {Proxy-Authorization: [pa]}
     http_headers: {X-Token: {secrets: [t1, t2], values: [v]}}
     kubernetes_sd_configs: [{role: pod, basic_auth: {username: u, password: sdp}}]
     relabel_configs:
     - {action: keepequal, source_labels: [a], target_label: b}
     - {action: keep, source_labels: [a], regex: x}
+  - job_name: authorization
+    authorization: {credentials: c}
+  - job_name: oauth2
+    oauth2: {client_id: i, client_secret: s, token_url: 'https://t', tls_config: {key: ok, cert_file: /oc}}
 `;
   test('secrets are redacted when asked, and served otherwise', () => {
     const jobs = parseAllocatorConfig(text, 'ta.yaml').scrapeConfigs;
-    const redacted = scrapeConfigsBody(jobs, true).secret as Record<string, Record<string, unknown>>;
+    const body = scrapeConfigsBody(jobs, true) as Record<string, Record<string, Record<string, unknown>>>;
+    const redacted = body.secret;
     expect(redacted.basic_auth).toEqual({ username: 'u', password: '<secret>' });
-    expect(redacted.authorization).toEqual({ credentials: '<secret>', type: 'Bearer' });
+    expect(body.authorization.authorization).toEqual({ credentials: '<secret>', type: 'Bearer' });
     expect(redacted.tls_config).toEqual({ key: '<secret>', cert_file: '/c', insecure_skip_verify: false });
-    expect(redacted.oauth2).toEqual({ client_id: 'i', client_secret: '<secret>', tls_config: { key: '<secret>', insecure_skip_verify: false } });
+    expect(body.oauth2.oauth2).toEqual({ client_id: 'i', client_secret: '<secret>', token_url: 'https://t', tls_config: { key: '<secret>', cert_file: '/oc', insecure_skip_verify: false } });
     expect(redacted.proxy_connect_header).toEqual({ 'Proxy-Authorization': ['<secret>'] });
     expect(redacted.http_headers).toEqual({ 'X-Token': { secrets: ['<secret>', '<secret>'], values: ['v'] } });
     expect(redacted.kubernetes_sd_configs).toEqual([{

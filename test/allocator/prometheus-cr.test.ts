@@ -74,7 +74,9 @@ describe('ServiceMonitor → scrape configs, as the Prometheus Operator generate
     expect(second.scheme).toBe('https');
     expect(second.tls_config).toEqual({ insecure_skip_verify: true, ca: 'CA PEM', key: 'KEY PEM', server_name: 'web' });
     expect(second.basic_auth).toEqual({ username: 'alice', password: 's3cret' });
-    const config = parseAllocatorConfig(`collectors: [c]\nconfig: {scrape_configs: [${JSON.stringify(second)}]}\n`, 'ta.yaml');
+    // a client key needs a certificate for Prometheus (and the Prometheus Operator), so one is added to load it
+    const withCert = { ...second, tls_config: { ...second.tls_config, cert: 'CERT PEM' } };
+    const config = parseAllocatorConfig(`collectors: [c]\nconfig: {scrape_configs: [${JSON.stringify(withCert)}]}\n`, 'ta.yaml');
     const served = scrapeConfigsBody(config.scrapeConfigs, true)['serviceMonitor/apps/web/1'] as any;
     expect(served.basic_auth).toEqual({ username: 'alice', password: '<secret>' });
     expect(served.tls_config.key).toBe('<secret>');
