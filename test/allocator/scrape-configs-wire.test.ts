@@ -5,6 +5,7 @@ import { join } from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Allocator } from '../../src/allocator/allocator';
 import { parseAllocatorConfig, parseGeneratedScrapeConfigs } from '../../src/allocator/config';
+import { InvalidInputError } from '../../src/common/errors';
 import { AllocatorMetrics } from '../../src/allocator/metrics';
 import { scrapeConfigsJson } from '../../src/allocator/scrape-configs';
 import { createApiHandler } from '../../src/allocator/server';
@@ -30,6 +31,16 @@ describe('/scrape_configs wire format against upstream allocator bodies', () => 
       expect(bodies.has(`${base}.redacted.json`)).toBe(true);
       expect(bodies.has(`${base}.secrets.json`)).toBe(true);
     }
+  });
+
+  const rejections: Record<string, string> = JSON.parse(readFileSync(join(FIXTURE, 'bodies', 'invalid.json'), 'utf8'));
+  test('every config of invalid/ has the error Prometheus gave for it', () => {
+    expect(Object.keys(rejections).sort()).toEqual(readdirSync(join(FIXTURE, 'invalid')).filter((f) => f.endsWith('.yaml')).sort());
+  });
+  test.each(Object.entries(rejections))('invalid/%s, which Prometheus rejects (%s), is rejected with the key path', (file) => {
+    const text = readFileSync(join(FIXTURE, 'invalid', file), 'utf8');
+    expect(() => parseAllocatorConfig(text, file)).toThrow(InvalidInputError);
+    expect(() => parseAllocatorConfig(text, file)).toThrow(/config\.scrape_configs\[0\]/);
   });
 
   test("the generator's Prometheus module is the collector's (tools/otelcol/go.mod): a bump asks for regenerated bodies", () => {
