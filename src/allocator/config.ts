@@ -166,6 +166,10 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
   const globalInterval = durationField(global, 'scrape_interval', 'config.global.', bad) ?? DEFAULT_SCRAPE_INTERVAL_MS;
   const globalTimeoutSet = durationField(global, 'scrape_timeout', 'config.global.', bad);
   const globalScheme = nameValidationField(global, 'config.global.', bad) ?? 'utf8';
+  if (globalTimeoutSet !== undefined && globalTimeoutSet > globalInterval) {
+    bad('config.global.scrape_timeout', `global scrape timeout ${formatDuration(globalTimeoutSet)} is greater than scrape interval ${formatDuration(globalInterval)}`, 'lower scrape_timeout');
+  }
+  checkScrapeOptions(global, 'config.global', bad);
   const scrapeConfigs = parseScrapeConfigs(promConfig.scrape_configs, { interval: globalInterval, timeout: globalTimeoutSet, scheme: globalScheme, raw: global }, bad, file, namespace);
   if (scrapeConfigs.length === 0 && !prometheusCrEnabled) bad('config.scrape_configs', 'at least one scrape config is required', 'add a job under config.scrape_configs, or set prometheus_cr.enabled: true');
 
