@@ -164,11 +164,11 @@ function servedStaticGroup(raw: unknown): Obj {
 /** `units.Base2Bytes` text: `<n><unit>` terms, KB and KiB both 1024 (Prometheus's `body_size_limit`). */
 const BYTE_UNITS: Record<string, number> = { B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4, P: 1024 ** 5, E: 1024 ** 6 };
 
-/** Bytes of a Base2Bytes text (`10MB`, `512KiB`, `1GiB512MiB`), 0 when absent or not one. */
+/** Bytes of a Base2Bytes text (`10MB`, `512KiB`, `1.5GB`, `1GiB512MiB`), 0 when absent or not one (`units.ParseUnit`). */
 export function bytesOf(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string' || v === '') return 0;
-  const re = /(\d+)([KMGTPE]i?)?B/gy;
+  const re = /(\d+(?:\.\d*)?|\.\d+)([KMGTPE]i?)?B/gy;
   let total = 0;
   let m: RegExpExecArray | null;
   let end = 0;
@@ -176,7 +176,7 @@ export function bytesOf(v: unknown): number {
     total += Number(m[1]) * BYTE_UNITS[m[2]?.[0] ?? 'B'];
     end = re.lastIndex;
   }
-  return end === v.length ? total : 0;
+  return end === v.length ? Math.trunc(total) : 0;
 }
 
 /** `Base2Bytes.String()`: each non-zero 1024-power term, largest first (`10MiB`, `1GiB512MiB`, `100B`). */
