@@ -41,11 +41,13 @@ export function servedScrapeConfig(sc: Readonly<Obj>, globals: Readonly<Obj>, ef
     track_timestamps_staleness: boolOr(sc.track_timestamps_staleness, false),
     scrape_interval: formatDuration(effective.intervalMs),
     scrape_timeout: formatDuration(effective.timeoutMs),
-    metrics_path: nonEmpty(sc.metrics_path) ?? '/metrics',
+    // an empty path given is kept empty (and, being omitempty, not written)
+    metrics_path: typeof sc.metrics_path === 'string' ? sc.metrics_path : '/metrics',
     scheme: nonEmpty(sc.scheme) ?? 'http',
     enable_compression: boolOr(sc.enable_compression, true),
   };
   if (sc.honor_labels === true) out.honor_labels = true;
+  if (out.metrics_path === '') delete out.metrics_path;
   for (const key of PLAIN_OPTIONAL) if (isSet(sc[key])) out[key] = sc[key];
   for (const key of INHERITED_LIMITS) {
     const v = isSet(sc[key]) ? sc[key] : globals[key];
