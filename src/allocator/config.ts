@@ -163,14 +163,18 @@ export function parseAllocatorConfig(text: string, file: string, env: Readonly<R
 
   const promConfig = root.config === undefined || root.config === null ? {} : asObject(root.config, 'config', bad);
   const global = promConfig.global === undefined || promConfig.global === null ? {} : asObject(promConfig.global, 'config.global', bad);
-  const globalInterval = durationField(global, 'scrape_interval', 'config.global.', bad) ?? DEFAULT_SCRAPE_INTERVAL_MS;
-  const globalTimeoutSet = durationField(global, 'scrape_timeout', 'config.global.', bad);
+  // a zero duration means unset, as in Prometheus
+  const globalInterval = durationField(global, 'scrape_interval', 'config.global.', bad) || DEFAULT_SCRAPE_INTERVAL_MS;
+  const globalTimeoutSet = durationField(global, 'scrape_timeout', 'config.global.', bad) || undefined;
   const globalScheme = nameValidationField(global, 'config.global.', bad) ?? 'utf8';
   if (globalTimeoutSet !== undefined && globalTimeoutSet > globalInterval) {
     bad('config.global.scrape_timeout', `global scrape timeout ${formatDuration(globalTimeoutSet)} is greater than scrape interval ${formatDuration(globalInterval)}`, 'lower scrape_timeout');
   }
   checkScrapeOptions(global, 'config.global', bad);
-  const scrapeConfigs = parseScrapeConfigs(promConfig.scrape_configs, { interval: globalInterval, timeout: globalTimeoutSet, scheme: globalScheme, raw: global }, bad, file, namespace);
+  const scrapeConfigs = parseScrapeConfigs(promConfig.scrape_configs, {
+    // Prometheus's global timeout, when not set, is the default one or the global interval if that is shorter
+    interval: globalInterval, timeout: globalTimeoutSet ?? Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, globalInterval), scheme: globalScheme, raw: global,
+  }, bad, file, namespace);
   if (scrapeConfigs.length === 0 && !prometheusCrEnabled) bad('config.scrape_configs', 'at least one scrape config is required', 'add a job under config.scrape_configs, or set prometheus_cr.enabled: true');
 
   const insecureEnv = env.ALLOW_INSECURE_AUTH_SECRETS;
@@ -348,9 +352,9 @@ function parseScrapeConfigs(raw: unknown, global: GlobalScrapeDefaults, bad: Bad
     if (!jobName) bad(`${path}.job_name`, 'required', 'name the job');
     if (names.has(jobName!)) bad(`${path}.job_name`, `found multiple scrape configs with job name ${JSON.stringify(jobName)}`, 'make job names unique');
     names.add(jobName!);
-    const interval = durationField(sc, 'scrape_interval', `${path}.`, bad) ?? global.interval;
+    const interval = durationField(sc, 'scrape_interval', `${path}.`, bad) || global.interval;
     let timeout = durationField(sc, 'scrape_timeout', `${path}.`, bad);
-    if (timeout === undefined) timeout = Math.min(global.timeout ?? DEFAULT_SCRAPE_TIMEOUT_MS, interval);
+    if (!timeout) timeout = Math.min(global.timeout ?? DEFAULT_SCRAPE_TIMEOUT_MS, interval);
     if (timeout > interval) bad(`${path}.scrape_timeout`, `scrape timeout ${formatDuration(timeout)} is greater than scrape interval ${formatDuration(interval)}`, 'lower scrape_timeout');
     const metricsPath = optString(sc, 'metrics_path', bad, `${path}.`) ?? '/metrics';
     const scheme = optString(sc, 'scheme', bad, `${path}.`) ?? 'http';
