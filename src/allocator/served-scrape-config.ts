@@ -100,7 +100,7 @@ function escapingScheme(sc: Readonly<Obj>, globals: Readonly<Obj>, nameScheme: s
 export function servedHttpClient(c: Readonly<Obj>): Obj {
   const out: Obj = {};
   const basic = obj(c.basic_auth);
-  if (basic && Object.values(basic).some(isSet)) out.basic_auth = pick(basic, ['username', 'username_file', 'username_ref', 'password', 'password_file', 'password_ref']);
+  if (basic) out.basic_auth = pick(basic, ['username', 'username_file', 'username_ref', 'password', 'password_file', 'password_ref']);
   let auth = obj(c.authorization);
   if (!auth && nonEmpty(c.bearer_token)) auth = { credentials: c.bearer_token };
   if (!auth && nonEmpty(c.bearer_token_file)) auth = { credentials_file: c.bearer_token_file };
@@ -150,8 +150,8 @@ const SD_SERVERS: Record<string, (c: Obj) => Obj> = {
     if (attach && flags.some((f) => attach[f] === true)) out.attach_metadata = Object.fromEntries(flags.map((f) => [f, attach[f] === true]));
     return out;
   },
-  file_sd_configs: (c) => ({ files: c.files, refresh_interval: durationOr(c.refresh_interval, '5m') }),
-  http_sd_configs: (c) => ({ ...servedHttpClient(c), url: c.url, refresh_interval: durationOr(c.refresh_interval, '1m') }),
+  file_sd_configs: (c) => withRefresh({ files: c.files }, c.refresh_interval, '5m'),
+  http_sd_configs: (c) => withRefresh({ ...servedHttpClient(c), url: c.url }, c.refresh_interval, '1m'),
 };
 
 /** `targetgroup.Group`: targets, and labels when there are any. */
@@ -195,9 +195,12 @@ export function formatBase2Bytes(n: number): string {
   return parts.join('');
 }
 
-function durationOr(v: unknown, fallback: string): string {
+/** `refresh_interval`: the default when absent, as written (canonical) when set, left out when zero (omitempty). */
+function withRefresh(out: Obj, v: unknown, fallback: string): Obj {
   const ms = typeof v === 'string' ? parseDuration(v) : undefined;
-  return ms === undefined || ms === 0 ? fallback : formatDuration(ms);
+  if (ms === undefined) out.refresh_interval = fallback;
+  else if (ms > 0) out.refresh_interval = formatDuration(ms);
+  return out;
 }
 
 function obj(v: unknown): Obj | undefined {
