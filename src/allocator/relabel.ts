@@ -154,14 +154,15 @@ export function parseRelabelRule(raw: unknown, resource: string, path: string, s
 
 /**
  * The rule as Prometheus marshals it (what upstream's `/scrape_configs` serves): the action lower-cased, the
- * separator and replacement always written, `regex` only when the rule set one (`null` for an empty one),
+ * separator and replacement unless empty (omitempty), `regex` only when the rule set one (`null` for an empty one),
  * `source_labels` and `target_label` when set, `modulus` when non-zero.
  */
 export function servedRelabelRule(rule: RelabelRule): Record<string, unknown> {
   const out: Record<string, unknown> = { action: rule.action };
   if (!rule.defaultRegex) out.regex = rule.regexText === '' ? null : rule.regexText;
   if (rule.modulus !== 0n) out.modulus = Number(rule.modulus);
-  out.replacement = rule.replacement;
+  // omitempty in Prometheus's struct: an empty replacement is not written
+  if (rule.replacement !== '') out.replacement = rule.replacement;
   if (rule.separator !== '') out.separator = rule.separator;
   if (rule.sourceLabels.length > 0) out.source_labels = rule.sourceLabels;
   if (rule.targetLabel !== '') out.target_label = rule.targetLabel;

@@ -162,7 +162,7 @@ describe('/scrape_configs body', () => {
     ]);
     expect(job.metric_relabel_configs).toEqual([
       { action: 'labeldrop', regex: 'go_.*', replacement: '$1', separator: ';' },
-      { action: 'replace', regex: null, replacement: '', separator: ';', target_label: 'cleared' },
+      { action: 'replace', regex: null, separator: ';', target_label: 'cleared' },
     ]);
     expect(Object.keys((job.relabel_configs as object[])[0])).toEqual(['action', 'replacement', 'separator', 'source_labels', 'target_label']);
     const keys = Object.keys(job);
