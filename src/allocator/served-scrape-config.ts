@@ -174,11 +174,14 @@ export function bytesOf(v: unknown): number {
   let total = 0;
   let m: RegExpExecArray | null;
   let end = 0;
+  const families = new Set<boolean>();
   while ((m = re.exec(v)) !== null) {
     total += Number(m[1]) * BYTE_UNITS[m[2]?.[0] ?? 'B'];
+    // KiB-style and KB-style units are two tables in units.ParseBase2Bytes: one text uses one of them
+    if (m[2]) families.add(m[2].endsWith('i'));
     end = re.lastIndex;
   }
-  return end === v.length ? Math.trunc(total) : 0;
+  return end === v.length && families.size < 2 ? Math.trunc(total) : 0;
 }
 
 /** `Base2Bytes.String()`: each non-zero 1024-power term, largest first (`10MiB`, `1GiB512MiB`, `100B`). */
