@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'path';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { Allocator } from '../../src/allocator/allocator';
 import { parseAllocatorConfig, parseGeneratedScrapeConfigs } from '../../src/allocator/config';
 import { InvalidInputError } from '../../src/common/errors';
@@ -10,6 +10,7 @@ import { AllocatorMetrics } from '../../src/allocator/metrics';
 import { scrapeConfigsJson } from '../../src/allocator/scrape-configs';
 import { createApiHandler } from '../../src/allocator/server';
 import { createStrategy } from '../../src/allocator/strategies';
+import { buildTargetAllocatorObjects } from '../../src/targetallocator/render';
 import { loadHasher } from './helpers';
 
 /**
@@ -43,6 +44,18 @@ describe('/scrape_configs wire format against upstream allocator bodies', () => 
     expect(() => parseAllocatorConfig(text, file)).toThrow(/config\.(scrape_configs\[0\]|global)/);
   });
 
+  test.each([
+    ['targetallocator-features', 'rendered-features'],
+    ['targetallocator-kubernetessd', 'rendered-kubernetessd'],
+  ])('configs/%s: the TargetAllocator construct still renders %s.yaml for that upstream e2e collector', (dir, name) => {
+    const e2e = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'upstream-e2e', 'e2e-targetallocator', dir, '00-install.yaml'), 'utf8');
+    const cr = parseAllDocuments(e2e).map((d) => d.toJSON()).find((d) => d?.kind === 'OpenTelemetryCollector');
+    cr.metadata.namespace ??= 'e2e';
+    const configMap = buildTargetAllocatorObjects(cr).find((o) => o.kind === 'ConfigMap') as { data: Record<string, string> };
+    const fixture = readFileSync(join(FIXTURE, 'configs', `${name}.yaml`), 'utf8').replace(/^#.*\n/gm, '');
+    expect(configMap.data['targetallocator.yaml']).toBe(fixture);
+  });
+
   test("the generator's Prometheus module is the collector's (tools/otelcol/go.mod): a bump asks for regenerated bodies", () => {
     const version = (goMod: string) => /github\.com\/prometheus\/prometheus (v\S+)/.exec(readFileSync(goMod, 'utf8'))?.[1];
     const collector = version(join(FIXTURE, '..', 'otelcol', 'go.mod'));
@@ -52,7 +65,8 @@ describe('/scrape_configs wire format against upstream allocator bodies', () => 
 
   describe.each(configs)('%s', (config) => {
     const base = config.replace(/\.yaml$/, '');
-    const parsed = parseAllocatorConfig(readFileSync(join(FIXTURE, 'configs', config), 'utf8'), config);
+    // the namespace comes from the environment, as the rendered Deployment sets it
+    const parsed = parseAllocatorConfig(readFileSync(join(FIXTURE, 'configs', config), 'utf8'), config, { OTELCOL_NAMESPACE: 'e2e' });
 
     test.each([
       ['redacted', true],
