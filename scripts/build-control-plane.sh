@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds the binaries of a real Kubernetes control plane for tests, from source, through the Go module proxy:
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (k8s version pinned in tools/k8s/go.mod),
-#   etcd (tools/etcd), kwok (tools/kwok), chainsaw (tools/chainsaw)
+#   etcd (tools/etcd), kwok (tools/kwok), chainsaw (tools/chainsaw);
+#   the real node's kubelet and kube-proxy (same k8s version) only when named: they are not in the default list
 # into ${CDK8S_OTEL_CACHE:-$HOME/.cache/cdk8s-otel}/bin/<k8s-version>/. Binaries already there are kept.
 # If KUBEBUILDER_ASSETS points at a folder holding kube-apiserver, etcd and kubectl, those are used and not built.
 #
-# Usage: scripts/build-control-plane.sh [NAME ...]     (default: all of them)
+# Usage: scripts/build-control-plane.sh [NAME ...]     (default: all but kubelet and kube-proxy)
 #   CONTROL_PLANE_BINARIES="etcd kube-apiserver"       same as naming them
 #   BUILD_NICE=10                                       niceness of the go builds
 # Prints the folder on the last line of stdout ("bin-dir: <path>"). See docs/real-control-plane.md.
@@ -13,7 +14,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/tools"
-ALL=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler kwok chainsaw)
+DEFAULT=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler kwok chainsaw)
+ALL=("${DEFAULT[@]}" kubelet kube-proxy)
 
 log() { printf '[build-control-plane] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -35,7 +37,7 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 # ---- what to build ---------------------------------------------------------------------------------------
-if [ "$#" -gt 0 ]; then WANT=("$@"); elif [ -n "${CONTROL_PLANE_BINARIES:-}" ]; then read -r -a WANT <<<"$CONTROL_PLANE_BINARIES"; else WANT=("${ALL[@]}"); fi
+if [ "$#" -gt 0 ]; then WANT=("$@"); elif [ -n "${CONTROL_PLANE_BINARIES:-}" ]; then read -r -a WANT <<<"$CONTROL_PLANE_BINARIES"; else WANT=("${DEFAULT[@]}"); fi
 for w in "${WANT[@]}"; do
   case " ${ALL[*]} " in *" $w "*) ;; *) die "unknown binary '$w' (known: ${ALL[*]})" ;; esac
 done
