@@ -17,7 +17,9 @@ export type BinaryName =
   | 'kube-scheduler'
   | 'kubectl'
   | 'kwok'
-  | 'chainsaw';
+  | 'chainsaw'
+  | 'kubelet'
+  | 'kube-proxy';
 
 /** The folder scripts/build-control-plane.sh writes to. */
 export function defaultBinDir(version = KUBERNETES_VERSION): string {

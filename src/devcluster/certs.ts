@@ -18,10 +18,23 @@ export interface ClusterCertificates {
   readonly adminKey: string;
   readonly serviceAccountKey: string;
   readonly serviceAccountPub: string;
+  /** Client certificates asked for in {@link CertificateOptions.clients}, by their key. */
+  readonly clients: Readonly<Record<string, { readonly cert: string; readonly key: string }>>;
+}
+
+export interface CertificateOptions {
+  /** More IP addresses the API server's certificate is valid for (a real node reaches it on its veth address). @default none */
+  readonly serverIps?: readonly string[];
+  /**
+   * More client certificates signed by the cluster CA, by file name stem: the subject's CN and O (groups), e.g.
+   * `{ kubelet: { cn: 'system:node:n1', groups: ['system:nodes'] } }` writes kubelet.crt and kubelet.key.
+   * @default none
+   */
+  readonly clients?: Readonly<Record<string, { readonly cn: string; readonly groups?: readonly string[] }>>;
 }
 
 /** Generates all certificates and keys into `dir` (mode 0600 for keys) and returns their paths. */
-export async function writeClusterCertificates(dir: string): Promise<ClusterCertificates> {
+export async function writeClusterCertificates(dir: string, options: CertificateOptions = {}): Promise<ClusterCertificates> {
   useNodeCrypto();
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(Date.now() + 365 * 24 * 3600_000);
@@ -75,6 +88,7 @@ export async function writeClusterCertificates(dir: string): Promise<ClusterCert
     { type: 'dns', value: 'kubernetes.default' },
     { type: 'dns', value: 'kubernetes.default.svc' },
     { type: 'dns', value: 'kubernetes.default.svc.cluster.local' },
+    ...(options.serverIps ?? []).map((value) => ({ type: 'ip' as const, value })),
   ]);
   const admin = await leaf('O=system:masters, CN=cdk8s-otel-admin', 'client');
   const saKeys = await newKeys();
@@ -88,6 +102,7 @@ export async function writeClusterCertificates(dir: string): Promise<ClusterCert
     adminKey: path.join(dir, 'admin.key'),
     serviceAccountKey: path.join(dir, 'sa.key'),
     serviceAccountPub: path.join(dir, 'sa.pub'),
+    clients: {},
   };
   const write = (file: string, text: string, mode = 0o644) => fs.writeFileSync(file, text, { mode });
   write(files.caCert, ca.toString('pem') + '\n');
@@ -98,5 +113,13 @@ export async function writeClusterCertificates(dir: string): Promise<ClusterCert
   write(files.adminKey, admin.key, 0o600);
   write(files.serviceAccountKey, await privatePem(saKeys.privateKey), 0o600);
   write(files.serviceAccountPub, pem('PUBLIC KEY', await webcrypto.subtle.exportKey('spki', saKeys.publicKey)));
-  return files;
+  const clients: Record<string, { cert: string; key: string }> = {};
+  for (const [stem, who] of Object.entries(options.clients ?? {})) {
+    const subject = [...(who.groups ?? []).map((g) => `O=${g}`), `CN=${who.cn}`].join(', ');
+    const made = await leaf(subject, 'client');
+    clients[stem] = { cert: path.join(dir, `${stem}.crt`), key: path.join(dir, `${stem}.key`) };
+    write(clients[stem].cert, made.cert);
+    write(clients[stem].key, made.key, 0o600);
+  }
+  return { ...files, clients };
 }

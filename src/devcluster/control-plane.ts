@@ -15,6 +15,9 @@ import { BinaryName, requireBinary } from './binaries';
 import { ClusterCertificates, writeClusterCertificates } from './certs';
 import { KubeClient, KubeObject } from './kube-client';
 import { liveProcessGroups, ManagedProcess, Reaper, startProcess, tailFile } from './processes';
+import { DEFAULT_NODE_NAME, RealNode, RealNodeOptions, startRealNode } from './real-node/node';
+import { NodeNetwork, checkNetworkTools, setUpNodeNetwork } from './real-node/netns';
+import { forwardTcp, TcpForward } from './tcp-forward';
 
 export interface ControlPlaneOptions {
   /** Folder holding the binaries. @default KUBEBUILDER_ASSETS, then the build script's cache */
@@ -44,6 +47,13 @@ export interface ControlPlaneOptions {
    * served by etcd and expire with its compaction. @default none
    */
   readonly apiserverArgs?: readonly string[];
+  /**
+   * Run a real node (kubelet, containerd, kube-proxy in a network namespace of our own; needs withControllers and
+   * root): the API server then also serves on the node's veth peer address, advertises it (the `kubernetes`
+   * Service gets that endpoint through the lease reconciler) and authorizes kubelets with the Node authorizer.
+   * @default none
+   */
+  readonly realNode?: RealNodeOptions;
 }
 
 export interface ControlPlane {
@@ -60,6 +70,8 @@ export interface ControlPlane {
   readonly nodeNames: readonly string[];
   /** Milliseconds from the call to ready (apiserver /readyz, controllers healthy, nodes Ready). */
   readonly startupMs: number;
+  /** The real node, when asked for (ControlPlaneOptions.realNode). */
+  readonly realNode?: RealNode;
   /** A new client authenticated as the admin (system:masters). */
   client(): KubeClient;
   /** Resolves when any component exits unexpectedly, with its name and exit status. */
@@ -95,7 +107,7 @@ function get(url: string, options: https.RequestOptions = {}): Promise<{ status:
   });
 }
 
-function kubeconfigYaml(server: string, certs: ClusterCertificates): string {
+function kubeconfigYaml(server: string, certs: Pick<ClusterCertificates, 'caCert' | 'adminCert' | 'adminKey'>): string {
   return [
     'apiVersion: v1',
     'kind: Config',
@@ -161,6 +173,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const needed: BinaryName[] = ['etcd', 'kube-apiserver'];
   if (options.withControllers) needed.push('kube-controller-manager', 'kube-scheduler');
   if (nodeCount > 0) needed.push('kwok');
+  if (options.realNode) {
+    if (!options.withControllers) throw new Error('a real node needs the controllers (withControllers: true)');
+    checkNetworkTools();
+    needed.push('kubelet', 'kube-proxy');
+  }
   const bin = Object.fromEntries(needed.map((n) => [n, requireBinary(n, options.binDir)])) as Record<
     BinaryName,
     string
@@ -175,7 +192,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   removeOnExit(etcdDir);
 
   const processes: ManagedProcess[] = [];
-  const reaper = new Reaper(path.join(dir, 'pgids'), options.keepDir ? [etcdDir] : [etcdDir, dir]);
+  const nodeDir = path.join(dir, 'node');
+  const reaper = new Reaper(path.join(dir, 'pgids'), options.keepDir ? [etcdDir] : [etcdDir, dir], path.join(nodeDir, 'cleanup.sh'));
+  let net: NodeNetwork | undefined;
+  let forward: TcpForward | undefined;
+  let realNode: RealNode | undefined;
   const ours = new Set<number>();
   const sync = () => reaper.track(liveProcessGroups().filter((g) => ours.has(g)));
   let stopped = false;
@@ -183,7 +204,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       stopped = true;
+      await realNode?.stop();
+      await forward?.close();
       for (const p of [...processes].reverse()) await p.stop();
+      net?.remove();
       reaper.stop();
       fs.rmSync(etcdDir, { recursive: true, force: true });
       tempDirsToRemove.delete(etcdDir);
@@ -228,7 +252,26 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   };
 
   try {
-    const certs = await writeClusterCertificates(dir);
+    if (options.realNode) {
+      // the namespace first: its veth address goes into the API server's certificate and flags
+      const holder = launch('node-netns', 'unshare', ['--net', '--', 'sleep', 'infinity']);
+      await waitUntil('the node namespace', holder, async () => fs.existsSync(`/proc/${holder.pid}/ns/net`));
+      net = setUpNodeNetwork(holder.pid);
+      log(`node namespace: veth ${net.hostIf} ${net.addresses.hostIp} <-> ${net.addresses.nodeIp}`);
+    }
+    const nodeName = DEFAULT_NODE_NAME;
+    const certs = await writeClusterCertificates(
+      dir,
+      net
+        ? {
+          serverIps: [net.addresses.hostIp],
+          clients: {
+            kubelet: { cn: `system:node:${options.realNode?.nodeName ?? nodeName}`, groups: ['system:nodes'] },
+            'kube-proxy': { cn: 'system:kube-proxy' },
+          },
+        }
+        : {},
+    );
     const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
     const server = `https://127.0.0.1:${apiPort}`;
     const kubeconfigPath = path.join(dir, 'kubeconfig');
@@ -254,8 +297,15 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1',
       `--secure-port=${apiPort}`,
-      '--advertise-address=127.0.0.1',
-      '--endpoint-reconciler-type=none',
+      // with a real node, in-cluster clients reach the API server through the `kubernetes` Service
+      ...(net
+        ? [
+          `--advertise-address=${net.addresses.hostIp}`,
+          '--endpoint-reconciler-type=lease',
+          // the node's name resolves nowhere: logs/exec/port-forward dial its InternalIP (the veth address)
+          '--kubelet-preferred-address-types=InternalIP,Hostname',
+        ]
+        : ['--advertise-address=127.0.0.1', '--endpoint-reconciler-type=none']),
       `--cert-dir=${path.join(dir, 'apiserver-certs')}`,
       `--tls-cert-file=${certs.serverCert}`,
       `--tls-private-key-file=${certs.serverKey}`,
@@ -265,7 +315,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       `--service-account-signing-key-file=${certs.serviceAccountKey}`,
       // room for thousands of Services (a /24 is full after ~126 collectors with their two ClusterIP Services each)
       '--service-cluster-ip-range=10.0.0.0/16',
-      '--authorization-mode=RBAC',
+      net ? '--authorization-mode=Node,RBAC' : '--authorization-mode=RBAC',
       ...(options.serviceAccountAdmission ? [] : ['--disable-admission-plugins=ServiceAccount']),
       '--allow-privileged=true',
       '--enable-priority-and-fairness=false',
@@ -285,6 +335,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       // /readyz can pass a moment before the bootstrap namespaces exist.
       await waitUntil('namespace default', apiserver, async () => !!(await probeClient.tryGet('v1', 'Namespace', 'default')));
       log(`kube-apiserver ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (net) forward = await forwardTcp(net.addresses.hostIp, apiPort, '127.0.0.1');
 
       const componentArgs = (port: number) => [
         `--kubeconfig=${kubeconfigPath}`,
@@ -346,6 +397,36 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         log(`kwok manages ${nodeCount} Ready fake node(s)`);
       }
 
+      if (net && options.realNode) {
+        fs.mkdirSync(nodeDir, { recursive: true });
+        const nodeStart = Date.now();
+        realNode = await startRealNode(
+          {
+            dir: nodeDir,
+            net,
+            server: `https://${net.addresses.hostIp}:${apiPort}`,
+            caCert: certs.caCert,
+            kubeletCert: certs.clients.kubelet,
+            kubeProxyCert: certs.clients['kube-proxy'],
+            bin: { kubelet: bin.kubelet, 'kube-proxy': bin['kube-proxy'] },
+            launch,
+            log,
+          },
+          options.realNode,
+        );
+        const kubelet = realNode.processes.find((p) => p.name === 'kubelet');
+        await waitUntil(`node ${realNode.name} Ready`, kubelet, async () => {
+          const node = await probeClient.tryGet<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
+            'v1',
+            'Node',
+            realNode!.name,
+          );
+          return !!node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+        });
+        nodeNames.push(realNode.name);
+        log(`real node ${realNode.name} Ready ${((Date.now() - nodeStart) / 1000).toFixed(1)} s after its start (${realNode.nodeIp})`);
+      }
+
       const startupMs = Date.now() - started;
       log(`control plane ready in ${(startupMs / 1000).toFixed(1)} s (${dir})`);
       return {
@@ -357,6 +438,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         processes,
         nodeNames,
         startupMs,
+        realNode,
         client,
         unexpectedExit,
         stop,

@@ -61,15 +61,19 @@ function installHooks(): void {
  */
 export class Reaper {
   private readonly child: ChildProcess;
-  /** `removePaths` are deleted (rm -rf) after the kill, e.g. the etcd data folder. */
-  constructor(private readonly pgidFile: string, removePaths: string[] = []) {
+  /**
+   * `removePaths` are deleted (rm -rf, staying on their file system) after the kill, e.g. the etcd data folder;
+   * `cleanupScript`, if that file exists by then, runs with bash between the two (a real node's mounts and links).
+   */
+  constructor(private readonly pgidFile: string, removePaths: string[] = [], cleanupScript = '') {
     fs.writeFileSync(pgidFile, '');
     const script =
       'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
       'for g in $(cat "$2" 2>/dev/null); do kill -KILL -- "-$g" 2>/dev/null; done; ' +
-      'shift 2; [ "$#" -gt 0 ] && rm -rf -- "$@"';
+      '[ -n "$3" ] && [ -f "$3" ] && bash "$3"; ' +
+      'shift 3; [ "$#" -gt 0 ] && rm -rf --one-file-system -- "$@"';
     // bash, not sh: dash's kill cannot signal a process group (`-PGID`).
-    this.child = spawn('bash', ['-c', script, 'reaper', String(process.pid), pgidFile, ...removePaths], {
+    this.child = spawn('bash', ['-c', script, 'reaper', String(process.pid), pgidFile, cleanupScript, ...removePaths], {
       detached: true,
       stdio: 'ignore',
     });
