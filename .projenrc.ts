@@ -52,7 +52,7 @@ const project = new typescript.TypeScriptProject({
     jestConfig: {
       collectCoverage: false,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/', '<rootDir>/test/real-node/'],
     },
   },
   tsconfig: {
@@ -113,6 +113,11 @@ project.addTask('conformance', {
 project.addTask('test:integration', {
   description: 'Integration tests against a real kube-apiserver (builds the binaries it lacks first, with progress)',
   exec: 'bash scripts/build-control-plane.sh >&2 && bash scripts/build-otelcol.sh >&2 && jest --config jest.integration.config.js --runInBand',
+  receiveArgs: true,
+});
+project.addTask('test:real-node', {
+  description: 'Tests only a real node can run (kubelet + containerd in a network namespace; root, Linux): builds what it lacks, prints one count line, or one line saying why the node cannot run',
+  exec: 'bash scripts/test-real-node.sh',
   receiveArgs: true,
 });
 project.testTask.reset('jest --ci', { receiveArgs: true });

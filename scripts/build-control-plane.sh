@@ -2,11 +2,12 @@
 # Builds the binaries of a real Kubernetes control plane for tests, from source, through the Go module proxy:
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (k8s version pinned in tools/k8s/go.mod),
 #   etcd (tools/etcd), kwok (tools/kwok), chainsaw (tools/chainsaw);
-#   the real node's kubelet and kube-proxy (same k8s version) only when named: they are not in the default list
+#   the real node's kubelet and kube-proxy (same k8s version) and its cluster DNS, coredns (tools/coredns), only when
+#   named: they are not in the default list
 # into ${CDK8S_OTEL_CACHE:-$HOME/.cache/cdk8s-otel}/bin/<k8s-version>/. Binaries already there are kept.
 # If KUBEBUILDER_ASSETS points at a folder holding kube-apiserver, etcd and kubectl, those are used and not built.
 #
-# Usage: scripts/build-control-plane.sh [NAME ...]     (default: all but kubelet and kube-proxy)
+# Usage: scripts/build-control-plane.sh [NAME ...]     (default: all but kubelet, kube-proxy and coredns)
 #   CONTROL_PLANE_BINARIES="etcd kube-apiserver"       same as naming them
 #   BUILD_NICE=10                                       niceness of the go builds
 # Prints the folder on the last line of stdout ("bin-dir: <path>"). See docs/real-control-plane.md.
@@ -15,7 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/tools"
 DEFAULT=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler kwok chainsaw)
-ALL=("${DEFAULT[@]}" kubelet kube-proxy)
+ALL=("${DEFAULT[@]}" kubelet kube-proxy coredns)
 
 log() { printf '[build-control-plane] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -52,6 +53,7 @@ works() { # path -> 0 if the binary runs and reports a version
   case "$(basename "$1")" in
     etcd) out="$("$1" --version 2>/dev/null)" ;;
     kwok|chainsaw) out="$("$1" --version 2>/dev/null || "$1" version 2>/dev/null)" ;;
+    coredns) out="$("$1" -version 2>/dev/null)" ;;
     kubectl) out="$("$1" version --client 2>/dev/null)"; [[ "$out" == *"$K8S_VERSION"* ]] || return 1 ;;
     *) out="$("$1" --version 2>/dev/null)"; [[ "$out" == *"$K8S_VERSION"* ]] || return 1 ;;
   esac
@@ -119,6 +121,7 @@ for name in "${WANT[@]}"; do
     etcd) build etcd etcd go.etcd.io/etcd/server/v3 ;;
     kwok) build kwok kwok sigs.k8s.io/kwok/cmd/kwok ;;
     chainsaw) build chainsaw chainsaw github.com/kyverno/chainsaw ;;
+    coredns) build coredns coredns github.com/coredns/coredns ;;
     *) build "$name" k8s "k8s.io/kubernetes/cmd/$name" "$K8S_LDFLAGS" ;;
   esac
 done

@@ -10,6 +10,10 @@ export interface DevClusterOptions {
   readonly nodes?: number | string;
   /** Run kube-controller-manager and kube-scheduler. @default false */
   readonly withControllers?: boolean;
+  /** Run a real node (kubelet + containerd in a network namespace of our own; implies withControllers). @default false */
+  readonly realNode?: boolean;
+  /** The images (ensureImages ids, comma-separated, or `all`) pushed to the real node's registry. @default DEFAULT_NODE_IMAGES */
+  readonly nodeImages?: string;
   /** Folder with the binaries. @default KUBEBUILDER_ASSETS, then the build script's cache */
   readonly binDir?: string;
   /** Keep the temp folder (certificates, kubeconfig, logs) after stopping. @default false */
@@ -23,6 +27,9 @@ export interface DevClusterOptions {
   readonly onReady?: (cp: ControlPlane) => void;
 }
 
+/** The images a real node gets by default: enough for collectors and telemetrygen Jobs. */
+export const DEFAULT_NODE_IMAGES = 'pause,busybox,otelcol,telemetrygen';
+
 /**
  * Runs the dev cluster until SIGINT/SIGTERM (or `until`), then stops every component.
  * @returns 0 after a clean stop, 1 if it could not start or a component died, 2 for a bad option.
@@ -35,7 +42,17 @@ export async function runDevCluster(opts: DevClusterOptions = {}): Promise<numbe
     err(`cdk8s-otel dev-cluster: --nodes must be an integer from 0 to 1000, got ${String(opts.nodes)}`);
     return 2;
   }
-  if (nodes > 0 && !opts.withControllers) {
+  const images = (opts.nodeImages ?? DEFAULT_NODE_IMAGES).split(',').map((s) => s.trim()).filter(Boolean);
+  if (opts.realNode && !images.length) {
+    err('cdk8s-otel dev-cluster: --node-images must name at least one image (e.g. pause,busybox) or be "all"');
+    return 2;
+  }
+  if (opts.realNode && process.getuid?.() !== 0) {
+    err('cdk8s-otel dev-cluster: --real-node needs root (network namespace, veth, mounts, containerd); run it as root');
+    return 2;
+  }
+  const withControllers = opts.withControllers || opts.realNode;
+  if (nodes > 0 && !withControllers) {
     err('note: without --with-controllers nothing schedules pods; set spec.nodeName to place them on kwok nodes');
   }
 
@@ -50,12 +67,13 @@ export async function runDevCluster(opts: DevClusterOptions = {}): Promise<numbe
   let cp: ControlPlane | undefined;
   try {
     // a fresh clone has no binaries yet: build what this cluster needs (with progress) instead of failing
-    await buildMissingBinaries(binariesFor({ withControllers: opts.withControllers, nodes }), out, opts.binDir);
+    await buildMissingBinaries(binariesFor({ withControllers, nodes, realNode: opts.realNode }), out, opts.binDir);
     out(`starting Kubernetes ${KUBERNETES_VERSION} control plane on 127.0.0.1 ...`);
     const starting = startControlPlane({
       binDir: opts.binDir,
-      withControllers: opts.withControllers,
+      withControllers,
       nodes,
+      realNode: opts.realNode ? { images: images.includes('all') ? 'all' : images } : undefined,
       keepDir: opts.keepDir,
       log: (m) => out(`  ${m}`),
     });
@@ -72,7 +90,13 @@ export async function runDevCluster(opts: DevClusterOptions = {}): Promise<numbe
     out(`  API server:  ${cp.server}`);
     out(`  kubeconfig:  ${cp.kubeconfigPath}`);
     out(`  logs:        ${cp.dir}/*.log`);
-    if (cp.nodeNames.length) out(`  kwok nodes:  ${cp.nodeNames.join(', ')}`);
+    const kwokNodes = cp.nodeNames.filter((n) => n !== cp!.realNode?.name);
+    if (kwokNodes.length) out(`  kwok nodes:  ${kwokNodes.join(', ')}`);
+    if (cp.realNode) {
+      out(`  real node:   ${cp.realNode.name} at ${cp.realNode.nodeIp} (pods get 10.77.0.0/24 inside its network namespace)`);
+      if (cp.realNode.registry) out(`  registry:    http://${cp.realNode.registry} (mirrors ghcr.io, docker.io, ... for the node)`);
+      for (const i of cp.realNode.images) out(`    ${i.name}  ${(i.bytes / 1e6).toFixed(1)} MB`);
+    }
     out('');
     out(`  export KUBECONFIG=${cp.kubeconfigPath}`);
     // The kubectl built with the server (a distribution's kubectl may be too old for 1.36).

@@ -97,12 +97,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .description('run a local kube-apiserver + etcd (optionally controllers and kwok fake nodes) until Ctrl-C; no Docker needed')
     .option('--nodes <n>', 'kwok fake nodes to create', '0')
     .option('--with-controllers', 'run kube-controller-manager and kube-scheduler', false)
+    .option('--real-node', 'also run a real node: kubelet, containerd, kube-proxy and CoreDNS in a network namespace of our own, with a local image registry (root; implies --with-controllers)', false)
+    .option('--node-images <ids>', 'images for the real node\'s registry, comma-separated ids or "all"', 'pause,busybox,otelcol,telemetrygen')
     .option('--bin-dir <dir>', 'folder with the binaries (default: $KUBEBUILDER_ASSETS, then the build cache)')
     .option('--keep-dir', 'keep certificates, kubeconfig and logs after stopping', false)
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .action(async (opts) => {
       exitCode = await runDevCluster({
         nodes: opts.nodes, withControllers: opts.withControllers, binDir: opts.binDir, keepDir: opts.keepDir,
+        realNode: opts.realNode, nodeImages: opts.nodeImages,
         out: (l) => io.stdout(l + '\n'), err: (l) => io.stderr(l + '\n'),
       });
     });

@@ -19,7 +19,8 @@ export type BinaryName =
   | 'kwok'
   | 'chainsaw'
   | 'kubelet'
-  | 'kube-proxy';
+  | 'kube-proxy'
+  | 'coredns';
 
 /** The folder scripts/build-control-plane.sh writes to. */
 export function defaultBinDir(version = KUBERNETES_VERSION): string {

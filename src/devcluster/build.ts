@@ -9,10 +9,11 @@ import * as path from 'node:path';
 import { BinaryName, missingBinaries } from './binaries';
 
 /** The binaries a control plane with these options runs. */
-export function binariesFor(options: { withControllers?: boolean; nodes?: number }): BinaryName[] {
+export function binariesFor(options: { withControllers?: boolean; nodes?: number; realNode?: boolean }): BinaryName[] {
   const names: BinaryName[] = ['etcd', 'kube-apiserver', 'kubectl'];
-  if (options.withControllers) names.push('kube-controller-manager', 'kube-scheduler');
+  if (options.withControllers || options.realNode) names.push('kube-controller-manager', 'kube-scheduler');
   if ((options.nodes ?? 0) > 0) names.push('kwok');
+  if (options.realNode) names.push('kubelet', 'kube-proxy', 'coredns');
   return names;
 }
 

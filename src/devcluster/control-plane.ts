@@ -268,6 +268,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           clients: {
             kubelet: { cn: `system:node:${options.realNode?.nodeName ?? nodeName}`, groups: ['system:nodes'] },
             'kube-proxy': { cn: 'system:kube-proxy' },
+            coredns: { cn: 'cdk8s-otel-coredns', groups: ['system:masters'] },
           },
         }
         : {},
@@ -408,7 +409,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
             caCert: certs.caCert,
             kubeletCert: certs.clients.kubelet,
             kubeProxyCert: certs.clients['kube-proxy'],
-            bin: { kubelet: bin.kubelet, 'kube-proxy': bin['kube-proxy'] },
+            dnsCert: certs.clients.coredns,
+            bin: {
+              kubelet: bin.kubelet,
+              'kube-proxy': bin['kube-proxy'],
+              coredns: options.realNode.dns === false ? undefined : requireBinary('coredns', options.binDir),
+            },
             launch,
             log,
           },

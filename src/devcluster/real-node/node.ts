@@ -6,25 +6,36 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as sockets from 'node:net';
 import * as path from 'node:path';
 import { ManagedProcess, tailFile } from '../processes';
 import { cleanupScript, mountsUnder, processesMentioning, removeContainerLogLinks, removeContainers, unmountUnder } from './cleanup';
-import { cniConflist, containerdToml, kubeconfigYaml, kubeletConfigYaml, kubeProxyConfigYaml } from './config';
+import { CLUSTER_DOMAIN, cniConflist, containerdToml, kubeconfigYaml, kubeletConfigYaml, kubeProxyConfigYaml } from './config';
+import { ensureImages, NodeImage, PAUSE_IMAGE } from './images';
 import { NodeNetwork } from './netns';
+import { LocalRegistry, startRegistry, writeContainerdHostsConfig } from './registry';
 
 export interface RealNodeOptions {
   /** The node's name. @default 'cdk8s-otel-node' */
   readonly nodeName?: string;
-  /** The pod sandbox ("pause") image; it must be pullable (mirror) or imported. */
-  readonly sandboxImage: string;
-  /** A containerd `config_path` folder of hosts.toml files (registry mirrors). @default none */
-  readonly registryConfigPath?: string;
+  /** The pod sandbox ("pause") image; it must be pullable (mirror) or imported. @default PAUSE_IMAGE (node-images) */
+  readonly sandboxImage?: string;
+  /**
+   * Start the local registry on the veth's root-side address and mirror every registry host the tests name to it
+   * (containerd's `config_path`), so pods pull with their usual image names. @default true
+   */
+  readonly registry?: boolean;
+  /** Images to build (cached) and push before the node starts, by ensureImages' names; 'all' for every one. @default none */
+  readonly images?: readonly string[] | 'all';
   /** Image archives (docker-archive or OCI tar) imported into containerd before the kubelet starts. @default none */
   readonly importImages?: readonly string[];
   /** Run kube-proxy (ClusterIP Services for pods). @default true */
   readonly kubeProxy?: boolean;
-  /** A cluster DNS address for the pods' resolv.conf (something must serve it). @default none */
-  readonly clusterDns?: string;
+  /**
+   * Run CoreDNS in the node's namespace on the node's address (the pods' nameserver: Service and pod names of
+   * cluster.local; nothing outside the cluster is resolved). @default true
+   */
+  readonly dns?: boolean;
 }
 
 /** What the control plane hands the node. */
@@ -37,7 +48,9 @@ export interface NodeContext {
   readonly caCert: string;
   readonly kubeletCert: { cert: string; key: string };
   readonly kubeProxyCert: { cert: string; key: string };
-  readonly bin: { kubelet: string; 'kube-proxy': string };
+  /** CoreDNS's credentials (it lists Services, EndpointSlices, namespaces and pods cluster-wide). */
+  readonly dnsCert: { cert: string; key: string };
+  readonly bin: { kubelet: string; 'kube-proxy': string; coredns?: string };
   /** Starts a process (registered with the control plane's reaper and exit watch). */
   readonly launch: (name: string, command: string, args: string[]) => ManagedProcess;
   readonly log: (message: string) => void;
@@ -50,6 +63,10 @@ export interface RealNode {
   readonly hostIp: string;
   readonly containerdSocket: string;
   readonly processes: readonly ManagedProcess[];
+  /** host:port of the local registry (reachable from the root namespace and the node), if started. */
+  readonly registry?: string;
+  /** The images pushed at start (RealNodeOptions.images). */
+  readonly images: readonly NodeImage[];
   /** Imports an image archive into the node's containerd (k8s.io namespace). */
   importImage(archive: string): void;
   /** Stops the node and removes everything it made. Idempotent. */
@@ -66,6 +83,48 @@ async function waitFor(what: string, proc: ManagedProcess, probe: () => boolean,
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last log lines of ${proc.name}:\n${tailFile(proc.logFile)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A port that was free a moment ago on `host`. */
+function freePortOn(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = sockets.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address() as sockets.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** GET http://127.0.0.1:port/path inside the node's namespace (bash's /dev/tcp): true when the body has `expect`. */
+function inNsHttpOk(net: NodeNetwork, port: number, urlPath: string, expect: string): boolean {
+  try {
+    const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf "GET ${urlPath} HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3`;
+    return net.run('bash', ['-c', script]).includes(expect);
+  } catch {
+    return false;
+  }
+}
+
+/** CoreDNS for the cluster's names only, on the node's address; readiness on the namespace's loopback. */
+export function corefile(listen: string, kubeconfig: string): string {
+  return [
+    '.:53 {',
+    `    bind ${listen}`,
+    '    errors',
+    '    ready 127.0.0.1:8181',
+    `    kubernetes ${CLUSTER_DOMAIN} in-addr.arpa ip6.arpa {`,
+    `        kubeconfig ${kubeconfig}`,
+    '        pods insecure',
+    '        fallthrough in-addr.arpa ip6.arpa',
+    '        ttl 5',
+    '    }',
+    '    cache 5',
+    '}',
+    '',
+  ].join('\n');
 }
 
 /** Checks that containerd, runc and the CNI plugins are installed; the message says what to install. */
@@ -107,6 +166,7 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
   const ctr = (...args: string[]) =>
     execFileSync('ctr', ['--address', socket, '--namespace', 'k8s.io', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
+  let registry: LocalRegistry | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -126,6 +186,7 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
       const left = unmountUnder(dir);
       if (left.length) ctx.log(`real node: could not unmount ${left.join(', ')}`);
       removeContainerLogLinks(podLogsDir);
+      await registry?.stop();
       net.remove();
       if (!mountsUnder(dir).length) fs.rmSync(dir, { recursive: true, force: true });
     })();
@@ -133,6 +194,18 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
   };
 
   try {
+    let registryConfigPath: string | undefined;
+    let images: NodeImage[] = [];
+    if (options.registry ?? true) {
+      registry = await startRegistry({ listen: `${net.addresses.hostIp}:${await freePortOn(net.addresses.hostIp)}`, log: ctx.log });
+      registryConfigPath = d('certs.d');
+      writeContainerdHostsConfig(registryConfigPath, registry.address);
+      if (options.images) {
+        const t0 = Date.now();
+        images = await ensureImages(registry.address, { only: options.images === 'all' ? undefined : [...options.images], log: ctx.log });
+        ctx.log(`${images.length} image(s) in the local registry after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      }
+    }
     fs.writeFileSync(d('cni/net.d/10-cdk8s-otel.conflist'), cniConflist({ bridge: 'cni0', ipamDataDir: d('cni/ipam') }));
     fs.writeFileSync(
       d('containerd/config.toml'),
@@ -141,8 +214,8 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
         state: d('containerd/state'),
         socket,
         cniConfDir: d('cni/net.d'),
-        registryConfigPath: options.registryConfigPath,
-        sandboxImage: options.sandboxImage,
+        registryConfigPath,
+        sandboxImage: options.sandboxImage ?? PAUSE_IMAGE,
         optDir: d('containerd/opt'),
       }),
     );
@@ -161,6 +234,14 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
       fs.writeFileSync(file, kubeconfigYaml(ctx.server, ctx.caCert, c.cert, c.key), { mode: 0o600 });
       return file;
     };
+    let clusterDns: string | undefined;
+    if (options.dns ?? true) {
+      if (!ctx.bin.coredns) throw new Error('coredns not found: bash scripts/build-control-plane.sh coredns');
+      fs.writeFileSync(d('Corefile'), corefile(net.addresses.nodeIp, kubeconfig(d('coredns.kubeconfig'), ctx.dnsCert)));
+      const dns = launchInNs('coredns', ctx.bin.coredns, ['-conf', d('Corefile')]);
+      await waitFor('CoreDNS ready', dns, () => inNsHttpOk(net, 8181, '/ready', 'OK'), 60_000);
+      clusterDns = net.addresses.nodeIp;
+    }
     fs.writeFileSync(d('resolv.conf'), '# the real node has no upstream DNS\n');
     fs.writeFileSync(
       d('kubelet-config.yaml'),
@@ -169,7 +250,7 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
         containerdSocket: socket,
         podLogsDir,
         resolvConf: d('resolv.conf'),
-        clusterDns: options.clusterDns,
+        clusterDns,
       }) + `volumePluginDir: ${JSON.stringify(d('volume-plugins'))}\n`,
     );
     const kubelet = launchInNs('kubelet', ctx.bin.kubelet, [
@@ -189,13 +270,7 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
       );
       launchInNs('kube-proxy', ctx.bin['kube-proxy'], [`--config=${d('kube-proxy-config.yaml')}`, '--v=1']);
     }
-    await waitFor('kubelet /healthz', kubelet, () => {
-      try {
-        return net.run('bash', ['-c', 'exec 3<>/dev/tcp/127.0.0.1/10248 && printf "GET /healthz HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3']).includes('ok');
-      } catch {
-        return false;
-      }
-    }, 60_000);
+    await waitFor('kubelet /healthz', kubelet, () => inNsHttpOk(net, 10248, '/healthz', 'ok'), 60_000);
     return {
       name,
       dir,
@@ -203,6 +278,8 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
       hostIp: net.addresses.hostIp,
       containerdSocket: socket,
       processes,
+      registry: registry?.address,
+      images,
       importImage: (archive) => void ctr('images', 'import', archive),
       stop,
     };
