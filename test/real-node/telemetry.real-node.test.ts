@@ -5,6 +5,8 @@
  * collector pod a real target pod to scrape. Every check reads a container's log through the API server.
  */
 import { KubeObject } from '../../src/devcluster';
+import { DEFAULT_TARGET_ALLOCATOR_IMAGE } from '../../src/targetallocator/model';
+import { retagWithCommand } from './allocator-image';
 import { namespace, podLog, pods, useRealNodeCluster, waitForLog, waitForRunningPod } from './harness';
 
 const TELEMETRYGEN = 'ghcr.io/open-telemetry/opentelemetry-collector-contrib/telemetrygen:v0.124.1';
@@ -130,8 +132,10 @@ test('a Java app injected by our webhook (inject-java) sends spans to a collecto
 });
 
 test('our target allocator serves a real collector pod that scrapes a real target pod', async () => {
-  const { client } = cluster;
+  const { client, cp } = cluster;
   const ns = await namespace(client, 'rn-allocator');
+  // upstream's allocator image name, served by our image running `cdk8s-otel target-allocator`
+  await retagWithCommand(cp.realNode!.registry!, 'cdk8s-otel:0.0.0', DEFAULT_TARGET_ALLOCATOR_IMAGE, ['target-allocator']);
   // the target: busybox httpd serving a static Prometheus text file on :8080/metrics
   await client.apply({
     apiVersion: 'v1',
