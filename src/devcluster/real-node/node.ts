@@ -241,6 +241,7 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
       const dns = launchInNs('coredns', ctx.bin.coredns, ['-conf', d('Corefile')]);
       await waitFor('CoreDNS ready', dns, () => inNsHttpOk(net, 8181, '/ready', 'OK'), 60_000);
       clusterDns = net.addresses.nodeIp;
+      ctx.log(`CoreDNS serving ${CLUSTER_DOMAIN} on ${clusterDns}:53`);
     }
     fs.writeFileSync(d('resolv.conf'), '# the real node has no upstream DNS\n');
     fs.writeFileSync(
