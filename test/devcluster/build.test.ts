@@ -8,6 +8,8 @@ describe('dev-cluster binaries', () => {
   test('what a cluster needs follows its options', () => {
     expect(binariesFor({})).toEqual(['etcd', 'kube-apiserver', 'kubectl']);
     expect(binariesFor({ withControllers: true, nodes: 2 })).toEqual(['etcd', 'kube-apiserver', 'kubectl', 'kube-controller-manager', 'kube-scheduler', 'kwok']);
+    // a real node needs the controllers (pods get nodes, ServiceAccounts exist) and its own three binaries
+    expect(binariesFor({ realNode: true })).toEqual(['etcd', 'kube-apiserver', 'kubectl', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'coredns']);
   });
 
   test('nothing is built when every binary is there, nor when the user names the folder', async () => {
