@@ -35,12 +35,12 @@ describe('configuration files', () => {
   test('containerd: own folders and socket, restrict_oom_score_adj, cgroupfs runc, our CNI folder and mirrors', () => {
     const toml = containerdToml({
       root: '/n/root', state: '/n/state', socket: '/n/c.sock', cniConfDir: '/n/net.d', registryConfigPath: '/n/certs.d',
-      sandboxImage: 'registry.k8s.io/pause:3.10', optDir: '/n/opt',
+      sandboxImage: 'registry.k8s.io/pause:3.10', optDir: '/n/opt', runcRoot: '/n/runc',
     });
     for (const line of [
       'root = "/n/root"', 'state = "/n/state"', 'address = "/n/c.sock"', 'restrict_oom_score_adj = true', 'SystemdCgroup = false',
       'bin_dir = "/usr/lib/cni"', 'conf_dir = "/n/net.d"', 'config_path = "/n/certs.d"', 'sandbox_image = "registry.k8s.io/pause:3.10"',
-      'netns_mounts_under_state_dir = true', 'path = "/n/opt"',
+      'netns_mounts_under_state_dir = true', 'path = "/n/opt"', 'Root = "/n/runc"',
     ]) expect(toml).toContain(line);
   });
 
@@ -87,9 +87,12 @@ describe('clean-up', () => {
   });
 
   test('the reaper script kills by our socket path, unmounts our folder and deletes our veth', () => {
-    const s = cleanupScript({ dir: '/tmp/cp-1/node', socket: '/tmp/cp-1/node/c.sock', podLogsDir: '/tmp/cp-1/node/logs', hostIf: 'cko1' });
+    const s = cleanupScript({ dir: '/tmp/cp-1/node', socket: '/tmp/cp-1/node/c.sock', podLogsDir: '/tmp/cp-1/node/logs', hostIf: 'cko1', runcRoot: '/tmp/cp-1/node/runc' });
     expect(s).toContain("grep -qF -- '/tmp/cp-1/node/c.sock'");
     expect(s).toContain("ip link del 'cko1'");
+    expect(s).toContain(`for r in '/tmp/cp-1/node/runc'/*; do`);
+    // the containers go before the mounts they use
+    expect(s.indexOf('runc --root')).toBeLessThan(s.indexOf('umount'));
     expect(s).toContain("'/tmp/cp-1/node/logs'/*) rm -f");
   });
 });

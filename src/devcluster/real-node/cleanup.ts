@@ -29,6 +29,45 @@ export function removeContainers(socket: string): void {
   for (const c of ctr('containers', 'ls', '-q').split('\n').filter(Boolean)) ctr('containers', 'delete', c);
 }
 
+/**
+ * Force-deletes (kills, then removes with their cgroups) every container runc keeps under `runcRoot` (one folder
+ * per containerd namespace): what is left when the shims died before their containers.
+ */
+export function removeRuncContainers(runcRoot: string): void {
+  let namespaces: string[];
+  try {
+    namespaces = fs.readdirSync(runcRoot);
+  } catch {
+    return;
+  }
+  for (const ns of namespaces) {
+    const root = path.join(runcRoot, ns);
+    for (const id of quiet('runc', ['--root', root, 'list', '-q']).split('\n').filter(Boolean)) {
+      quiet('runc', ['--root', root, 'delete', '--force', id]);
+    }
+  }
+}
+
+/**
+ * Removes the empty `k8s.io` cgroups runc made as our containers' parent (no QoS cgroups: containerd's namespace is
+ * the parent). rmdir fails on a cgroup that still has children, so another node's containers are never touched.
+ */
+export function removeEmptyContainerCgroups(cgroupRoot = '/sys/fs/cgroup'): void {
+  let controllers: string[];
+  try {
+    controllers = fs.readdirSync(cgroupRoot);
+  } catch {
+    return;
+  }
+  for (const c of controllers) {
+    try {
+      fs.rmdirSync(path.join(cgroupRoot, c, 'k8s.io'));
+    } catch {
+      // absent, or still in use
+    }
+  }
+}
+
 /** Mount points at or under `dir` (from /proc/self/mountinfo), deepest first. */
 export function mountsUnder(dir: string, mountinfo = fs.readFileSync('/proc/self/mountinfo', 'utf8')): string[] {
   const root = path.resolve(dir);
@@ -89,14 +128,16 @@ export function removeContainerLogLinks(podLogsDir: string, linkDir = '/var/log/
  * The same clean-up as a bash script, for the reaper that runs when the Node process died without cleaning up
  * (SIGKILL): it runs after the node's process groups were killed, before the folders are removed.
  */
-export function cleanupScript(o: { dir: string; socket: string; podLogsDir: string; hostIf: string }): string {
+export function cleanupScript(o: { dir: string; socket: string; podLogsDir: string; hostIf: string; runcRoot: string }): string {
   const s = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
   return [
     'set +e',
     `for p in /proc/[0-9]*; do grep -qF -- ${s(o.socket)} "$p/cmdline" 2>/dev/null && kill -KILL "\${p#/proc/}"; done`,
     'sleep 0.5',
+    `for r in ${s(o.runcRoot)}/*; do [ -d "$r" ] || continue; for c in $(runc --root "$r" list -q 2>/dev/null); do runc --root "$r" delete --force "$c"; done; done`,
     `for i in 1 2 3; do awk -v d=${s(o.dir)} '$5 == d || index($5, d "/") == 1 { print length($5), $5 }' /proc/self/mountinfo | sort -rn | cut -d" " -f2- | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done; done`,
     `ip link del ${s(o.hostIf)} 2>/dev/null`,
+    'for c in /sys/fs/cgroup/*/k8s.io; do rmdir "$c" 2>/dev/null; done',
     `for l in /var/log/containers/*; do case "$(readlink "$l")" in ${s(o.podLogsDir)}/*) rm -f "$l";; esac; done`,
     '',
   ].join('\n');

@@ -100,6 +100,8 @@ export interface ContainerdLayout {
   readonly sandboxImage: string;
   /** containerd's `opt` plugin folder (it would use /opt/containerd). */
   readonly optDir: string;
+  /** runc's state folder (it would use /run/containerd/runc): the clean-up finds our containers there. */
+  readonly runcRoot: string;
 }
 
 const q = (s: string) => JSON.stringify(s); // TOML basic strings share JSON's escapes for what we write
@@ -141,6 +143,7 @@ export function containerdToml(l: ContainerdLayout, cniBinDir = '/usr/lib/cni'):
     '  runtime_type = "io.containerd.runc.v2"',
     `[${cri}.containerd.runtimes.runc.options]`,
     '  SystemdCgroup = false',
+    `  Root = ${q(l.runcRoot)}`,
     `[${cri}.cni]`,
     `  bin_dir = ${q(cniBinDir)}`,
     `  conf_dir = ${q(l.cniConfDir)}`,

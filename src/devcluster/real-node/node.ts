@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as sockets from 'node:net';
 import * as path from 'node:path';
 import { ManagedProcess, tailFile } from '../processes';
-import { cleanupScript, mountsUnder, processesMentioning, removeContainerLogLinks, removeContainers, unmountUnder } from './cleanup';
+import { cleanupScript, mountsUnder, processesMentioning, removeContainerLogLinks, removeContainers, removeEmptyContainerCgroups, removeRuncContainers, unmountUnder } from './cleanup';
 import { CLUSTER_DOMAIN, cniConflist, containerdToml, kubeconfigYaml, kubeletConfigYaml, kubeProxyConfigYaml } from './config';
 import { ensureImages, NodeImage, PAUSE_IMAGE } from './images';
 import { NodeNetwork } from './netns';
@@ -154,7 +154,7 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
   }
   const socket = d('containerd', 'containerd.sock');
   const podLogsDir = d('pod-logs');
-  fs.writeFileSync(d('cleanup.sh'), cleanupScript({ dir, socket, podLogsDir, hostIf: net.hostIf }));
+  fs.writeFileSync(d('cleanup.sh'), cleanupScript({ dir, socket, podLogsDir, hostIf: net.hostIf, runcRoot: d('containerd/runc') }));
 
   const processes: ManagedProcess[] = [];
   const launchInNs = (procName: string, command: string, args: string[]) => {
@@ -183,6 +183,9 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
           // gone
         }
       }
+      // containers whose shim died with containerd still run: runc, which keeps their state in our folder, ends them
+      removeRuncContainers(d('containerd/runc'));
+      removeEmptyContainerCgroups();
       const left = unmountUnder(dir);
       if (left.length) ctx.log(`real node: could not unmount ${left.join(', ')}`);
       removeContainerLogLinks(podLogsDir);
@@ -217,6 +220,7 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
         registryConfigPath,
         sandboxImage: options.sandboxImage ?? PAUSE_IMAGE,
         optDir: d('containerd/opt'),
+        runcRoot: d('containerd/runc'),
       }),
     );
     const containerd = launchInNs('containerd', 'containerd', ['--config', d('containerd/config.toml'), '--log-level', 'warn']);
