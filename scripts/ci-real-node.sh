@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-TIMEOUT="${CI_REAL_NODE_TIMEOUT:-30m}"
+TIMEOUT="${CI_REAL_NODE_TIMEOUT:-35m}"
 PACKAGES=(podman buildah runc containerd containernetworking-plugins iptables iproute2 busybox-static)
 
 missing=()
