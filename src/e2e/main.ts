@@ -52,6 +52,7 @@ interface Options {
   upstream: string;
   nodes: number;
   keep: boolean;
+  realNode: boolean;
 }
 
 function usage(): string {
@@ -62,6 +63,8 @@ function usage(): string {
     '  --known-failures FILE cases allowed to fail, with reasons (default test/e2e/known-failures.txt)',
     '  --nodes N             kwok fake nodes (default 2)',
     '  --keep                keep the cluster folder (logs, kubeconfig) for debugging',
+    '  --real-node           run the R cases (not OpenShift) on a real node (root; kubelet + containerd, local registry)',
+    '                        instead of the O and K cases on kwok nodes',
     '  env UPSTREAM_E2E_DIR  the upstream suite (default ../shared/upstream-e2e)',
   ].join('\n');
 }
@@ -75,6 +78,7 @@ function parseOptions(argv: string[]): Options {
       'known-failures': { type: 'string' },
       'nodes': { type: 'string' },
       'keep': { type: 'boolean' },
+      'real-node': { type: 'boolean' },
       'help': { type: 'boolean' },
     },
     strict: true,
@@ -92,13 +96,14 @@ function parseOptions(argv: string[]): Options {
     upstream: path.resolve(process.env.UPSTREAM_E2E_DIR ?? path.join(ROOT, '..', 'shared', 'upstream-e2e')),
     nodes,
     keep: values.keep ?? false,
+    realNode: values['real-node'] ?? false,
   };
 }
 
 type Status = KubeObject & { status?: { conditions?: Array<{ type: string; status: string }>; readyReplicas?: number } };
 
 /** Our CRDs (conversion by the webhook, which the operator points at itself), the install objects, the third-party CRDs. */
-async function installCluster(client: KubeClient, log: (l: string) => void): Promise<void> {
+async function installCluster(client: KubeClient, log: (l: string) => void, realNode = false): Promise<void> {
   const established = async (crds: KubeObject[]) => {
     for (const crd of crds) {
       await client.waitFor(`CRD ${crd.metadata.name} Established`, async () => {
@@ -119,12 +124,18 @@ async function installCluster(client: KubeClient, log: (l: string) => void): Pro
 
   // The webhook configurations are left out: the operator on the host registers them itself, by URL.
   const install = buildOperatorInstallObjects({ crds: false })
-    .filter((o) => !/WebhookConfiguration$/.test(o.kind));
+    .filter((o) => !/WebhookConfiguration$/.test(o.kind))
+    // on a real node the Deployment would really run a second operator beside the one on the host: kept, scaled to 0
+    .map((o) => (realNode && o.kind === 'Deployment' ? { ...o, spec: { ...(o as unknown as { spec: object }).spec, replicas: 0 } } as KubeObject : o));
   for (const kind of ['Namespace', 'ServiceAccount']) {
     for (const o of install.filter((x) => x.kind === kind)) await client.apply(o, { fieldManager: FIELD_MANAGER });
   }
   for (const o of install.filter((x) => x.kind !== 'Namespace' && x.kind !== 'ServiceAccount')) {
     await client.apply(o, { fieldManager: FIELD_MANAGER });
+  }
+  if (realNode) {
+    log(`install objects applied (${install.length}); the operator's Deployment is scaled to 0 (the host's operator serves)`);
+    return;
   }
   await client.waitFor(`Deployment ${OPERATOR_NAMESPACE}/${CONTROLLER_MANAGER} ready on a kwok node`, async () => {
     const d = await client.get<Status>('apps/v1', 'Deployment', CONTROLLER_MANAGER, OPERATOR_NAMESPACE);
@@ -213,8 +224,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`e2e: no case matches ${opts.include.join(', ')}\n`);
     return 2;
   }
-  const toRun = all.filter((c) => c.reach !== 'R');
-  for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kubectl', 'chainsaw'] as const) {
+  const runsHere = (c: E2eCase) => (opts.realNode ? c.reach === 'R' && !c.suite.includes('openshift') : c.reach !== 'R');
+  const toRun = all.filter(runsHere);
+  const needed = opts.realNode ? (['kubelet', 'kube-proxy', 'coredns'] as const) : (['kwok'] as const);
+  for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', ...needed, 'kubectl', 'chainsaw'] as const) {
     if (!findBinary(name)) {
       process.stderr.write(`e2e: ${name} is missing; build it with: bash scripts/build-control-plane.sh\n`);
       return 2;
@@ -250,11 +263,13 @@ export async function main(argv: string[]): Promise<number> {
     if (toRun.length > 0) {
       const stages = path.join(work, 'kwok-stages.yaml');
       fs.writeFileSync(stages, kwokPodStagesYaml());
-      cp = await startControlPlane({ withControllers: true, serviceAccountAdmission: true, nodes: opts.nodes, kwokConfig: stages, keepDir: opts.keep, log, startTimeoutMs: 180_000 });
+      cp = await startControlPlane(opts.realNode
+        ? { withControllers: true, serviceAccountAdmission: true, realNode: { images: 'all' }, keepDir: opts.keep, log, startTimeoutMs: 40 * 60_000 }
+        : { withControllers: true, serviceAccountAdmission: true, nodes: opts.nodes, kwokConfig: stages, keepDir: opts.keep, log, startTimeoutMs: 180_000 });
       const client = cp.client();
       const volumes = provisionVolumes(client, log);
       try {
-        await installCluster(client, log);
+        await installCluster(client, log, opts.realNode);
         operator = await startOperator(cp, client, log);
         report = await runChainsaw(cp, toRun, opts.reportDir, log);
       } finally {
@@ -269,7 +284,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   await cleanup();
 
-  const rows = caseRows(all, report, known);
+  const rows = caseRows(all, report, known, {
+    keys: new Set(toRun.map((c) => c.key)),
+    otherReason: (c) => (c.reach !== 'R' ? 'runs on kwok nodes (npm run e2e without --real-node)' : c.skipReason),
+  });
   const text = formatReport(rows, { wallSeconds: (Date.now() - started) / 1000 });
   fs.writeFileSync(path.join(opts.reportDir, 'e2e-report.txt'), text);
   fs.writeFileSync(path.join(opts.reportDir, 'junit.xml'), junitXml(rows));

@@ -54,13 +54,16 @@ function firstFailure(test: NonNullable<ChainsawJsonReport['tests']>[number]): s
 
 /**
  * Rows for `cases` in order. A run case missing from the report (chainsaw stopped, or its folder held no test
- * that the selector kept) is failed with that said.
+ * that the selector kept) is failed with that said. `ran` (the real-node mode runs R cases and not the others):
+ * the cases run, and why the others were not; by default every case but the R ones ran.
  */
 export function caseRows(
   cases: readonly E2eCase[], report: ChainsawJsonReport, knownFailures: ReadonlyMap<string, string> = new Map(),
+  ran?: { keys: ReadonlySet<string>; otherReason: (c: E2eCase) => string | undefined },
 ): CaseRow[] {
   return cases.map((c): CaseRow => {
-    if (c.reach === 'R') return { key: c.key, reach: c.reach, status: 'skipped', detail: c.skipReason };
+    if (ran && !ran.keys.has(c.key)) return { key: c.key, reach: c.reach, status: 'skipped', detail: ran.otherReason(c) };
+    if (!ran && c.reach === 'R') return { key: c.key, reach: c.reach, status: 'skipped', detail: c.skipReason };
     const tests = testsOf(report, c).filter((t) => t.status !== 'skipped');
     const seconds = tests.reduce((sum, t) => {
       const ms = t.startTime && t.endTime ? Date.parse(t.endTime) - Date.parse(t.startTime) : 0;
