@@ -93,7 +93,7 @@ export async function runDevCluster(opts: DevClusterOptions = {}): Promise<numbe
     const kwokNodes = cp.nodeNames.filter((n) => n !== cp!.realNode?.name);
     if (kwokNodes.length) out(`  kwok nodes:  ${kwokNodes.join(', ')}`);
     if (cp.realNode) {
-      out(`  real node:   ${cp.realNode.name} at ${cp.realNode.nodeIp} (pods get 10.77.0.0/24 inside its network namespace)`);
+      out(`  real node:   ${cp.realNode.name} at ${cp.realNode.nodeIp} (pods get ${cp.realNode.podCidr} inside its network namespace)`);
       if (cp.realNode.registry) out(`  registry:    http://${cp.realNode.registry} (mirrors ghcr.io, docker.io, ... for the node)`);
       for (const i of cp.realNode.images) out(`    ${i.name}  ${(i.bytes / 1e6).toFixed(1)} MB`);
     }

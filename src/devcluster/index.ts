@@ -12,3 +12,5 @@ export { KubeApiError, KubeClient } from './kube-client';
 export type { ApplyOptions, KubeClientOptions, KubeList, KubeObject } from './kube-client';
 export { killAllSync, startProcess, tailFile } from './processes';
 export type { ManagedProcess } from './processes';
+export { pushAllocatorImage, retagWithCommand } from './real-node/retag';
+export type { RealNode, RealNodeOptions } from './real-node/node';

@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { allCrds } from '../apis';
-import { ControlPlane, findBinary, freePort, KubeClient, KubeObject, requireBinary, startControlPlane } from '../devcluster';
+import { ControlPlane, findBinary, freePort, KubeClient, KubeObject, pushAllocatorImage, requireBinary, startControlPlane } from '../devcluster';
 import { ManagedProcess, startProcess, tailFile } from '../devcluster';
 import { buildOperatorInstallObjects, OPERATOR_NAMESPACE } from '../install';
 import { CONTROLLER_MANAGER } from '../install';
@@ -269,6 +269,8 @@ export async function main(argv: string[]): Promise<number> {
       const client = cp.client();
       const volumes = provisionVolumes(client, log);
       try {
+        // upstream's allocator image name, served by our operator image running `cdk8s-otel target-allocator`
+        if (opts.realNode && cp.realNode?.registry) await pushAllocatorImage(cp.realNode.registry);
         await installCluster(client, log, opts.realNode);
         operator = await startOperator(cp, client, log);
         report = await runChainsaw(cp, toRun, opts.reportDir, log);

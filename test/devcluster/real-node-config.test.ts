@@ -11,8 +11,9 @@ import { corefile } from '../../src/devcluster/real-node/node';
 
 describe('the node /30', () => {
   test('the root side is .1 and the node side .2 of the index-th /30 of 10.250.0.0/16', () => {
-    expect(nodeAddresses(1)).toEqual({ cidr: '10.250.0.4/30', hostIp: '10.250.0.5', nodeIp: '10.250.0.6' });
-    expect(nodeAddresses(64)).toEqual({ cidr: '10.250.1.0/30', hostIp: '10.250.1.1', nodeIp: '10.250.1.2' });
+    expect(nodeAddresses(1)).toEqual({ cidr: '10.250.0.4/30', hostIp: '10.250.0.5', nodeIp: '10.250.0.6', podCidr: '10.77.1.0/24' });
+    expect(nodeAddresses(64)).toEqual({ cidr: '10.250.1.0/30', hostIp: '10.250.1.1', nodeIp: '10.250.1.2', podCidr: '10.77.64.0/24' });
+    expect(nodeAddresses(256 + 3).podCidr).toBe('10.77.3.0/24');
     expect(nodeAddresses(16383).nodeIp).toBe('10.250.255.254');
     expect(() => nodeAddresses(16384)).toThrow(RangeError);
   });
@@ -22,14 +23,16 @@ describe('the node /30', () => {
     expect(pickNodeAddresses(1, ['10.250.0.6', '192.0.2.2']).cidr).toBe('10.250.0.8/30');
     expect(pickNodeAddresses(16384 + 2, ['10.250.0.9/30']).cidr).toBe('10.250.0.12/30');
     expect(pickNodeAddresses(5, ['10.251.0.20', '127.0.0.1']).cidr).toBe('10.250.0.20/30');
+    // nor one whose pod /24 another node routes already
+    expect(pickNodeAddresses(5, ['10.77.5.0/24']).podCidr).toBe('10.77.6.0/24');
   });
 });
 
 describe('configuration files', () => {
   test('the CNI conflist: bridge (gateway, masquerade) with host-local leases in our folder, portmap, loopback', () => {
-    const c = JSON.parse(cniConflist({ bridge: 'cni0', ipamDataDir: '/tmp/x/ipam' }));
+    const c = JSON.parse(cniConflist({ bridge: 'cni0', ipamDataDir: '/tmp/x/ipam', podCidr: '10.77.9.0/24' }));
     expect(c.plugins.map((p: { type: string }) => p.type)).toEqual(['bridge', 'portmap', 'loopback']);
-    expect(c.plugins[0]).toMatchObject({ bridge: 'cni0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', dataDir: '/tmp/x/ipam' } });
+    expect(c.plugins[0]).toMatchObject({ bridge: 'cni0', isGateway: true, ipMasq: true, ipam: { type: 'host-local', dataDir: '/tmp/x/ipam', ranges: [[{ subnet: '10.77.9.0/24' }]] } });
   });
 
   test('containerd: own folders and socket, restrict_oom_score_adj, cgroupfs runc, our CNI folder and mirrors', () => {

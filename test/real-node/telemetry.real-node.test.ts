@@ -6,7 +6,7 @@
  */
 import { KubeObject } from '../../src/devcluster';
 import { DEFAULT_TARGET_ALLOCATOR_IMAGE } from '../../src/targetallocator/model';
-import { retagWithCommand } from './allocator-image';
+import { pushAllocatorImage } from '../../src/devcluster/real-node/retag';
 import { namespace, podLog, pods, useRealNodeCluster, waitForLog, waitForRunningPod } from './harness';
 
 const TELEMETRYGEN = 'ghcr.io/open-telemetry/opentelemetry-collector-contrib/telemetrygen:v0.124.1';
@@ -135,7 +135,7 @@ test('our target allocator serves a real collector pod that scrapes a real targe
   const { client, cp } = cluster;
   const ns = await namespace(client, 'rn-allocator');
   // upstream's allocator image name, served by our image running `cdk8s-otel target-allocator`
-  await retagWithCommand(cp.realNode!.registry!, 'cdk8s-otel:0.0.0', DEFAULT_TARGET_ALLOCATOR_IMAGE, ['target-allocator']);
+  await pushAllocatorImage(cp.realNode!.registry!, DEFAULT_TARGET_ALLOCATOR_IMAGE);
   // the target: busybox httpd serving a static Prometheus text file on :8080/metrics
   await client.apply({
     apiVersion: 'v1',

@@ -12,14 +12,17 @@ export interface NodeAddresses {
   readonly hostIp: string;
   /** The node namespace's end: the node's InternalIP, where the kubelet serves. */
   readonly nodeIp: string;
+  /**
+   * The node's pods: a /24 of {@link POD_CIDR} of its own (the root namespace routes it into the veth, so that the
+   * API server's pods/proxy and anything else dialing a pod address stays on this machine).
+   */
+  readonly podCidr: string;
 }
 
 /** The private range the nodes' /30s come from (not used on the machines this runs on; checked at start). */
 export const NODE_SUPERNET = '10.250.0.0/16';
-/** The pods' addresses, only ever seen inside the node's namespace (traffic leaving it is masqueraded). */
+/** The pods' addresses: each node has a /24 (traffic leaving the node is masqueraded to its address). */
 export const POD_CIDR = '10.77.0.0/16';
-/** host-local's range: the node's share of {@link POD_CIDR}; the bridge takes its first address. */
-export const NODE_POD_CIDR = '10.77.0.0/24';
 /** The Services' range (kube-apiserver's `--service-cluster-ip-range`, the same as the control plane's). */
 export const SERVICE_CIDR = '10.0.0.0/16';
 /** The cluster DNS Service's address, inside {@link SERVICE_CIDR} (as kubeadm: the tenth). */
@@ -33,7 +36,7 @@ export function nodeAddresses(index: number): NodeAddresses {
   if (!Number.isInteger(index) || index < 0 || index >= SLOTS) throw new RangeError(`node subnet index ${index} is outside 0..${SLOTS - 1}`);
   const base = index * 4;
   const ip = (n: number) => `10.250.${(base + n) >> 8}.${(base + n) & 255}`;
-  return { cidr: `${ip(0)}/30`, hostIp: ip(1), nodeIp: ip(2) };
+  return { cidr: `${ip(0)}/30`, hostIp: ip(1), nodeIp: ip(2), podCidr: `10.77.${index & 255}.0/24` };
 }
 
 /**
@@ -41,22 +44,20 @@ export function nodeAddresses(index: number): NodeAddresses {
  * (e.g. the process id, so that parallel runs start apart) and stepping on. Throws when the supernet is full.
  */
 export function pickNodeAddresses(seed: number, usedAddresses: readonly string[]): NodeAddresses {
-  const used = new Set(
-    usedAddresses
-      .map((a) => a.split('/')[0].split('.').map(Number))
-      .filter((o) => o.length === 4 && o[0] === 10 && o[1] === 250)
-      .map((o) => ((o[2] << 8) | o[3]) >> 2),
-  );
+  const octets = usedAddresses.map((a) => a.split('/')[0].split('.').map(Number)).filter((o) => o.length === 4);
+  const used = new Set(octets.filter((o) => o[0] === 10 && o[1] === 250).map((o) => ((o[2] << 8) | o[3]) >> 2));
+  // another node's pods (its /24 is routed) or anything else in 10.77.0.0/16
+  const usedPodNets = new Set(octets.filter((o) => o[0] === 10 && o[1] === 77).map((o) => o[2]));
   for (let i = 0; i < SLOTS; i++) {
     const slot = (Math.abs(Math.trunc(seed)) + i) % SLOTS;
-    if (slot === 0 || used.has(slot)) continue;
+    if (slot === 0 || used.has(slot) || usedPodNets.has(slot & 255)) continue;
     return nodeAddresses(slot);
   }
   throw new Error(`no free /30 left in ${NODE_SUPERNET}: remove stale veth interfaces (ip -o addr | grep 10.250.)`);
 }
 
 /** The CNI network: a bridge (gateway, masquerading what leaves the node) with host-local IPAM, portmap, loopback. */
-export function cniConflist(opts: { bridge: string; ipamDataDir: string }): string {
+export function cniConflist(opts: { bridge: string; ipamDataDir: string; podCidr: string }): string {
   return JSON.stringify(
     {
       cniVersion: '1.0.0',
@@ -72,7 +73,7 @@ export function cniConflist(opts: { bridge: string; ipamDataDir: string }): stri
             type: 'host-local',
             // not /var/lib/cni: the node keeps its leases in its own folder
             dataDir: opts.ipamDataDir,
-            ranges: [[{ subnet: NODE_POD_CIDR }]],
+            ranges: [[{ subnet: opts.podCidr }]],
             routes: [{ dst: '0.0.0.0/0' }],
           },
         },

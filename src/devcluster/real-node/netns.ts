@@ -1,8 +1,10 @@
 /**
  * The node's network namespace (I/O edge): a namespace of our own, held by a `sleep` process started with
  * `unshare --net` (so it disappears with its last process even if nothing cleans up), joined to the root
- * namespace by a veth pair with a /30 of our own. Only the root-side veth's own address and connected route are
- * added to the root namespace; every other address, route, bridge and iptables rule lives inside the namespace.
+ * namespace by a veth pair with a /30 of our own. The root namespace gets only the veth's address, its connected
+ * route and a route of the node's pod /24 into the veth (so that the API server's pods/proxy, or anything dialing a
+ * pod address, stays on this machine instead of taking the default route); all go with the veth. Every other
+ * address, route, bridge and iptables rule lives inside the namespace.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -79,6 +81,8 @@ export function setUpNodeNetwork(holderPid: number, seed = process.pid): NodeNet
     run('ip', ['addr', 'add', `${addresses.nodeIp}/30`, 'dev', 'eth0']);
     run('ip', ['link', 'set', 'eth0', 'up']);
     run('ip', ['route', 'add', 'default', 'via', addresses.hostIp]);
+    // the node's pods are reached through the veth, never through the machine's default route
+    sh('ip', ['route', 'add', addresses.podCidr, 'via', addresses.nodeIp, 'dev', hostIf]);
     // per-namespace sysctls: forwarding for the pods, bridged traffic through iptables for Services
     run('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
     try {

@@ -61,6 +61,8 @@ export interface RealNode {
   readonly dir: string;
   readonly nodeIp: string;
   readonly hostIp: string;
+  /** The pods' /24 (routed into the veth from the root namespace). */
+  readonly podCidr: string;
   readonly containerdSocket: string;
   readonly processes: readonly ManagedProcess[];
   /** host:port of the local registry (reachable from the root namespace and the node), if started. */
@@ -209,7 +211,7 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
         ctx.log(`${images.length} image(s) in the local registry after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }
     }
-    fs.writeFileSync(d('cni/net.d/10-cdk8s-otel.conflist'), cniConflist({ bridge: 'cni0', ipamDataDir: d('cni/ipam') }));
+    fs.writeFileSync(d('cni/net.d/10-cdk8s-otel.conflist'), cniConflist({ bridge: 'cni0', ipamDataDir: d('cni/ipam'), podCidr: net.addresses.podCidr }));
     fs.writeFileSync(
       d('containerd/config.toml'),
       containerdToml({
@@ -281,6 +283,7 @@ export async function startRealNode(ctx: NodeContext, options: RealNodeOptions):
       dir,
       nodeIp: net.addresses.nodeIp,
       hostIp: net.addresses.hostIp,
+      podCidr: net.addresses.podCidr,
       containerdSocket: socket,
       processes,
       registry: registry?.address,

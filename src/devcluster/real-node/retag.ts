@@ -1,10 +1,11 @@
 /**
- * The target allocator's image for the real-node tests. The operator gives a TargetAllocator Deployment upstream's
- * image name (ghcr.io/open-telemetry/opentelemetry-operator/target-allocator:<version>) and no command: in that
- * image the allocator is the entrypoint. Ours is `cdk8s-otel target-allocator` in the operator image, whose
- * default command is `operator`. So the test registry gets the operator image once more under upstream's name,
- * with `target-allocator` as its command: same layers (mounted across repositories, nothing copied), a new config
- * and manifest. Plain registry API over HTTP on the local registry; no image is built.
+ * Re-pushes an image of the local registry under another name with another command: same layers (mounted across
+ * repositories, nothing copied), a new config and manifest. Plain registry API over HTTP; no image is built.
+ *
+ * Used for the target allocator: the operator gives a TargetAllocator Deployment upstream's image name
+ * (ghcr.io/open-telemetry/opentelemetry-operator/target-allocator:<version>) and no command, since in upstream's
+ * image the allocator is the entrypoint. Ours is `cdk8s-otel target-allocator` in the operator image, whose default
+ * command is `operator`: {@link pushAllocatorImage} pushes it under upstream's name with `target-allocator`.
  */
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
@@ -83,4 +84,14 @@ export async function retagWithCommand(registry: string, from: string, to: strin
   const type = String(manifestReply.headers['content-type'] ?? manifest.mediaType ?? MANIFEST_TYPES[0]);
   const m = await call(registry, 'PUT', `/v2/${dst.repo}/manifests/${dst.tag}`, Buffer.from(JSON.stringify(manifest)), { 'Content-Type': type });
   if (m.status !== 201) throw new Error(`pushing the manifest ${to}: ${m.status} ${m.body.toString().slice(0, 200)}`);
+}
+
+/** The operator image as pushed by ensureImages (node-images' OPERATOR_IMAGE). */
+export const OPERATOR_IMAGE = 'cdk8s-otel:0.0.0';
+/** Upstream's target allocator image that our operator names by default (targetallocator room's default). */
+export const UPSTREAM_ALLOCATOR_IMAGE = 'ghcr.io/open-telemetry/opentelemetry-operator/target-allocator:0.158.0';
+
+/** Pushes our operator image as upstream's target allocator image, running `cdk8s-otel target-allocator`. */
+export function pushAllocatorImage(registry: string, name = UPSTREAM_ALLOCATOR_IMAGE): Promise<void> {
+  return retagWithCommand(registry, OPERATOR_IMAGE, name, ['target-allocator']);
 }
