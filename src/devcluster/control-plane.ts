@@ -16,6 +16,7 @@ import { ClusterCertificates, writeClusterCertificates } from './certs';
 import { KubeClient, KubeObject } from './kube-client';
 import { liveProcessGroups, ManagedProcess, Reaper, startProcess, tailFile } from './processes';
 import { DEFAULT_NODE_NAME, RealNode, RealNodeOptions, startRealNode } from './real-node/node';
+import { kubeconfigYaml } from './real-node/config';
 import { NodeNetwork, checkNetworkTools, setUpNodeNetwork } from './real-node/netns';
 import { forwardTcp, TcpForward } from './tcp-forward';
 
@@ -105,30 +106,6 @@ function get(url: string, options: https.RequestOptions = {}): Promise<{ status:
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
   });
-}
-
-function kubeconfigYaml(server: string, certs: Pick<ClusterCertificates, 'caCert' | 'adminCert' | 'adminKey'>): string {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- name: cdk8s-otel-dev',
-    '  cluster:',
-    `    server: ${server}`,
-    `    certificate-authority: ${certs.caCert}`,
-    'users:',
-    '- name: admin',
-    '  user:',
-    `    client-certificate: ${certs.adminCert}`,
-    `    client-key: ${certs.adminKey}`,
-    'contexts:',
-    '- name: cdk8s-otel-dev',
-    '  context:',
-    '    cluster: cdk8s-otel-dev',
-    '    user: admin',
-    'current-context: cdk8s-otel-dev',
-    '',
-  ].join('\n');
 }
 
 /** A fake node that kwok takes over (it keeps it Ready and runs pods bound to it). */
@@ -276,7 +253,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
     const server = `https://127.0.0.1:${apiPort}`;
     const kubeconfigPath = path.join(dir, 'kubeconfig');
-    fs.writeFileSync(kubeconfigPath, kubeconfigYaml(server, certs), { mode: 0o600 });
+    fs.writeFileSync(kubeconfigPath, kubeconfigYaml(server, certs.caCert, certs.adminCert, certs.adminKey, 'admin'), { mode: 0o600 });
 
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;

@@ -246,8 +246,8 @@ export function kubeProxyConfigYaml(k: { kubeconfig: string; nodeName: string; n
   ].join('\n');
 }
 
-/** A kubeconfig with a client certificate. */
-export function kubeconfigYaml(server: string, caCert: string, clientCert: string, clientKey: string): string {
+/** A kubeconfig with a client certificate (files), for the user named `user`. */
+export function kubeconfigYaml(server: string, caCert: string, clientCert: string, clientKey: string, user = 'user'): string {
   return [
     'apiVersion: v1',
     'kind: Config',
@@ -257,7 +257,7 @@ export function kubeconfigYaml(server: string, caCert: string, clientCert: strin
     `    server: ${server}`,
     `    certificate-authority: ${caCert}`,
     'users:',
-    '- name: user',
+    `- name: ${user}`,
     '  user:',
     `    client-certificate: ${clientCert}`,
     `    client-key: ${clientKey}`,
@@ -265,7 +265,7 @@ export function kubeconfigYaml(server: string, caCert: string, clientCert: strin
     '- name: cdk8s-otel-dev',
     '  context:',
     '    cluster: cdk8s-otel-dev',
-    '    user: user',
+    `    user: ${user}`,
     'current-context: cdk8s-otel-dev',
     '',
   ].join('\n');
