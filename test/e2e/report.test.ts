@@ -54,6 +54,15 @@ describe('caseRows', () => {
     expect(byKey['e2e/known'].knownReason).toBe('operator: no status.version yet');
   });
 
+  test('the real-node mode: the R cases run and get their status, the others are skipped with where they run', () => {
+    const report: ChainsawJsonReport = { tests: [{ basePath: '/up/e2e/far', name: 'far', status: 'passed', steps: [{ name: 's', status: 'passed' }] }] };
+    const real = caseRows(CASES, report, new Map(), { keys: new Set(['e2e/far']), otherReason: (x) => (x.reach === 'R' ? x.skipReason : 'runs on kwok nodes') });
+    expect(real.map((r) => [r.key, r.status, r.detail])).toEqual([
+      ['e2e/ok', 'skipped', 'runs on kwok nodes'], ['e2e/broken', 'skipped', 'runs on kwok nodes'], ['e2e/known', 'skipped', 'runs on kwok nodes'],
+      ['e2e/far', 'passed', undefined], ['e2e-sidecar/twin', 'skipped', 'runs on kwok nodes'], ['e2e-sidecar/missing', 'skipped', 'runs on kwok nodes'],
+    ]);
+  });
+
   test('an R case is skipped with its reason; a run case missing from the report fails', () => {
     expect(byKey['e2e/far'].detail).toBe('needs running pods/containers: curls the app');
     expect(byKey['e2e-sidecar/missing'].detail).toMatch(/reported no test/);
