@@ -4,7 +4,7 @@
  * its sidecar; a Java app injected by our webhook sends spans to a collector; our target allocator hands a real
  * collector pod a real target pod to scrape. Every check reads a container's log through the API server.
  */
-import { KubeObject } from '../../src/devcluster';
+import { KubeClient, KubeObject } from '../../src/devcluster';
 import { DEFAULT_TARGET_ALLOCATOR_IMAGE } from '../../src/targetallocator/model';
 import { pushAllocatorImage } from '../../src/devcluster/real-node/retag';
 import { namespace, podLog, pods, useRealNodeCluster, waitForLog, waitForRunningPod } from './harness';
@@ -37,6 +37,22 @@ function collector(name: string, ns: string, mode: string, extra: Record<string,
       ...extra,
     },
   };
+}
+
+/** Names of a pod's init and app containers. */
+function containerNames(pod: KubeObject): string[] {
+  const spec = (pod as { spec?: { initContainers?: { name: string }[]; containers?: { name: string }[] } }).spec;
+  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
+}
+
+/**
+ * Waits until our webhook injects `container` into `pod`. The webhook reads collectors and Instrumentations from
+ * the operator's informer cache, as upstream's does, so a CR created a moment ago may not be seen yet: a dry-run
+ * create (admission runs, nothing is stored) tells when it is.
+ */
+async function waitUntilInjected(client: KubeClient, pod: KubeObject, container: string): Promise<void> {
+  await client.waitFor(`the webhook to inject ${container}`, async () =>
+    containerNames(await client.create(pod, { dryRun: true })).includes(container), 60_000, 500);
 }
 
 /** The label selector of a collector's pods. */
@@ -79,7 +95,7 @@ test('a sidecar-injected app sends its spans to localhost:4317 and the sidecar l
   const { client } = cluster;
   const ns = await namespace(client, 'rn-sidecar');
   await client.apply(collector('sidecar', ns, 'sidecar'));
-  await client.apply({
+  const app: KubeObject = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'app', namespace: ns, labels: { app: 'sidecar-app' }, annotations: { 'sidecar.opentelemetry.io/inject': 'true' } },
@@ -90,10 +106,11 @@ test('a sidecar-injected app sends its spans to localhost:4317 and the sidecar l
         args: ['traces', '--otlp-endpoint=localhost:4317', '--otlp-insecure', '--rate=1', '--duration=10m', '--service=real-node-sidecar'],
       }],
     },
-  });
+  };
+  await waitUntilInjected(client, app, 'otc-container');
+  await client.apply(app);
   const [pod] = await pods(client, ns, 'app=sidecar-app');
-  const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
-  expect(names).toContain('otc-container'); // injected by our webhook
+  expect(containerNames(pod)).toContain('otc-container'); // injected by our webhook
   const log = await waitForLog(client, ns, 'app=sidecar-app', 'otc-container',
     (l) => l.includes('service.name: Str(real-node-sidecar)') && /Span #\d+/.test(l));
   expect(log).toContain('Traces');
@@ -115,20 +132,22 @@ test('a Java app injected by our webhook (inject-java) sends spans to a collecto
       java: { env: [{ name: 'OTEL_METRICS_EXPORTER', value: 'none' }, { name: 'OTEL_LOGS_EXPORTER', value: 'none' }] },
     },
   });
-  await client.apply({
+  const app: KubeObject = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'java-app', namespace: ns, labels: { app: 'java-app' }, annotations: { 'instrumentation.opentelemetry.io/inject-java': 'true' } },
     spec: { containers: [{ name: 'app', image: JAVA_APP }] },
-  });
+  };
+  await waitUntilInjected(client, app, 'opentelemetry-auto-instrumentation-java');
+  await client.apply(app);
   const [pod] = await pods(client, ns, 'app=java-app');
-  expect((pod.spec?.initContainers ?? []).map((c) => c.name)).toContain('opentelemetry-auto-instrumentation-java');
+  expect(containerNames(pod)).toContain('opentelemetry-auto-instrumentation-java');
   await waitForRunningPod(client, ns, 'app=java-app', 240_000);
   const log = await waitForLog(client, ns, collectorPods(ns, 'javacol'), 'otc-container',
     (l) => l.includes('telemetry.sdk.language: Str(java)') && l.includes('service.name: Str(java-app)') && /Span #\d+/.test(l), 240_000);
   expect(log).toContain('telemetry.distro.name: Str(opentelemetry-java-instrumentation)');
-  const app = await podLog(client, ns, 'java-app', 'app');
-  expect(app).toContain('opentelemetry-javaagent');
+  const appLog = await podLog(client, ns, 'java-app', 'app');
+  expect(appLog).toContain('opentelemetry-javaagent');
 });
 
 test('our target allocator serves a real collector pod that scrapes a real target pod', async () => {
