@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-interface Made { dir: string; nodeDir: string; hostIf: string; containerPids: number[]; pids: number[] }
+interface Made { dir: string; nodeDir: string; hostIf: string; containerPids: number[]; pids: number[]; registryPids: number[] }
 
 const alive = (pid: number) => {
   try {
@@ -20,7 +20,7 @@ const alive = (pid: number) => {
   }
 };
 
-test('after a SIGKILL of the process that ran it, the node leaves no process, container, mount, veth or folder', async () => {
+test('after a SIGKILL of the process that ran it, the node leaves no process (registry included), container, mount, veth or folder', async () => {
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', '.bin', 'ts-node'), '--transpile-only', '-P', 'tsconfig.json',
     path.join(__dirname, 'fixtures', 'node-process.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -36,6 +36,7 @@ test('after a SIGKILL of the process that ran it, the node leaves no process, co
   });
   expect(made.containerPids.length).toBeGreaterThanOrEqual(2); // the sandbox and the container
   expect(made.containerPids.every(alive)).toBe(true);
+  expect(made.registryPids).toHaveLength(1);
   expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).toContain(made.nodeDir);
 
   child.kill('SIGKILL');
