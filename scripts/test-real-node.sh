@@ -14,7 +14,7 @@ cannot() { echo "real-node: cannot run: $*"; exit 3; }
 
 [ "$(uname -s)" = Linux ] || cannot "needs Linux (network namespaces, cgroups), found $(uname -s)"
 [ "$(id -u)" = 0 ] || cannot "needs root (network namespace, veth, mounts, containerd)"
-for t in containerd:containerd ctr:containerd runc:runc ip:iproute2 iptables:iptables nsenter:util-linux unshare:util-linux; do
+for t in containerd:containerd ctr:containerd runc:runc podman:podman ip:iproute2 iptables:iptables nsenter:util-linux unshare:util-linux; do
   command -v "${t%%:*}" >/dev/null 2>&1 || cannot "'${t%%:*}' is missing (apt-get install ${t#*:})"
 done
 for p in bridge host-local portmap loopback; do

@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { BUILT_FROM_ANNOTATION, IMAGE_SPECS, mirrorPath } from '../../src/devcluster/real-node/image-specs';
 import { ensureImages, NodeImage, PAUSE_IMAGE } from '../../src/devcluster/real-node/images';
 import { LocalRegistry, startRegistry, writeContainerdHostsConfig } from '../../src/devcluster/real-node/registry';
-import { freePort } from './harness/control-plane';
+import { freePort } from '../integration/harness/control-plane';
 
 const run = promisify(execFile);
 const BUILD_TIMEOUT_MS = 40 * 60_000;
