@@ -248,9 +248,14 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
   }, 90_000);
 
   test('a collector\'s list carries Prometheus\'s __meta_kubernetes_* labels', async () => {
-    const res = await httpGet(replicas[0].port, '/jobs/web-endpoints/targets?collector_id=agg-collector-0');
-    const res1 = await httpGet(replicas[0].port, '/jobs/web-endpoints/targets?collector_id=agg-collector-1');
-    const groups = [...JSON.parse(res.body), ...JSON.parse(res1.body)] as Array<{ targets: string[]; labels: Record<string, string> }>;
+    type Group = { targets: string[]; labels: Record<string, string> };
+    // the Endpoints informer may sync after the pods one that the previous test waited for
+    const groups = await waitForAsync('the web Endpoints\' three addresses and three http ports', async () => {
+      const lists = await Promise.all(['agg-collector-0', 'agg-collector-1'].map((c) => httpGet(replicas[0].port, `/jobs/web-endpoints/targets?collector_id=${c}`)));
+      if (lists.some((r) => r.status !== 200)) return undefined;
+      const all = lists.flatMap((r) => JSON.parse(r.body) as Group[]);
+      return all.length === 6 ? all : undefined;
+    }, diag, 60_000);
     // the three ready addresses, and each pod's other container port (http 8080) as a target of its own at the
     // pod's IP, as Prometheus adds the ports an endpoint does not cover
     expect(groups.filter((g) => g.targets[0].endsWith(':9090')).map((g) => g.targets[0]).sort()).toEqual(['10.0.1.50:9090', '10.0.1.51:9090', '10.0.1.52:9090']);
@@ -284,7 +289,8 @@ describe('target allocator in a cluster, from the ConfigMap the construct writes
     const g = (JSON.parse(res.body) as Array<{ labels: Record<string, string> }>)[0];
     expect(g.labels).toMatchObject({ __meta_kubernetes_endpointslice_name: 'web-x1', __meta_kubernetes_service_name: 'web', __meta_kubernetes_endpointslice_port_name: 'metrics' });
     // attachMetadata.node: the endpoint's node's labels (kwok's node), through a Node informer
-    expect(job.kubernetes_sd_configs[0].attach_metadata).toEqual({ node: true });
+    // served as Prometheus marshals it: every attach_metadata key (tools/ta-scrape-configs-fixture)
+    expect(job.kubernetes_sd_configs[0].attach_metadata).toEqual({ node: true, namespace: false, deployment: false, job: false, cronjob: false });
     expect(g.labels).toMatchObject({ __meta_kubernetes_node_name: node, __meta_kubernetes_node_label_type: 'kwok', __meta_kubernetes_node_labelpresent_type: 'true' });
   }, 90_000);
 
